@@ -1,0 +1,86 @@
+// Facts × rules → findings. One finding per entry and file: a reviewer wants one checklist
+// per concern, placed at the most severe (then first) place that raised it.
+import type { Fact } from '../model/facts.js';
+import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding.js';
+import type { Trailer } from '../model/patch.js';
+import { resolveReference } from '../knowledge/entry.js';
+import { candidateTriggers, triggerMatches, type RuleSet } from './rules.js';
+
+interface Hit {
+  severity: Severity;
+  fact: Fact;
+  facts: Fact[];
+}
+
+/** Upper bound on facts examined per patch: a 100,000-hunk diff still finishes. */
+export const MAX_FACTS_PER_PATCH = 200_000;
+
+export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
+  const hits = new Map<string, Hit>();
+  const limit = Math.min(facts.length, MAX_FACTS_PER_PATCH);
+  for (let i = 0; i < limit; i++) {
+    const f = facts[i]!;
+    for (const t of candidateTriggers(rules, f)) {
+      if (!triggerMatches(t, f)) continue;
+      const key = `${t.entry.id}\u0000${f.file ?? ''}`;
+      const hit = hits.get(key);
+      if (!hit) hits.set(key, { severity: t.severity, fact: f, facts: [f] });
+      else {
+        if (!hit.facts.includes(f)) hit.facts.push(f);
+        if (SEVERITY_RANK[t.severity] > SEVERITY_RANK[hit.severity]) {
+          hit.severity = t.severity;
+          hit.fact = f;
+        }
+      }
+    }
+  }
+  const findings: Finding[] = [];
+  for (const [key, hit] of hits) {
+    const entry = rules.entries.get(key.split('\u0000')[0]!)!;
+    const details = unique(hit.facts.map((f) => f.detail).filter((d): d is string => !!d));
+    const symbols = unique([hit.fact.symbol, ...hit.facts.map((f) => f.symbol)]).slice(0, 20);
+    const finding: Finding = {
+      ruleId: entry.id,
+      category: entry.category,
+      severity: hit.severity,
+      title: entry.title,
+      message: details.length > 0 ? `${entry.summary.trim()} Here: ${details.slice(0, 3).join('; ')}${details.length > 3 ? ` (+${details.length - 3} more)` : ''}.` : entry.summary.trim(),
+      file: hit.fact.file,
+      line: hit.fact.line,
+      symbols,
+      checklist: entry.checklist,
+      consumers: entry.consumers,
+      references: entry.references.map(resolveReference),
+    };
+    const compat = hit.facts.find((f) => f.compat)?.compat;
+    if (compat) finding.compatClass = compat.class;
+    findings.push(finding);
+  }
+  return sortFindings(findings);
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+      (a.file ?? '\uffff').localeCompare(b.file ?? '\uffff') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
+}
+
+/** "Patch-Review-Ack: <ruleId> <reason>" trailers mark findings as acknowledged. */
+export function applyWaivers(findings: Finding[], trailers: Trailer[]): Finding[] {
+  const acks = new Map<string, string>();
+  for (const t of trailers) {
+    if (t.key !== 'Patch-Review-Ack') continue;
+    const [rule, ...reason] = t.value.split(/\s+/);
+    if (rule) acks.set(rule, reason.join(' ') || 'acknowledged');
+  }
+  if (acks.size === 0) return findings;
+  return findings.map((f) => (acks.has(f.ruleId) ? { ...f, acknowledged: { reason: acks.get(f.ruleId)! } } : f));
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,79 @@
+// Series-level facts: what a whole series lacks (documentation, a spec reference, a Link to
+// the userspace side). Patches are folded into small summaries so an archive of thousands
+// of series never holds their diffs; a series is judged when its last patch arrives.
+import type { Patch } from '../model/patch.js';
+import type { FileDiff } from '../model/diff.js';
+import type { Fact } from '../model/facts.js';
+
+export interface SeriesSummary {
+  key: string;
+  seen: number;
+  uapiChanged: string | null; // first uAPI header with a code change
+  uapiDocumented: boolean; // comments added in the uAPI header itself
+  docsChanged: boolean;
+  vhostUserAdded: string | null; // a new VHOST_USER_* message or protocol feature in code
+  vhostUserDocChanged: boolean;
+  featureBitAdded: string | null; // a new VIRTIO_*_F_* in a uAPI header
+  specMentioned: boolean;
+  linkTrailer: boolean;
+}
+
+export function seriesKey(p: Patch): string {
+  if (p.prefix.total === null || p.prefix.total <= 1) return `single:${p.messageId ?? p.source}`;
+  const root = p.references[0] ?? p.inReplyTo ?? p.messageId ?? p.source;
+  return `${root}|v${p.prefix.version}|${p.prefix.total}`;
+}
+
+export function newSeries(key: string): SeriesSummary {
+  return { key, seen: 0, uapiChanged: null, uapiDocumented: false, docsChanged: false, vhostUserAdded: null, vhostUserDocChanged: false, featureBitAdded: null, specMentioned: false, linkTrailer: false };
+}
+
+const SPEC_MENTION = /virtio[- ]spec|specification|oasis|virtio-comment|virtio-dev|spec (change|patch|section)|VIRTIO_SPEC/i;
+const VHOST_USER_NEW = /^VHOST_USER_(PROTOCOL_F_[A-Z0-9_]+|[A-Z][A-Z0-9_]+)$/;
+const FEATURE_BIT = /^VIRTIO_[A-Z0-9]+_F_[A-Z0-9_]+$|^VIRTIO_F_[A-Z0-9_]+$/;
+
+export function foldIntoSeries(s: SeriesSummary, p: Patch, files: FileDiff[], facts: Fact[]): void {
+  s.seen++;
+  if (SPEC_MENTION.test(p.commitMessage)) s.specMentioned = true;
+  if (p.trailers.some((t) => t.key === 'Link' || t.key === 'Closes')) s.linkTrailer = true;
+  for (const f of files) {
+    if (f.role === 'documentation') s.docsChanged = true;
+    if (f.role === 'vhost-user-spec') s.vhostUserDocChanged = true;
+    if (f.role === 'uapi-header') {
+      const lines = f.hunks.flatMap((h) => h.lines).filter((l) => l.kind === '+');
+      if (lines.some((l) => /^\s*(\/\*|\*|\/\/)/.test(l.text))) s.uapiDocumented = true;
+      if (!s.uapiChanged && lines.some((l) => /\S/.test(l.text) && !/^\s*(\/\*|\*|\/\/)/.test(l.text))) s.uapiChanged = f.path;
+    }
+  }
+  for (const fact of facts) {
+    if (fact.kind === 'macro-added' && FEATURE_BIT.test(fact.symbol) && !s.featureBitAdded) s.featureBitAdded = fact.symbol;
+    if (
+      fact.kind === 'symbol-added' &&
+      !s.vhostUserAdded &&
+      VHOST_USER_NEW.test(fact.symbol) &&
+      fact.file !== null &&
+      /vhost-user|libvhost-user/.test(fact.file) &&
+      /^\s*VHOST_USER_\w+\s*=\s*\d+|^\s*#\s*define\s+VHOST_USER_/.test(fact.text ?? '')
+    ) {
+      s.vhostUserAdded = fact.symbol;
+    }
+  }
+}
+
+export function seriesFacts(s: SeriesSummary): Fact[] {
+  const out: Fact[] = [];
+  const at = (kind: Fact['kind'], symbol: string, detail: string): Fact => ({ kind, symbol, file: null, line: null, detail });
+  if (s.uapiChanged && !s.docsChanged && !s.uapiDocumented) {
+    out.push(at('series-uapi-without-docs', s.uapiChanged, `${s.uapiChanged} changes with no documentation in the series`));
+  }
+  if (s.vhostUserAdded && !s.vhostUserDocChanged) {
+    out.push(at('series-vhost-user-without-docs', s.vhostUserAdded, `${s.vhostUserAdded} is added without a docs/interop/vhost-user.rst update`));
+  }
+  if (s.featureBitAdded && !s.specMentioned) {
+    out.push(at('series-feature-without-spec', s.featureBitAdded, `${s.featureBitAdded} is defined without a reference to the virtio specification`));
+  }
+  if (s.uapiChanged && !s.linkTrailer && s.uapiChanged.startsWith('include/uapi/')) {
+    out.push(at('series-uapi-without-link', s.uapiChanged, `uAPI change in ${s.uapiChanged} with no Link: to the userspace side`));
+  }
+  return out;
+}

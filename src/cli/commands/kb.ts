@@ -1,0 +1,167 @@
+// `patch-review kb list|show|lint|coverage`: the knowledge base as data.
+import { parseArgs } from 'node:util';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandRun, CliIO } from '../io.js';
+import { UsageError, InputError } from '../../model/errors.js';
+import { BUILTIN_KNOWLEDGE, readSources, loadKnowledge } from '../../knowledge/load.js';
+import { compileSources, type Problem } from '../../knowledge/compile.js';
+import type { Entry } from '../../knowledge/entry.js';
+
+const USAGE = 'usage: patch-review kb list [--format json] | show ID | lint [--dir DIR] [--corpus DIR] [--spec DIR] [--format json] | coverage --headers DIR [--vhost-user FILE] [--iommufd FILE] [--format json]';
+
+export const run: CommandRun = async (args, io) => {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'list':
+      return list(rest, io);
+    case 'show':
+      return show(rest, io);
+    case 'lint':
+      return lint(rest, io);
+    case 'coverage':
+      return coverage(rest, io);
+    default:
+      throw new UsageError(sub ? `unknown kb command "${sub}"; ${USAGE}` : USAGE);
+  }
+};
+
+function opts<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}; ${USAGE}`);
+  }
+}
+
+async function list(args: string[], io: CliIO): Promise<number> {
+  const { values } = opts(args, { format: { type: 'string' }, knowledge: { type: 'string', multiple: true } });
+  const kb = await loadKnowledge(values.knowledge ?? []);
+  if (values.format === 'json') {
+    io.stdout(JSON.stringify(kb.entries.map(({ id, title, area, category, severity, symbols }) => ({ id, title, area, category, severity, symbols }))) + '\n');
+    return 0;
+  }
+  for (const e of kb.entries) io.stdout(`${e.id.padEnd(48)} ${e.severity.padEnd(7)} ${e.area.padEnd(12)} ${e.title}\n`);
+  io.stdout(`${kb.entries.length} entries\n`);
+  return 0;
+}
+
+async function show(args: string[], io: CliIO): Promise<number> {
+  const { positionals, values } = opts(args, { knowledge: { type: 'string', multiple: true } });
+  const id = positionals[0];
+  if (!id) throw new UsageError('kb show needs an entry id (kb list shows them)');
+  const kb = await loadKnowledge(values.knowledge ?? []);
+  const entry = kb.entries.find((e) => e.id === id);
+  if (!entry) throw new InputError(id, 'no such knowledge entry (kb list shows them)');
+  const { renderEntryText } = await import('../../knowledge/render.js');
+  io.stdout(renderEntryText(entry));
+  return 0;
+}
+
+export interface LintReport {
+  entries: number;
+  problems: Problem[];
+  resolvedLoreCitations: number;
+  loreCitingEntries: number;
+}
+
+export async function lintKnowledge(dir: string, corpus?: string, spec?: string): Promise<LintReport> {
+  const { entries, problems } = compileSources(readSources(dir));
+  for (const e of entries) checkEntry(e, problems);
+  let resolved = 0;
+  const ids = corpus ? await (await import('../../knowledge/corpus-ids.js')).corpusMessageIds(corpus) : null;
+  const labels = spec ? specLabels(spec) : null;
+  for (const e of entries) {
+    let entryResolved = false;
+    e.references.forEach((r, i) => {
+      if (r.type === 'lore' && ids) {
+        if (ids.has(r.id)) entryResolved = true;
+        else if (belongsToList(r.id)) problems.push({ file: e.file, field: `references.${i}`, message: `Message-ID <${r.id}> is not in the corpus` });
+      }
+      if (r.type === 'spec' && labels) {
+        const label = r.id.startsWith('sec:') || r.id.includes(':') ? r.id : `sec:${r.id}`;
+        if (!labels.has(label) && !labels.has(r.id)) problems.push({ file: e.file, field: `references.${i}`, message: `spec label "${r.id}" does not exist in ${spec}` });
+      }
+    });
+    if (entryResolved) resolved++;
+  }
+  return { entries: entries.length, problems, resolvedLoreCitations: resolved, loreCitingEntries: entries.filter((e) => e.references.some((r) => r.type === 'lore')).length };
+}
+
+/** Every lore id is checked: the list archive is the only list the corpus covers. */
+function belongsToList(_id: string): boolean {
+  return true;
+}
+
+function checkEntry(e: Entry, problems: Problem[]): void {
+  if (!e.body || e.body.length < 80) problems.push({ file: e.file, field: 'body', message: 'the body is missing or too short to explain the contract' });
+  if (e.checklist.some((q) => !/[?]\s*$/.test(q.trim()))) problems.push({ file: e.file, field: 'checklist', message: 'every checklist item must be a question (end with "?")' });
+}
+
+/** All \label{...} names in the spec's LaTeX sources (labels may wrap across lines). */
+function specLabels(dir: string): Set<string> {
+  if (!existsSync(dir)) throw new InputError(dir, 'spec directory does not exist');
+  const out = new Set<string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.tex')) {
+        const text = readFileSync(p, 'utf8');
+        for (const m of text.matchAll(/\\label\{([^}]*)\}/g)) out.add(m[1]!.replace(/\s*\n\s*/g, ' ').trim());
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+async function lint(args: string[], io: CliIO): Promise<number> {
+  const { values } = opts(args, { dir: { type: 'string' }, corpus: { type: 'string' }, spec: { type: 'string' }, format: { type: 'string' } });
+  const report = await lintKnowledge(values.dir ?? BUILTIN_KNOWLEDGE, values.corpus, values.spec);
+  if (values.format === 'json') {
+    io.stdout(JSON.stringify({ entries: report.entries, problems: report.problems, resolvedLoreCitations: report.resolvedLoreCitations }, null, 2) + '\n');
+  } else {
+    for (const p of report.problems) io.stdout(`knowledge/${p.file}: ${p.field ? p.field + ': ' : ''}${p.message}\n`);
+    const cites = values.corpus ? `, ${report.resolvedLoreCitations} cite a list discussion found in the corpus` : '';
+    io.stdout(`${report.entries} entries, ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}${cites}\n`);
+  }
+  return report.problems.length > 0 ? 1 : 0;
+}
+
+async function coverage(args: string[], io: CliIO): Promise<number> {
+  const { values } = opts(args, { headers: { type: 'string' }, 'vhost-user': { type: 'string' }, iommufd: { type: 'string' }, format: { type: 'string' }, knowledge: { type: 'string', multiple: true } });
+  if (!values.headers) throw new UsageError('kb coverage needs --headers DIR (e.g. /usr/include/linux)');
+  if (!existsSync(values.headers)) throw new InputError(values.headers, 'header directory does not exist');
+  const scope = await import('../../knowledge/scope.js');
+  const names = scope.scopeFromHeaders(values.headers);
+  if (values['vhost-user']) {
+    if (!existsSync(values['vhost-user'])) throw new InputError(values['vhost-user'], 'no such file');
+    names.push(...scope.scopeFromVhostUser(values['vhost-user']));
+  }
+  if (values.iommufd && !names.some((n) => n.area === 'iommufd')) {
+    if (!existsSync(values.iommufd)) throw new InputError(values.iommufd, 'no such file');
+    names.push(...scope.scopeFromIommufdDoc(values.iommufd));
+  }
+  if (names.length === 0) throw new InputError(values.headers, 'no virtualization uAPI headers found (vhost.h, vfio.h, virtio_config.h, …)');
+  const kb = await loadKnowledge(values.knowledge ?? []);
+  const coveredBy = new Map<string, string[]>();
+  for (const e of kb.entries) for (const s of e.symbols) coveredBy.set(s, [...(coveredBy.get(s) ?? []), e.id]);
+  const byArea: Record<string, { total: number; covered: number }> = {};
+  const missing: string[] = [];
+  for (const n of names) {
+    const a = (byArea[n.area] ??= { total: 0, covered: 0 });
+    a.total++;
+    if (coveredBy.has(n.name)) a.covered++;
+    else missing.push(n.name);
+  }
+  const covered = names.length - missing.length;
+  if (values.format === 'json') {
+    io.stdout(JSON.stringify({ total: names.length, covered, missing, byArea, entries: Object.fromEntries(names.map((n) => [n.name, coveredBy.get(n.name) ?? []])) }, null, 2) + '\n');
+  } else {
+    for (const [area, a] of Object.entries(byArea)) io.stdout(`${area.padEnd(12)} ${a.covered}/${a.total}\n`);
+    if (missing.length) io.stdout(`missing: ${missing.join(' ')}\n`);
+    io.stdout(`${covered}/${names.length} names covered (${((100 * covered) / names.length).toFixed(1)}%)\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,154 @@
+// `patch-review [options] INPUT…` / `--git RANGE`: the review command.
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandRun, CliIO } from '../io.js';
+import { UsageError, InputError } from '../../model/errors.js';
+import { SEVERITY_RANK, SEVERITIES, type Severity } from '../../model/finding.js';
+import { readInput, type IngestItem } from '../../ingest/read-input.js';
+import { loadKnowledge, PACKAGE_ROOT } from '../../knowledge/load.js';
+import { compileRules } from '../../analyze/rules.js';
+import { reviewStream } from '../../analyze/review.js';
+import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/formatter.js';
+import { stdoutSink, fileSink, type Sink } from '../output.js';
+
+export const DEFAULT_SITE_URL = 'https://patch-review.github.io/patch-review';
+
+const HELP = `usage: patch-review [options] FILE|DIR|- …
+       patch-review [options] --git RANGE [--repo DIR]
+       patch-review kb list|show ID|lint|coverage …
+       patch-review spec index|show …
+
+Reviews patches (format-patch files, mails, mbox/mbox.gz, unified diffs, folders, stdin)
+against the knowledge base of virtualization uAPI behaviours.
+
+options:
+  --format NAME      ${'text|terse|markdown|json|jsonl'} (repeatable; default text)
+  --output FILE      write the matching --format to FILE instead of stdout (repeatable)
+  --fail-on LEVEL    error|warning|note|never: exit 1 when a finding is at or above it (default error)
+  --knowledge DIR    extra knowledge directory (repeatable)
+  --git RANGE        review a git range (A..B, or one commit) in --repo (default: current directory)
+  --explain RULE     print the knowledge entry behind a rule id
+  --color/--no-color force colour on or off (default: on for a terminal)
+  --site-url URL     base URL of the compatibility-notes site for links
+  --version, --help
+exit: 0 clean, 1 findings at or above --fail-on, 2 usage or input error`;
+
+export function toolInfo(): { name: string; version: string } {
+  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+  return { name: 'patch-review', version: pkg.version };
+}
+
+export const run: CommandRun = async (args, io) => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', multiple: true },
+        output: { type: 'string', short: 'o', multiple: true },
+        'fail-on': { type: 'string' },
+        knowledge: { type: 'string', multiple: true },
+        git: { type: 'string', multiple: true },
+        repo: { type: 'string' },
+        explain: { type: 'string' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        'site-url': { type: 'string' },
+        version: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message} (see --help)`);
+  }
+  const o = parsed.values;
+  if (o.help) {
+    io.stdout(HELP + '\n');
+    return 0;
+  }
+  if (o.version) {
+    io.stdout(`patch-review ${toolInfo().version}\n`);
+    return 0;
+  }
+  const kb = await loadKnowledge(o.knowledge ?? []);
+  for (const p of kb.problems) io.stderr(`patch-review: warning: knowledge/${p.file}: ${p.field ? p.field + ': ' : ''}${p.message} (entry skipped)\n`);
+  if (o.explain) return explain(o.explain, kb.entries, io);
+
+  const failOn = o['fail-on'] ?? 'error';
+  if (failOn !== 'never' && !(SEVERITIES as readonly string[]).includes(failOn)) {
+    throw new UsageError(`--fail-on must be one of error, warning, note, never (got "${failOn}")`);
+  }
+  const inputs = parsed.positionals;
+  const ranges = o.git ?? [];
+  if (inputs.length === 0 && ranges.length === 0) throw new UsageError('no input: give a patch file, a folder, an mbox, "-" for stdin, or --git RANGE (see --help)');
+  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('"-" (stdin) may be given only once');
+
+  const formats = o.format ?? ['text'];
+  const outputs = o.output ?? [];
+  if (outputs.length > formats.length) throw new UsageError('more --output than --format options: pair each --output with a --format');
+  const unknown = formats.find((f) => !FORMAT_NAMES.includes(f));
+  if (unknown) throw new UsageError(`unknown format "${unknown}" (known: ${FORMAT_NAMES.join(', ')})`);
+  if (formats.length - outputs.length > 1) throw new UsageError('only one format can go to stdout: give --output FILE for the others');
+
+  const color = o['no-color'] ? false : o.color ? true : io.isTTY && !io.env['NO_COLOR'];
+  const ctx = { color, tool: toolInfo(), siteUrl: o['site-url'] ?? DEFAULT_SITE_URL };
+  const writers: { fmt: Formatter; sink: Sink }[] = [];
+  for (let i = 0; i < formats.length; i++) {
+    const factory = (await loadFormatter(formats[i]!))!;
+    const path = outputs[i];
+    writers.push({ fmt: factory({ ...ctx, color: path ? false : ctx.color }), sink: path ? openFileSink(path) : stdoutSink(io) });
+  }
+  const rules = compileRules(kb.entries);
+  let worst = 0;
+  try {
+    for (const w of writers) w.sink.write(w.fmt.begin());
+    const summary = await reviewStream(allItems(inputs, ranges, o.repo ?? io.cwd, io), rules, (r) => {
+      for (const f of r.findings) if (!f.acknowledged) worst = Math.max(worst, SEVERITY_RANK[f.severity as Severity]);
+      for (const w of writers) w.sink.write(w.fmt.patch(r));
+    });
+    if (summary.patches === 0) {
+      const s = summary.skipped;
+      const what = [...inputs, ...ranges.map((r) => `--git ${r}`)].join(', ');
+      const seen = s.reply + s['cover-letter'] + s['no-diff'];
+      throw new InputError(what, seen > 0 ? `no patch found (${seen} mail${seen === 1 ? '' : 's'}: ${s.reply} replies, ${s['cover-letter']} cover letters, ${s['no-diff']} without a diff)` : 'no patch found');
+    }
+    for (const w of writers) {
+      w.sink.write(w.fmt.end(summary));
+      w.sink.commit();
+    }
+  } catch (e) {
+    for (const w of writers) w.sink.abort();
+    throw e;
+  }
+  if (failOn === 'never') return 0;
+  return worst >= SEVERITY_RANK[failOn as Severity] ? 1 : 0;
+};
+
+function openFileSink(path: string): Sink {
+  try {
+    return fileSink(path);
+  } catch (e) {
+    throw new InputError(path, `cannot write output (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+async function* allItems(inputs: string[], ranges: string[], repo: string, io: CliIO): AsyncGenerator<IngestItem> {
+  for (const name of inputs) yield* readInput({ name, readStdin: io.readStdin });
+  if (ranges.length > 0) {
+    const { formatPatchRange } = await import('../../ingest/git-range.js');
+    for (const range of ranges) {
+      const mbox = await formatPatchRange(range, repo);
+      yield* readInput({ name: '-', readStdin: async () => mbox });
+    }
+  }
+}
+
+async function explain(rule: string, entries: { id: string }[], io: CliIO): Promise<number> {
+  const entry = entries.find((e) => e.id === rule);
+  if (!entry) throw new UsageError(`no rule "${rule}" in the knowledge base (patch-review kb list shows them)`);
+  const { renderEntryText } = await import('../../knowledge/render.js');
+  io.stdout(renderEntryText(entry as never));
+  return 0;
+}

@@ -1,0 +1,15 @@
+// What a command gets from the outside world; tests pass their own.
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Reads all of standard input (only called when a command is given "-"). */
+  readStdin: () => Promise<Buffer>;
+  /** True when stdout is a terminal (colour, progress). */
+  isTTY: boolean;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A subcommand module (src/cli/commands/<name>.ts) exports this; it returns the exit code. */
+export type CommandRun = (args: string[], io: CliIO) => Promise<number>;

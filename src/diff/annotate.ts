@@ -1,0 +1,92 @@
+// Walks each hunk once and annotates every line with what the fact producers need:
+// its code (comments/literals blanked), the enclosing function, aggregate and #define,
+// and the feature mask it belongs to.
+import type { FileDiff, DiffLine } from '../model/diff.js';
+import { codeOf, functionNameOf, isFunctionStart, aggregateStart, type LexState } from './c-code.js';
+
+export interface AnnotatedLine extends DiffLine {
+  code: string;
+  function: string | null;
+  /** "struct vhost_vring_state", "enum vfio_device_mig_state", or null. */
+  aggregate: string | null;
+  /** Name of the #define whose (continued) body this line is in. */
+  define: string | null;
+  /** A *FEATURES* mask being built on this line (define, enum member or "|=" target). */
+  mask: string | null;
+}
+
+export interface AnnotatedHunk {
+  lines: AnnotatedLine[];
+}
+
+const C_LIKE = /\.(c|h|cc|cpp|rs|inc)$/;
+export const isCLike = (path: string) => C_LIKE.test(path);
+
+const MASK_START = /(?:#\s*define\s+|^\s*)([A-Za-z_]\w*FEATURES\w*)\b\s*(?:=|\\|\(|$|[A-Z(])/;
+const OR_ASSIGN = /\b([A-Za-z_][\w.>-]*features\w*)\s*\|=/i;
+
+export function annotateFile(file: FileDiff): AnnotatedHunk[] {
+  const cLike = isCLike(file.path);
+  return file.hunks.map((hunk) => {
+    let fn: string | null = cLike ? functionNameOf(hunk.section) : null;
+    const agg0 = cLike ? aggregateStart(hunk.section) : null;
+    let aggregate: string | null = agg0 ? `${agg0.kind} ${agg0.name}`.trim() : null;
+    if (agg0) fn = null;
+    let define: string | null = null;
+    let mask: string | null = null;
+    let maskDepthEndsAtSemicolon = false;
+    const state: Record<'old' | 'new', LexState> = { old: { inBlockComment: false }, new: { inBlockComment: false } };
+    const lines: AnnotatedLine[] = [];
+    for (const l of hunk.lines) {
+      let code = l.text;
+      if (cLike) {
+        const side = l.kind === '-' ? 'old' : 'new';
+        const r = codeOf(l.text, state[side]);
+        code = r.code;
+        state[side] = r.state;
+        if (l.kind === ' ') state.old = r.state;
+      }
+      if (cLike) {
+        // Scope changes happen at column 0 in kernel/QEMU style.
+        if (isFunctionStart(code)) {
+          const name = functionNameOf(code);
+          if (name) {
+            fn = name;
+            aggregate = null;
+          }
+        } else {
+          const agg = aggregateStart(code);
+          if (agg) {
+            aggregate = `${agg.kind} ${agg.name}`.trim();
+            fn = null;
+          }
+        }
+        const def = /^\s*#\s*define\s+([A-Za-z_]\w*)/.exec(code);
+        if (def) define = def[1]!;
+        const ms = MASK_START.exec(code);
+        if (ms && !mask && !/\bif\b|\breturn\b/.test(code)) {
+          mask = ms[1]!;
+          maskDepthEndsAtSemicolon = !def;
+        }
+        const or = OR_ASSIGN.exec(code);
+        if (or && !mask) {
+          mask = or[1]!;
+          maskDepthEndsAtSemicolon = true;
+        }
+      }
+      lines.push({ ...l, code, function: fn, aggregate, define, mask });
+      if (cLike) {
+        // Close scopes after the line that ends them.
+        if (/^\}/.test(code)) {
+          fn = null;
+          aggregate = null;
+        }
+        if (define && !/\\\s*$/.test(l.text)) define = null;
+        if (mask) {
+          if (maskDepthEndsAtSemicolon ? /[;,]\s*$|\}\s*;?\s*$/.test(code) : !/\\\s*$/.test(l.text)) mask = null;
+        }
+      }
+    }
+    return { lines };
+  });
+}

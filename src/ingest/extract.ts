@@ -1,0 +1,71 @@
+// Mail text → Patch: where the commit message ends and the diff begins.
+import type { Patch } from '../model/patch.js';
+import { decodeHeaderValue, firstHeader, parseMessageIds } from './headers.js';
+import type { MailText } from './mail.js';
+import { parseSubject, isPatchSubject } from './subject.js';
+import { parseTrailers } from './trailers.js';
+import { isDiffStart } from '../diff/prepass.js';
+
+export type SkipReason = 'reply' | 'cover-letter' | 'no-diff';
+
+export type Extracted = { patch: Patch } | { skipped: SkipReason; subject: string };
+
+/**
+ * Finds the first diff header. In a format-patch mail the commit message ends at the first
+ * "---" line, so a diff quoted in the commit message above it never counts as the patch.
+ */
+export function locateDiff(lines: string[]): { messageEnd: number; diffStart: number } | null {
+  const sep = lines.findIndex((l) => l === '---' || l === '--- ');
+  const from = sep >= 0 && !isDiffStart(lines, sep) ? sep + 1 : 0;
+  for (let i = from; i < lines.length; i++) {
+    if (isDiffStart(lines, i)) return { messageEnd: sep >= 0 && sep < i ? sep : i, diffStart: i };
+  }
+  return null;
+}
+
+export function extractPatch(mail: MailText, source: string): Extracted {
+  const rawSubject = decodeHeaderValue(firstHeader(mail.headers, 'subject') ?? '');
+  const { subject, prefix } = parseSubject(rawSubject);
+  const lines = mail.body.split('\n');
+  const located = locateDiff(lines);
+  if (prefix.reply) return { skipped: 'reply', subject: rawSubject };
+  if (!located) {
+    return { skipped: isPatchSubject(prefix) ? 'cover-letter' : 'no-diff', subject: rawSubject };
+  }
+  const commitMessage = trimBlank(lines.slice(0, located.messageEnd)).join('\n');
+  const diff = lines.slice(located.diffStart).join('\n');
+  const fromHeader = decodeHeaderValue(firstHeader(mail.headers, 'from') ?? '');
+  const { message, author } = inBodyFrom(commitMessage, fromHeader);
+  return {
+    patch: {
+      source,
+      subject,
+      rawSubject,
+      prefix,
+      messageId: parseMessageIds(firstHeader(mail.headers, 'message-id'))[0] ?? null,
+      inReplyTo: parseMessageIds(firstHeader(mail.headers, 'in-reply-to'))[0] ?? null,
+      references: parseMessageIds(firstHeader(mail.headers, 'references')),
+      author,
+      date: firstHeader(mail.headers, 'date') ?? '',
+      commitMessage: message,
+      trailers: parseTrailers(message),
+      diff,
+      transport: { flowed: mail.flowed, damagedEncoding: mail.damagedEncoding },
+    },
+  };
+}
+
+/** A "From: Real Author" first line in the body overrides the sender (git am does the same). */
+function inBodyFrom(message: string, fromHeader: string): { message: string; author: string } {
+  const m = /^From: (.+)\n(?:Date: .*\n)?(?:Subject: .*\n)?\n?/.exec(message);
+  if (m) return { message: message.slice(m[0].length), author: m[1]!.trim() };
+  return { message, author: fromHeader.trim() };
+}
+
+function trimBlank(lines: string[]): string[] {
+  let a = 0;
+  let b = lines.length;
+  while (a < b && lines[a]!.trim() === '') a++;
+  while (b > a && lines[b - 1]!.trim() === '') b--;
+  return lines.slice(a, b);
+}

@@ -1,0 +1,52 @@
+// Inputs that are not mail: a plain unified diff, or `git show` / `git log -p` output.
+import type { Patch } from '../model/patch.js';
+import { isDiffStart } from '../diff/prepass.js';
+import { parseTrailers } from './trailers.js';
+
+const EMPTY_PREFIX = { tags: [], version: 1, index: null, total: null, rfc: false, reply: false };
+
+export function parseRawDiff(buf: Buffer, source: string): Patch | null {
+  const text = buf.toString('utf8').replace(/\r\n?/g, '\n');
+  const lines = text.split('\n');
+  let first = 0;
+  while (first < lines.length && lines[first]!.trim() === '') first++;
+  const firstLine = lines[first] ?? '';
+  if (isDiffStart(lines, first) || firstLine.startsWith('Index: ')) {
+    return makePatch(source, '', '', '', '', text.slice(text.indexOf(firstLine)));
+  }
+  // git show / git log -p: "commit <sha>", headers, an indented message, then the diff.
+  const commit = /^commit ([0-9a-f]{7,64})\b/.exec(firstLine);
+  if (!commit) return null;
+  const diffAt = lines.findIndex((_, i) => i > first && isDiffStart(lines, i));
+  if (diffAt < 0) return null;
+  let author = '';
+  let date = '';
+  const msg: string[] = [];
+  for (const l of lines.slice(first + 1, diffAt)) {
+    if (l.startsWith('Author: ')) author = l.slice(8).trim();
+    else if (l.startsWith('Date: ')) date = l.slice(6).trim();
+    else if (l.startsWith('    ') || l === '') msg.push(l.replace(/^ {4}/, ''));
+  }
+  const message = msg.join('\n').trim();
+  const subject = message.split('\n')[0] ?? '';
+  const body = message.split('\n').slice(1).join('\n').trim();
+  return makePatch(`${source}`, subject, author, date, body, lines.slice(diffAt).join('\n'), commit[1]);
+}
+
+function makePatch(source: string, subject: string, author: string, date: string, message: string, diff: string, commit?: string): Patch {
+  return {
+    source: commit ? `${source} (commit ${commit.slice(0, 12)})` : source,
+    subject,
+    rawSubject: subject,
+    prefix: { ...EMPTY_PREFIX, tags: [] },
+    messageId: null,
+    inReplyTo: null,
+    references: [],
+    author,
+    date,
+    commitMessage: message,
+    trailers: parseTrailers(message),
+    diff,
+    transport: { flowed: false, damagedEncoding: false },
+  };
+}

@@ -1,0 +1,50 @@
+// A loaded knowledge entry: validated frontmatter, its Markdown body and where it came from.
+import type { EntryFrontmatter } from './schema.js';
+import type { Reference } from '../model/finding.js';
+
+export interface Entry extends EntryFrontmatter {
+  /** Path relative to the knowledge directory, e.g. "vhost/vhost-access-platform.md". */
+  file: string;
+  body: string;
+}
+
+export interface KnowledgeBase {
+  entries: Entry[];
+  /** sha256 over the sources: the cache key. */
+  hash: string;
+}
+
+/** Reference as stored in an entry → reference with a URL a reader can follow. */
+export function resolveReference(r: EntryFrontmatter['references'][number]): Reference {
+  const out: Reference = { type: r.type, id: r.id, url: r.url ?? referenceUrl(r.type, r.id) };
+  if (r.title) out.title = r.title;
+  return out;
+}
+
+export function referenceUrl(type: Reference['type'], id: string): string {
+  switch (type) {
+    case 'lore':
+      return `https://lore.kernel.org/r/${encodeURIComponent(id).replace(/%40/g, '@')}`;
+    case 'commit':
+      return `https://git.kernel.org/torvalds/c/${id}`;
+    case 'spec':
+      return specUrl(id);
+    case 'doc':
+      return docUrl(id);
+    case 'url':
+      return id;
+  }
+}
+
+/** Published virtio 1.4 HTML; sections are found by their title (the label's last component). */
+function specUrl(label: string): string {
+  return `https://docs.oasis-open.org/virtio/virtio/v1.4/virtio-v1.4.html#:~:text=${encodeURIComponent(label.replace(/^sec:/, '').split(' / ').pop() ?? label)}`;
+}
+
+function docUrl(path: string): string {
+  if (path.startsWith('docs/')) return `https://gitlab.com/qemu-project/qemu/-/blob/master/${path}`;
+  if (path.startsWith('Documentation/') && path.endsWith('.rst')) {
+    return `https://docs.kernel.org/${path.slice('Documentation/'.length, -'.rst'.length)}.html`;
+  }
+  return `https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/tree/${path}`;
+}

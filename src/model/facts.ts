@@ -1,0 +1,67 @@
+// Typed facts: what the diff stage says a patch does. Knowledge entries match facts;
+// findings come only from matches. New producers add kinds here, never engine code.
+
+export const FACT_KINDS = [
+  // generic, from any changed C-like line
+  'symbol-added', // identifier on an added line
+  'symbol-removed', // identifier on a removed line
+  'function-changed', // a changed line inside this function
+  'op-assigned', // ".op = fn" in an ops initializer (symbol: op name)
+  'op-called', // "ops->op(" / "->op(" call (symbol: op name)
+  'error-return-added', // "return -EXXX" / "err = -EXXX" added (symbol: EXXX)
+  'module-param-added', // module_param*() added (symbol: parameter name)
+  'wait-added', // a wait/sleep on something userspace controls (symbol: the wait primitive)
+  'mask-bit-added', // bit added to a *_FEATURES mask or features |= (symbol: bit, mask: mask)
+  'mask-bit-removed',
+  // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)
+  'uapi-header-changed', // symbol: header base name, e.g. vhost.h
+  'macro-added',
+  'macro-removed',
+  'macro-value-changed',
+  'ioctl-added',
+  'ioctl-removed',
+  'ioctl-changed', // type/nr/direction/argument changed
+  'ioctl-number-reused', // a new ioctl whose (type, nr) is already taken
+  'struct-member-appended',
+  'struct-member-inserted',
+  'struct-member-removed',
+  'struct-member-changed',
+  'struct-reserved-used',
+  'struct-implicit-padding',
+  'enum-value-added',
+  'enum-value-removed',
+  'enum-value-changed',
+  'sentinel-moved',
+  'flag-bit-added',
+  // documentation and series level
+  'doc-changed', // symbol: documentation path
+  'series-uapi-without-docs',
+  'series-vhost-user-without-docs',
+  'series-feature-without-spec',
+  'series-uapi-without-link',
+  'fix-without-fixes-tag',
+  // the patch text itself
+  'patch-format-damaged',
+] as const;
+export type FactKind = (typeof FACT_KINDS)[number];
+
+export interface Fact {
+  kind: FactKind;
+  /** The symbol the fact is about (identifier, op name, errno, header name, doc path). */
+  symbol: string;
+  file: string | null;
+  /** New-side line, when the fact comes from an added or context line. */
+  line: number | null;
+  /** Old-side line, when the fact comes from a removed line. */
+  oldLine?: number | null;
+  /** The enclosing function of the line, when known. */
+  function?: string;
+  /** The changed line's text (without the +/- marker), for line-pattern triggers. */
+  text?: string;
+  /** For mask facts: the mask or variable the bit went into. */
+  mask?: string;
+  /** One human sentence with the specifics ("VIRTIO_F_ACCESS_PLATFORM added to VHOST_VSOCK_FEATURES"). */
+  detail?: string;
+  /** For uAPI declaration facts: the compatibility class and its one-sentence reason. */
+  compat?: { class: 'compatible' | 'compatible-if-negotiated' | 'behaviour-change' | 'abi-break'; reason: string };
+}

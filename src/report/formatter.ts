@@ -1,0 +1,38 @@
+// Formatters are plug-ins (ESLint style): each turns reports into text, streaming per patch
+// so an archive never has to sit in memory. The registry loads them lazily by name.
+import type { PatchReport, RunSummary } from '../model/report.js';
+
+export interface FormatContext {
+  color: boolean;
+  tool: { name: string; version: string };
+  /** Base URL of the compatibility-notes site, for links to entries. */
+  siteUrl: string;
+}
+
+export interface Formatter {
+  begin(): string;
+  patch(report: PatchReport): string;
+  end(summary: RunSummary): string;
+}
+
+export type FormatterFactory = (ctx: FormatContext) => Formatter;
+
+const REGISTRY: Record<string, () => Promise<FormatterFactory>> = {
+  text: async () => (await import('./text.js')).textFormatter,
+  terse: async () => (await import('./terse.js')).terseFormatter,
+  markdown: async () => (await import('./markdown.js')).markdownFormatter,
+  json: async () => (await import('./json.js')).jsonFormatter,
+  jsonl: async () => (await import('./json.js')).jsonlFormatter,
+};
+
+export const FORMAT_NAMES = Object.keys(REGISTRY);
+
+export async function loadFormatter(name: string): Promise<FormatterFactory | undefined> {
+  const load = REGISTRY[name];
+  return load ? load() : undefined;
+}
+
+export function registerFormatter(name: string, load: () => Promise<FormatterFactory>): void {
+  REGISTRY[name] = load;
+  if (!FORMAT_NAMES.includes(name)) FORMAT_NAMES.push(name);
+}

@@ -1,0 +1,53 @@
+// Default human format: per patch, findings by severity with checklist and references.
+import type { FormatterFactory } from './formatter.js';
+import type { Severity } from '../model/finding.js';
+import { location, patchTitle } from './common.js';
+
+const COLORS: Record<Severity | 'dim' | 'bold' | 'reset', string> = {
+  error: '\x1b[31m',
+  warning: '\x1b[33m',
+  note: '\x1b[36m',
+  dim: '\x1b[2m',
+  bold: '\x1b[1m',
+  reset: '\x1b[0m',
+};
+
+export const textFormatter: FormatterFactory = (ctx) => {
+  const c = (k: keyof typeof COLORS, s: string) => (ctx.color ? COLORS[k] + s + COLORS.reset : s);
+  return {
+    begin: () => '',
+    patch(r) {
+      const out: string[] = [];
+      out.push(c('bold', patchTitle(r.patch)));
+      const meta = [r.patch.messageId ? `<${r.patch.messageId}>` : null, r.patch.source].filter(Boolean).join('  ');
+      out.push(c('dim', `  ${meta}`));
+      if (r.findings.length === 0) {
+        out.push('  no findings', '');
+        return out.join('\n') + '\n';
+      }
+      for (const f of r.findings) {
+        const ack = f.acknowledged ? c('dim', ` (acknowledged: ${f.acknowledged.reason})`) : '';
+        const cls = f.compatClass ? ` {${f.compatClass}}` : '';
+        out.push(`  ${c(f.severity, f.severity.padEnd(7))} ${location(f)}  ${f.title}  [${f.ruleId}]${cls}${ack}`);
+        out.push(`          ${f.message}`);
+        for (const q of f.checklist) out.push(`          - [ ] ${q}`);
+        if (f.consumers.length > 0) out.push(c('dim', `          affects: ${f.consumers.join(', ')}`));
+        for (const ref of f.references) out.push(c('dim', `          see: ${ref.title ? ref.title + ' ' : ''}${ref.url}`));
+      }
+      out.push('');
+      return out.join('\n') + '\n';
+    },
+    end(s) {
+      const skipped = s.skipped.reply + s.skipped['cover-letter'] + s.skipped['no-diff'];
+      const parts = [
+        `${s.patches} patch${s.patches === 1 ? '' : 'es'}`,
+        `${s.findings.error} error${s.findings.error === 1 ? '' : 's'}`,
+        `${s.findings.warning} warning${s.findings.warning === 1 ? '' : 's'}`,
+        `${s.findings.note} note${s.findings.note === 1 ? '' : 's'}`,
+      ];
+      if (s.acknowledged) parts.push(`${s.acknowledged} acknowledged`);
+      if (skipped) parts.push(`${skipped} mail${skipped === 1 ? '' : 's'} skipped (${s.skipped.reply} replies, ${s.skipped['cover-letter']} cover letters, ${s.skipped['no-diff']} without a diff)`);
+      return c('bold', `patch-review: ${parts.join(', ')}`) + '\n';
+    },
+  };
+};
