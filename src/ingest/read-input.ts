@@ -20,13 +20,15 @@ const FOLDER_FILES = /\.(patch|diff|eml|mbox|mbx|txt)(\.gz)?$/i;
 export interface InputSource {
   /** Path, "-" for stdin. */
   name: string;
+  /** How "-" is named in messages (default "<stdin>"). */
+  label?: string;
   readStdin?: () => Promise<Buffer>;
 }
 
 export async function* readInput(src: InputSource): AsyncGenerator<IngestItem> {
   if (src.name === '-') {
     const buf = await (src.readStdin ?? (() => Promise.reject(new Error('no stdin'))))();
-    yield* readBuffer(buf, '<stdin>');
+    yield* readBuffer(buf, src.label ?? '<stdin>');
     return;
   }
   let st;

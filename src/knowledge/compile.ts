@@ -45,7 +45,8 @@ export function compileSources(sources: SourceFile[]): CompileResult {
     const parsed = entrySchema.safeParse(data);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        problems.push({ file: src.file, field: issue.path.join('.'), message: issue.message });
+        const yamlHint = issue.code === 'invalid_type' && /received object/.test(issue.message) ? ' (YAML read "key: value" inside this item: quote the whole string)' : '';
+        problems.push({ file: src.file, field: issue.path.join('.'), message: issue.message + yamlHint });
       }
       continue;
     }

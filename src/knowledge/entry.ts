@@ -1,6 +1,7 @@
 // A loaded knowledge entry: validated frontmatter, its Markdown body and where it came from.
 import type { EntryFrontmatter } from './schema.js';
 import type { Reference } from '../model/finding.js';
+import { publishedSpecUrl } from '../spec/spec-links.js';
 
 export interface Entry extends EntryFrontmatter {
   /** Path relative to the knowledge directory, e.g. "vhost/vhost-access-platform.md". */
@@ -24,11 +25,12 @@ export function resolveReference(r: EntryFrontmatter['references'][number]): Ref
 export function referenceUrl(type: Reference['type'], id: string): string {
   switch (type) {
     case 'lore':
-      return `https://lore.kernel.org/r/${encodeURIComponent(id).replace(/%40/g, '@')}`;
+      // lore takes Message-IDs as they are; only characters that would end the path are escaped.
+      return `https://lore.kernel.org/r/${id.replace(/[%#?/\s<>"]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'))}`;
     case 'commit':
       return `https://git.kernel.org/torvalds/c/${id}`;
     case 'spec':
-      return specUrl(id);
+      return publishedSpecUrl(id);
     case 'doc':
       return docUrl(id);
     case 'url':
@@ -36,10 +38,6 @@ export function referenceUrl(type: Reference['type'], id: string): string {
   }
 }
 
-/** Published virtio 1.4 HTML; sections are found by their title (the label's last component). */
-function specUrl(label: string): string {
-  return `https://docs.oasis-open.org/virtio/virtio/v1.4/virtio-v1.4.html#:~:text=${encodeURIComponent(label.replace(/^sec:/, '').split(' / ').pop() ?? label)}`;
-}
 
 function docUrl(path: string): string {
   if (path.startsWith('docs/')) return `https://gitlab.com/qemu-project/qemu/-/blob/master/${path}`;

@@ -1,7 +1,6 @@
 // `patch-review kb list|show|lint|coverage`: the knowledge base as data.
 import { parseArgs } from 'node:util';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { CommandRun, CliIO } from '../io.js';
 import { UsageError, InputError } from '../../model/errors.js';
 import { BUILTIN_KNOWLEDGE, readSources, loadKnowledge } from '../../knowledge/load.js';
@@ -70,7 +69,7 @@ export async function lintKnowledge(dir: string, corpus?: string, spec?: string)
   for (const e of entries) checkEntry(e, problems);
   let resolved = 0;
   const ids = corpus ? await (await import('../../knowledge/corpus-ids.js')).corpusMessageIds(corpus) : null;
-  const labels = spec ? specLabels(spec) : null;
+  const specIndex = spec ? await loadSpec(spec) : null;
   for (const e of entries) {
     let entryResolved = false;
     e.references.forEach((r, i) => {
@@ -78,9 +77,8 @@ export async function lintKnowledge(dir: string, corpus?: string, spec?: string)
         if (ids.has(r.id)) entryResolved = true;
         else if (belongsToList(r.id)) problems.push({ file: e.file, field: `references.${i}`, message: `Message-ID <${r.id}> is not in the corpus` });
       }
-      if (r.type === 'spec' && labels) {
-        const label = r.id.startsWith('sec:') || r.id.includes(':') ? r.id : `sec:${r.id}`;
-        if (!labels.has(label) && !labels.has(r.id)) problems.push({ file: e.file, field: `references.${i}`, message: `spec label "${r.id}" does not exist in ${spec}` });
+      if (r.type === 'spec' && specIndex) {
+        if (!specIndex.resolve(r.id)) problems.push({ file: e.file, field: `references.${i}`, message: `spec label "${r.id}" is not a section of the specification in ${spec}` });
       }
     });
     if (entryResolved) resolved++;
@@ -98,22 +96,12 @@ function checkEntry(e: Entry, problems: Problem[]): void {
   if (e.checklist.some((q) => !/[?]\s*$/.test(q.trim()))) problems.push({ file: e.file, field: 'checklist', message: 'every checklist item must be a question (end with "?")' });
 }
 
-/** All \label{...} names in the spec's LaTeX sources (labels may wrap across lines). */
-function specLabels(dir: string): Set<string> {
+/** The published document's sections (changelog-only labels do not count). */
+async function loadSpec(dir: string): Promise<{ resolve: (label: string) => unknown }> {
   if (!existsSync(dir)) throw new InputError(dir, 'spec directory does not exist');
-  const out = new Set<string>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.tex')) {
-        const text = readFileSync(p, 'utf8');
-        for (const m of text.matchAll(/\\label\{([^}]*)\}/g)) out.add(m[1]!.replace(/\s*\n\s*/g, ' ').trim());
-      }
-    }
-  };
-  walk(dir);
-  return out;
+  const spec = await import('../../spec/index.js');
+  const index = spec.indexVirtioSpec(dir);
+  return { resolve: (label) => spec.resolveSpecLabel(index, label) };
 }
 
 async function lint(args: string[], io: CliIO): Promise<number> {

@@ -73,7 +73,10 @@ export const run: CommandRun = async (args, io) => {
     return 0;
   }
   const kb = await loadKnowledge(o.knowledge ?? []);
-  for (const p of kb.problems) io.stderr(`patch-review: warning: knowledge/${p.file}: ${p.field ? p.field + ': ' : ''}${p.message} (entry skipped)\n`);
+  if (kb.problems.length > 0) {
+    const files = new Set(kb.problems.map((p) => p.file));
+    io.stderr(`patch-review: warning: ${files.size} knowledge entr${files.size === 1 ? 'y has' : 'ies have'} problems, e.g. ${kb.problems[0]!.file}: ${kb.problems[0]!.message} (run: patch-review kb lint)\n`);
+  }
   if (o.explain) return explain(o.explain, kb.entries, io);
 
   const failOn = o['fail-on'] ?? 'error';
@@ -140,7 +143,7 @@ async function* allItems(inputs: string[], ranges: string[], repo: string, io: C
     const { formatPatchRange } = await import('../../ingest/git-range.js');
     for (const range of ranges) {
       const mbox = await formatPatchRange(range, repo);
-      yield* readInput({ name: '-', readStdin: async () => mbox });
+      yield* readInput({ name: '-', label: `git:${range}`, readStdin: async () => mbox });
     }
   }
 }

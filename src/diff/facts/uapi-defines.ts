@@ -17,7 +17,8 @@ function collect(lines: AnnotatedLine[], kind: '+' | '-'): Map<string, Def> {
   for (const l of lines) {
     if (l.kind !== kind) continue;
     const m = DEFINE.exec(l.code);
-    if (m && !m[1]!.startsWith('_')) defs.set(m[1]!, { l, value: m[3]!.replace(/\s+/g, ' ').replace(/\\$/, '').trim() });
+    // Include guards (FOO_H, _UAPI_FOO_H) are not part of the ABI.
+    if (m && !m[1]!.startsWith('_') && !(/_H$/.test(m[1]!) && m[3]!.trim() === '')) defs.set(m[1]!, { l, value: m[3]!.replace(/\s+/g, ' ').replace(/\\$/, '').trim() });
   }
   return defs;
 }
