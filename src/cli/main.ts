@@ -8,6 +8,8 @@ const COMMANDS: Record<string, () => Promise<{ run: CommandRun }>> = {
   kb: () => import('./commands/kb.js'),
   spec: () => import('./commands/spec.js'),
   facts: () => import('./commands/facts.js'),
+  hook: () => import('./commands/hook.js'),
+  site: () => import('./commands/site.js'),
 };
 
 export function processIO(): CliIO {

@@ -23,6 +23,13 @@ const REGISTRY: Record<string, () => Promise<FormatterFactory>> = {
   markdown: async () => (await import('./markdown.js')).markdownFormatter,
   json: async () => (await import('./json.js')).jsonFormatter,
   jsonl: async () => (await import('./json.js')).jsonlFormatter,
+  sarif: async () => (await import('./sarif.js')).sarifFormatter,
+  rdjson: async () => (await import('./rdjson.js')).rdjsonFormatter,
+  rdjsonl: async () => (await import('./rdjson.js')).rdjsonlFormatter,
+  patchwork: async () => (await import('./patchwork.js')).patchworkFormatter,
+  email: async () => (await import('./email.js')).emailFormatter,
+  html: async () => (await import('./html.js')).htmlFormatter,
+  b4: async () => (await import('./b4.js')).b4Formatter,
 };
 
 export const FORMAT_NAMES = Object.keys(REGISTRY);
