@@ -36,9 +36,11 @@ function regexes(patterns: string[] | undefined): RegExp[] | null {
   return patterns.filter((p) => unsafeReason(p) === null).map((p) => new RegExp(p));
 }
 
+/** Compiled on first use: most triggers never see a fact that reaches their file check. */
 function globs(list: string[] | undefined): ((p: string) => boolean) | null {
   if (!list || list.length === 0) return null;
-  return picomatch(list, { dot: true });
+  let matcher: ((p: string) => boolean) | null = null;
+  return (p) => (matcher ??= picomatch(list, { dot: true }))(p);
 }
 
 export function compileRules(entries: Entry[]): RuleSet {

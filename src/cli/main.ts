@@ -10,6 +10,9 @@ const COMMANDS: Record<string, () => Promise<{ run: CommandRun }>> = {
   facts: () => import('./commands/facts.js'),
   hook: () => import('./commands/hook.js'),
   site: () => import('./commands/site.js'),
+  inbox: () => import('./commands/inbox.js'),
+  related: () => import('./commands/related.js'),
+  who: () => import('./commands/who.js'),
 };
 
 export function processIO(): CliIO {

@@ -69,8 +69,9 @@ export function splitFiles(text: string): FileSegment[] {
       }
     }
     if (!seg.binary && (lines[i] ?? '').startsWith('--- ') && (lines[i + 1] ?? '').startsWith('+++ ')) {
-      const from = stripPrefix(lines[i]!.slice(4));
-      const to = stripPrefix(lines[i + 1]!.slice(4));
+      const plain = seg.oldPath === null && seg.newPath === null; // no "diff --git" header
+      const from = plain ? stripTreeDir(stripPrefix(lines[i]!.slice(4))) : stripPrefix(lines[i]!.slice(4));
+      const to = plain ? stripTreeDir(stripPrefix(lines[i + 1]!.slice(4))) : stripPrefix(lines[i + 1]!.slice(4));
       if (from === null) seg.status = 'added';
       if (to === null) seg.status = 'deleted';
       seg.oldPath = from ?? (seg.status === 'added' ? null : seg.oldPath);
@@ -145,6 +146,18 @@ function stripPrefix(raw: string): string | null {
   if (p === '/dev/null') return null;
   if (/^[ab]\//.test(p)) p = p.slice(2);
   return p;
+}
+
+const TOP_DIRS = /^(drivers|include|Documentation|arch|kernel|mm|net|fs|lib|tools|scripts|sound|security|virt|block|crypto|init|ipc|samples|usr|rust|io_uring|hw|docs|subprojects|contrib|target|accel|linux-headers|migration|qapi|system|softmmu|ui|util|tests|crates|src)\//;
+
+/**
+ * Plain "diff -up linux.orig/x linux/x" output carries the tree's directory as the first
+ * component; strip it (as patch -p1 and git apply do) unless the path already starts at a
+ * well-known top-level directory of the kernel or QEMU.
+ */
+function stripTreeDir(p: string | null): string | null {
+  if (p === null || TOP_DIRS.test(p) || !p.includes('/')) return p;
+  return p.slice(p.indexOf('/') + 1);
 }
 
 function unquote(p: string): string {

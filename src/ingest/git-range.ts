@@ -36,11 +36,9 @@ export async function formatPatchRange(range: string, repoDir: string): Promise<
   const { from, to } = splitRange(range);
   for (const rev of [from, to]) {
     if (rev === null) continue;
-    try {
-      await git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
-    } catch {
-      throw new InputError(range, `unknown revision "${rev}" in ${repoDir}`);
-    }
+    // simple-git does not reject on a quiet non-zero exit: an empty answer means "unknown".
+    const sha = await git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).catch(() => '');
+    if (!/^[0-9a-f]{40,64}\s*$/.test(sha)) throw new InputError(range, `unknown revision "${rev}" in ${repoDir}`);
   }
   const spec = from === null ? ['-1', '--end-of-options', to] : ['--end-of-options', `${from}..${to}`];
   const out = await git.raw(['format-patch', '--stdout', '--no-signature', ...spec]);

@@ -1,5 +1,5 @@
 // Streams messages out of an mbox / mboxrd, plain or gzip, in constant memory per message.
-import { createReadStream } from 'node:fs';
+import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { InputError } from '../model/errors.js';
@@ -70,7 +70,7 @@ function finishMessage(msg: Buffer): Buffer {
 
 /** Opens a file as a byte stream, transparently gunzipping. */
 export async function openMaybeGzip(path: string): Promise<AsyncIterable<Buffer>> {
-  const head = await readHead(path);
+  const head = readFileHead(path);
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   if (!isGzip(head)) return raw;
   const gunzip = createGunzip();
@@ -90,14 +90,13 @@ async function* wrapGzipErrors(stream: Readable, path: string): AsyncGenerator<B
   }
 }
 
-async function readHead(path: string): Promise<Buffer> {
-  const { open } = await import('node:fs/promises');
-  const fh = await open(path, 'r');
+/** The first bytes of a file (format sniffing: gzip magic, "From "). */
+export function readFileHead(path: string, n = 8): Buffer {
+  const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(8);
-    const { bytesRead } = await fh.read(buf, 0, 8, 0);
-    return buf.subarray(0, bytesRead);
+    const buf = Buffer.alloc(n);
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }

@@ -6,7 +6,7 @@ import type { Patch } from '../model/patch.js';
 import { InputError } from '../model/errors.js';
 import { parseMail } from './mail.js';
 import { extractPatch, type SkipReason } from './extract.js';
-import { isGzip, looksLikeMbox, openMaybeGzip, splitMbox } from './mbox.js';
+import { isGzip, looksLikeMbox, openMaybeGzip, splitMbox, readFileHead } from './mbox.js';
 import { parseRawDiff } from './raw-diff.js';
 
 export type IngestItem =
@@ -112,18 +112,9 @@ async function* once(buf: Buffer): AsyncGenerator<Buffer> {
 }
 
 async function readHeadSafe(path: string): Promise<Buffer> {
-  const { open } = await import('node:fs/promises');
-  let fh;
   try {
-    fh = await open(path, 'r');
+    return readFileHead(path);
   } catch (e) {
     throw new InputError(path, `cannot open (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  try {
-    const buf = Buffer.alloc(8);
-    const { bytesRead } = await fh.read(buf, 0, 8, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
   }
 }

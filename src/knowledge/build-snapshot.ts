@@ -7,7 +7,7 @@ import { compileSources } from './compile.js';
 const sources = readSources(BUILTIN_KNOWLEDGE);
 const hash = hashSources(sources);
 const { entries, problems } = compileSources(sources);
-writeSnapshot(BUILTIN_SNAPSHOT, { hash, entries });
+writeSnapshot(BUILTIN_SNAPSHOT, BUILTIN_KNOWLEDGE, entries, hash);
 for (const p of problems.slice(0, 20)) process.stderr.write(`knowledge/${p.file}: ${p.field ? p.field + ': ' : ''}${p.message}\n`);
 if (problems.length > 20) process.stderr.write(`… and ${problems.length - 20} more problems (run: patch-review kb lint)\n`);
 process.stdout.write(`knowledge snapshot: ${entries.length} entries${problems.length ? `, ${problems.length} problems` : ''}\n`);

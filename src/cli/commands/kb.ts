@@ -7,7 +7,7 @@ import { BUILTIN_KNOWLEDGE, readSources, loadKnowledge } from '../../knowledge/l
 import { compileSources, type Problem } from '../../knowledge/compile.js';
 import type { Entry } from '../../knowledge/entry.js';
 
-const USAGE = 'usage: patch-review kb list [--format json] | show ID | lint [--dir DIR] [--corpus DIR] [--spec DIR] [--format json] | coverage --headers DIR [--vhost-user FILE] [--iommufd FILE] [--format json]';
+const USAGE = 'usage: patch-review kb list [--format json] | show ID | lint [--dir DIR] [--corpus DIR] [--spec DIR] [--format json] | coverage --headers DIR [--vhost-user FILE] [--iommufd FILE] [--format json] | draft --db PATH --thread MESSAGE-ID';
 
 export const run: CommandRun = async (args, io) => {
   const [sub, ...rest] = args;
@@ -20,6 +20,8 @@ export const run: CommandRun = async (args, io) => {
       return lint(rest, io);
     case 'coverage':
       return coverage(rest, io);
+    case 'draft':
+      return (await import('./kb-draft.js')).run(rest, io);
     default:
       throw new UsageError(sub ? `unknown kb command "${sub}"; ${USAGE}` : USAGE);
   }

@@ -4,13 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandRun, CliIO } from '../io.js';
 import { UsageError, InputError } from '../../model/errors.js';
-import { SEVERITY_RANK, SEVERITIES, type Severity } from '../../model/finding.js';
+import { emptySummary, addToSummary } from '../../model/report.js';
 import { readInput, type IngestItem } from '../../ingest/read-input.js';
 import { loadKnowledge, PACKAGE_ROOT } from '../../knowledge/load.js';
 import { compileRules } from '../../analyze/rules.js';
 import { reviewStream } from '../../analyze/review.js';
 import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/formatter.js';
 import { stdoutSink, fileSink, type Sink } from '../output.js';
+import { loadProjectConfig, parseFailOn, failsAt, compileIgnores, unknownIgnoredRules, CONFIG_FILE } from '../config.js';
 
 export const DEFAULT_SITE_URL = 'https://patch-review.github.io/patch-review';
 
@@ -23,10 +24,11 @@ Reviews patches (format-patch files, mails, mbox/mbox.gz, unified diffs, folders
 against the knowledge base of virtualization uAPI behaviours.
 
 options:
-  --format NAME      ${'text|terse|markdown|json|jsonl'} (repeatable; default text)
+  --format NAME      ${FORMAT_NAMES.join('|')} (repeatable; default text)
   --output FILE      write the matching --format to FILE instead of stdout (repeatable)
   --fail-on LEVEL    error|warning|note|never: exit 1 when a finding is at or above it (default error)
   --knowledge DIR    extra knowledge directory (repeatable)
+  --config FILE      settings file (default: the nearest ${CONFIG_FILE} up to the repository root)
   --git RANGE        review a git range (A..B, or one commit) in --repo (default: current directory)
   --explain RULE     print the knowledge entry behind a rule id
   --color/--no-color force colour on or off (default: on for a terminal)
@@ -56,6 +58,7 @@ export const run: CommandRun = async (args, io) => {
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         'site-url': { type: 'string' },
+        config: { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -72,17 +75,19 @@ export const run: CommandRun = async (args, io) => {
     io.stdout(`patch-review ${toolInfo().version}\n`);
     return 0;
   }
-  const kb = await loadKnowledge(o.knowledge ?? []);
+  // Settings: the command line wins over .patch-review.yml, which wins over the defaults.
+  const config = await loadProjectConfig(o.repo ?? io.cwd, o.config);
+  const kb = await loadKnowledge([...config.knowledge, ...(o.knowledge ?? [])]);
   if (kb.problems.length > 0) {
     const files = new Set(kb.problems.map((p) => p.file));
     io.stderr(`patch-review: warning: ${files.size} knowledge entr${files.size === 1 ? 'y has' : 'ies have'} problems, e.g. ${kb.problems[0]!.file}: ${kb.problems[0]!.message} (run: patch-review kb lint)\n`);
   }
   if (o.explain) return explain(o.explain, kb.entries, io);
 
-  const failOn = o['fail-on'] ?? 'error';
-  if (failOn !== 'never' && !(SEVERITIES as readonly string[]).includes(failOn)) {
-    throw new UsageError(`--fail-on must be one of error, warning, note, never (got "${failOn}")`);
-  }
+  const failOn = o['fail-on'] !== undefined ? parseFailOn(o['fail-on']) : (config.failOn ?? 'error');
+  const unknownRules = unknownIgnoredRules(config.ignore, new Set(kb.entries.map((e) => e.id)));
+  if (unknownRules.length > 0) io.stderr(`patch-review: warning: ${config.origin}: ignore names rules the knowledge base does not have: ${unknownRules.join(', ')}\n`);
+  const keep = compileIgnores(config.ignore);
   const inputs = parsed.positionals;
   const ranges = o.git ?? [];
   if (inputs.length === 0 && ranges.length === 0) throw new UsageError('no input: give a patch file, a folder, an mbox, "-" for stdin, or --git RANGE (see --help)');
@@ -96,7 +101,7 @@ export const run: CommandRun = async (args, io) => {
   if (formats.length - outputs.length > 1) throw new UsageError('only one format can go to stdout: give --output FILE for the others');
 
   const color = o['no-color'] ? false : o.color ? true : io.isTTY && !io.env['NO_COLOR'];
-  const ctx = { color, tool: toolInfo(), siteUrl: o['site-url'] ?? DEFAULT_SITE_URL };
+  const ctx = { color, tool: toolInfo(), siteUrl: o['site-url'] ?? config.siteUrl ?? DEFAULT_SITE_URL };
   const writers: { fmt: Formatter; sink: Sink }[] = [];
   for (let i = 0; i < formats.length; i++) {
     const factory = (await loadFormatter(formats[i]!))!;
@@ -104,16 +109,23 @@ export const run: CommandRun = async (args, io) => {
     writers.push({ fmt: factory({ ...ctx, color: path ? false : ctx.color }), sink: path ? openFileSink(path) : stdoutSink(io) });
   }
   const rules = compileRules(kb.entries);
-  let worst = 0;
+  let failed = false;
+  // Counted here, after ignores, rather than taken from reviewStream's summary.
+  const kept = emptySummary();
   try {
     for (const w of writers) w.sink.write(w.fmt.begin());
-    const summary = await reviewStream(allItems(inputs, ranges, o.repo ?? io.cwd, io), rules, (r) => {
-      for (const f of r.findings) if (!f.acknowledged) worst = Math.max(worst, SEVERITY_RANK[f.severity as Severity]);
+    const streamed = await reviewStream(allItems(inputs, ranges, o.repo ?? io.cwd, io), rules, (all) => {
+      const r = keep ? { ...all, findings: all.findings.filter(keep) } : all;
+      addToSummary(kept, r);
+      if (failsAt(r.findings, failOn)) failed = true;
       for (const w of writers) w.sink.write(w.fmt.patch(r));
     });
-    if (summary.patches === 0) {
+    const summary = { ...kept, skipped: streamed.skipped };
+    // b4 hands its series check the cover letter alone: for the b4 format that is "nothing to report".
+    const b4Cover = formats.every((f) => f === 'b4') && summary.skipped['cover-letter'] > 0;
+    if (summary.patches === 0 && !b4Cover) {
       const s = summary.skipped;
-      const what = [...inputs, ...ranges.map((r) => `--git ${r}`)].join(', ');
+      const what = [...inputs.map((i) => (i === '-' ? '<stdin>' : i)), ...ranges.map((r) => `--git ${r}`)].join(', ');
       const seen = s.reply + s['cover-letter'] + s['no-diff'];
       throw new InputError(what, seen > 0 ? `no patch found (${seen} mail${seen === 1 ? '' : 's'}: ${s.reply} replies, ${s['cover-letter']} cover letters, ${s['no-diff']} without a diff)` : 'no patch found');
     }
@@ -125,8 +137,7 @@ export const run: CommandRun = async (args, io) => {
     for (const w of writers) w.sink.abort();
     throw e;
   }
-  if (failOn === 'never') return 0;
-  return worst >= SEVERITY_RANK[failOn as Severity] ? 1 : 0;
+  return failed ? 1 : 0;
 };
 
 function openFileSink(path: string): Sink {
