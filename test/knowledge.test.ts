@@ -28,7 +28,7 @@ const entry = (over: Record<string, string> = {}) => {
     .filter(([, v]) => v !== '')
     .map(([k, v]) => `${k}: ${v}`)
     .join('\n');
-  return `---\n${yaml}\n---\n## Contract\n\nThe demo contract, written for the test, long enough to pass the body check of kb lint.\n`;
+  return `---\n${yaml}\n---\n## Contract\n\nThe demo contract, written for the test, long enough to pass the body check of kb lint.\n\n## Reviewing a change\n\nAsk whether old userspace still works, and why the change needs no negotiation.\n`;
 };
 
 test('a valid entry compiles with its body', () => {
@@ -99,6 +99,18 @@ test('the compiled form is cached by content hash and recompiled when a source c
   assert.notEqual(second.hash, first.hash);
   assert.equal(second.entries[0]!.title, 'A changed title');
   assert.equal(hashSources(readSources(dir)), second.hash);
+});
+
+test('lint checks the body structure with a Markdown parser', async () => {
+  const { bodyProblems, bodySections } = await import('../src/knowledge/body.js');
+  assert.deepEqual(bodySections('intro\n\n## Contract\n\nA `code` and *text*.\n\n### Sub\n\nmore\n\n## Reviewing a change\n\nx').map((s) => s.title), ['Contract', 'Reviewing a change']);
+  assert.deepEqual(bodyProblems('## Contract\n\n' + 'long enough text about the contract for the check. '.repeat(2)), ['the body has no "## Reviewing a change" section']);
+  assert.match(bodyProblems('## Contract\n\nshort\n\n## Reviewing a change\n\n' + 'x'.repeat(50))[0]!, /too short/);
+  const dir = mkdtempSync(join(tmpdir(), 'pr-lint-'));
+  mkdirSync(join(dir, 'vhost'));
+  writeFileSync(join(dir, 'vhost', 'demo-entry.md'), entry().replace(/## Reviewing a change[^]*$/, ''));
+  const r = await lintKnowledge(dir);
+  assert.deepEqual(r.problems.map((p) => p.field), ['body']);
 });
 
 test('references resolve to links a reader can follow', () => {

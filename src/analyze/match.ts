@@ -20,7 +20,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
   const limit = Math.min(facts.length, MAX_FACTS_PER_PATCH);
   for (let i = 0; i < limit; i++) {
     const f = facts[i]!;
-    for (const t of candidateTriggers(rules, f)) {
+    for (const group of candidateTriggers(rules, f)) for (const t of group) {
       if (!triggerMatches(t, f)) continue;
       const key = `${t.entry.id}\u0000${f.file ?? ''}`;
       const hit = hits.get(key);

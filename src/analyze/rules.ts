@@ -19,8 +19,10 @@ export interface CompiledTrigger {
 
 export interface RuleSet {
   bySymbol: Map<string, CompiledTrigger[]>;
-  /** Triggers without exact symbols: checked against every fact. */
-  scan: CompiledTrigger[];
+  /** Triggers without exact symbols but with fact kinds: checked against facts of those kinds. */
+  scanByKind: Map<FactKind, CompiledTrigger[]>;
+  /** Triggers with neither: checked against every fact. */
+  scanAny: CompiledTrigger[];
   entries: Map<string, Entry>;
 }
 
@@ -36,16 +38,34 @@ function regexes(patterns: string[] | undefined): RegExp[] | null {
   return patterns.filter((p) => unsafeReason(p) === null).map((p) => new RegExp(p));
 }
 
-/** Compiled on first use: most triggers never see a fact that reaches their file check. */
+/**
+ * Compiled on first use (most triggers never reach their file check), and remembered per
+ * path: a patch asks about the same few files for thousands of facts.
+ */
 function globs(list: string[] | undefined): ((p: string) => boolean) | null {
   if (!list || list.length === 0) return null;
   let matcher: ((p: string) => boolean) | null = null;
-  return (p) => (matcher ??= picomatch(list, { dot: true }))(p);
+  const seen = new Map<string, boolean>();
+  return (p) => {
+    let r = seen.get(p);
+    if (r === undefined) {
+      r = (matcher ??= picomatch(list, { dot: true }))(p);
+      if (seen.size > 4096) seen.clear();
+      seen.set(p, r);
+    }
+    return r;
+  };
 }
 
 export function compileRules(entries: Entry[]): RuleSet {
   const bySymbol = new Map<string, CompiledTrigger[]>();
-  const scan: CompiledTrigger[] = [];
+  const scanByKind = new Map<FactKind, CompiledTrigger[]>();
+  const scanAny: CompiledTrigger[] = [];
+  const push = <K>(m: Map<K, CompiledTrigger[]>, k: K, t: CompiledTrigger) => {
+    const list = m.get(k);
+    if (list) list.push(t);
+    else m.set(k, [t]);
+  };
   for (const entry of entries) {
     const explicit = entry.triggers && entry.triggers.length > 0;
     const triggers = explicit ? entry.triggers! : [{ symbols: entry.symbols }];
@@ -62,16 +82,12 @@ export function compileRules(entries: Entry[]): RuleSet {
         notFiles: globs(t.notFiles),
         lines: regexes(t.lines),
       };
-      if (ct.symbols) {
-        for (const s of ct.symbols) {
-          const list = bySymbol.get(s);
-          if (list) list.push(ct);
-          else bySymbol.set(s, [ct]);
-        }
-      } else scan.push(ct);
+      if (ct.symbols) for (const s of ct.symbols) push(bySymbol, s, ct);
+      else if (ct.facts) for (const k of ct.facts) push(scanByKind, k, ct);
+      else scanAny.push(ct);
     }
   }
-  return { bySymbol, scan, entries: new Map(entries.map((e) => [e.id, e])) };
+  return { bySymbol, scanByKind, scanAny, entries: new Map(entries.map((e) => [e.id, e])) };
 }
 
 export function triggerMatches(t: CompiledTrigger, f: Fact): boolean {
@@ -87,8 +103,9 @@ export function triggerMatches(t: CompiledTrigger, f: Fact): boolean {
   return true;
 }
 
-export function* candidateTriggers(rules: RuleSet, f: Fact): Generator<CompiledTrigger> {
-  const exact = rules.bySymbol.get(f.symbol);
-  if (exact) yield* exact;
-  yield* rules.scan;
+const NONE: CompiledTrigger[] = [];
+
+/** The triggers that could match a fact: by its symbol, by its kind, and the few that match anything. */
+export function candidateTriggers(rules: RuleSet, f: Fact): CompiledTrigger[][] {
+  return [rules.bySymbol.get(f.symbol) ?? NONE, rules.scanByKind.get(f.kind) ?? NONE, rules.scanAny];
 }

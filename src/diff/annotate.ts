@@ -47,34 +47,43 @@ export function annotateFile(file: FileDiff): AnnotatedHunk[] {
         if (l.kind === ' ') state.old = r.state;
       }
       if (cLike) {
-        // Scope changes happen at column 0 in kernel/QEMU style.
-        if (isFunctionStart(code)) {
-          const name = functionNameOf(code);
-          if (name) {
-            fn = name;
-            aggregate = null;
-          }
-        } else {
-          const agg = aggregateStart(code);
-          if (agg) {
-            aggregate = `${agg.kind} ${agg.name}`.trim();
-            fn = null;
+        // Scope changes happen at column 0 in kernel/QEMU style; cheap character tests first.
+        const c0 = code.charCodeAt(0);
+        const atColumn0 = (c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95;
+        if (atColumn0) {
+          if (isFunctionStart(code)) {
+            const name = functionNameOf(code);
+            if (name) {
+              fn = name;
+              aggregate = null;
+            }
+          } else {
+            const agg = aggregateStart(code);
+            if (agg) {
+              aggregate = `${agg.kind} ${agg.name}`.trim();
+              fn = null;
+            }
           }
         }
-        const def = /^\s*#\s*define\s+([A-Za-z_]\w*)/.exec(code);
+        const def = code.includes('#') ? /^\s*#\s*define\s+([A-Za-z_]\w*)/.exec(code) : null;
         if (def) define = def[1]!;
-        const ms = MASK_START.exec(code);
-        if (ms && !mask && !/\bif\b|\breturn\b/.test(code)) {
-          mask = ms[1]!;
-          maskDepthEndsAtSemicolon = !def;
+        if (!mask && code.includes('FEATURES')) {
+          const ms = MASK_START.exec(code);
+          if (ms && !/\bif\b|\breturn\b/.test(code)) {
+            mask = ms[1]!;
+            maskDepthEndsAtSemicolon = !def;
+          }
         }
-        const or = OR_ASSIGN.exec(code);
-        if (or && !mask) {
-          mask = or[1]!;
-          maskDepthEndsAtSemicolon = true;
+        if (!mask && code.includes('|=')) {
+          const or = OR_ASSIGN.exec(code);
+          if (or) {
+            mask = or[1]!;
+            maskDepthEndsAtSemicolon = true;
+          }
         }
       }
-      lines.push({ ...l, code, function: fn, aggregate, define, mask });
+      // Spelled out rather than spread: this runs for every line of every patch.
+      lines.push({ kind: l.kind, text: l.text, oldLine: l.oldLine, newLine: l.newLine, code, function: fn, aggregate, define, mask });
       if (cLike) {
         // Close scopes after the line that ends them.
         if (/^\}/.test(code)) {

@@ -68,7 +68,11 @@ export interface LintReport {
 
 export async function lintKnowledge(dir: string, corpus?: string, spec?: string): Promise<LintReport> {
   const { entries, problems } = compileSources(readSources(dir));
-  for (const e of entries) checkEntry(e, problems);
+  const { bodyProblems } = await import('../../knowledge/body.js');
+  for (const e of entries) {
+    checkEntry(e, problems);
+    for (const message of bodyProblems(e.body)) problems.push({ file: e.file, field: 'body', message });
+  }
   let resolved = 0;
   const ids = corpus ? await (await import('../../knowledge/corpus-ids.js')).corpusMessageIds(corpus) : null;
   const specIndex = spec ? await loadSpec(spec) : null;
@@ -94,7 +98,6 @@ function belongsToList(_id: string): boolean {
 }
 
 function checkEntry(e: Entry, problems: Problem[]): void {
-  if (!e.body || e.body.length < 80) problems.push({ file: e.file, field: 'body', message: 'the body is missing or too short to explain the contract' });
   if (e.checklist.some((q) => !/[?]\s*$/.test(q.trim()))) problems.push({ file: e.file, field: 'checklist', message: 'every checklist item must be a question (end with "?")' });
 }
 
