@@ -3,8 +3,7 @@ import type { Patch } from '../model/patch.js';
 import type { FileDiff } from '../model/diff.js';
 import type { Fact } from '../model/facts.js';
 import { parseUnifiedDiff } from './parse.js';
-import { annotateFile } from './annotate.js';
-import type { FileFactProducer } from './facts/types.js';
+import { annotateFile, type AnnotatedHunk } from './annotate.js';
 import { symbolFacts } from './facts/symbols.js';
 import { functionFacts } from './facts/functions.js';
 import { opFacts } from './facts/ops.js';
@@ -14,12 +13,24 @@ import { waitFacts } from './facts/waits.js';
 import { maskFacts } from './facts/masks.js';
 import { fileFacts } from './facts/files.js';
 import { uapiDefineFacts } from './facts/uapi-defines.js';
+import { uapiStructFacts } from './facts/uapi-structs.js';
+import { uapiEnumFacts } from './facts/uapi-enums.js';
+import { uapiIoctlNumberFacts } from './facts/uapi-ioctl-numbers.js';
+import { uapiFlagFacts } from './facts/uapi-flags.js';
 import { patchFacts } from './facts/patch-level.js';
+import { patchScope, type AnnotatedFile, type DiffContext, type PatchScope } from './uapi/scope.js';
+
+export type { DiffContext } from './uapi/scope.js';
+
+/** A producer over one file; the patch scope is there for the few that look beyond it. */
+export type ScopedFileProducer = (file: FileDiff, hunks: AnnotatedHunk[], scope: PatchScope) => Fact[];
 
 /** Every producer runs on every file; order only affects the order of facts. */
-export const FILE_PRODUCERS: FileFactProducer[] = [
+export const FILE_PRODUCERS: ScopedFileProducer[] = [
   fileFacts,
   uapiDefineFacts,
+  uapiStructFacts,
+  uapiEnumFacts,
   maskFacts,
   opFacts,
   errorReturnFacts,
@@ -29,22 +40,35 @@ export const FILE_PRODUCERS: FileFactProducer[] = [
   symbolFacts,
 ];
 
+/** Producers that need every file of the patch at once (a uAPI flag and the handler that reads it). */
+export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts];
+
 export interface DiffResult {
   files: FileDiff[];
   facts: Fact[];
 }
 
-export function analyzeDiff(patch: Patch): DiffResult {
+export function analyzeDiff(patch: Patch, ctx: DiffContext = {}): DiffResult {
   const files = parseUnifiedDiff(patch.diff);
   const facts: Fact[] = [];
+  const annotated: AnnotatedFile[] = [];
   for (const file of files) {
+    annotated.push({ file, hunks: file.binary || file.hunks.length === 0 ? [] : annotateFile(file) });
+  }
+  const scope = patchScope(annotated, ctx);
+  for (const { file, hunks } of annotated) {
     if (file.binary || file.hunks.length === 0) {
-      facts.push(...fileFacts(file, []));
+      append(facts, fileFacts(file, []));
       continue;
     }
-    const hunks = annotateFile(file);
-    for (const produce of FILE_PRODUCERS) facts.push(...produce(file, hunks));
+    for (const produce of FILE_PRODUCERS) append(facts, produce(file, hunks, scope));
   }
-  facts.push(...patchFacts(patch, files));
+  for (const produce of PATCH_PRODUCERS) append(facts, produce(scope));
+  append(facts, patchFacts(patch, files));
   return { files, facts };
+}
+
+/** push(...items) overflows the stack for very large arrays (a 100,000-hunk diff): loop instead. */
+function append<T>(target: T[], items: T[]): void {
+  for (const x of items) target.push(x);
 }

@@ -20,7 +20,8 @@ const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 const MAX_HUNK_LINES = 5_000_000;
 
 export function isDiffStart(lines: string[], i: number): boolean {
-  const l = lines[i]!;
+  const l = lines[i];
+  if (l === undefined) return false;
   if (l.startsWith('diff --git ') || l.startsWith('diff --cc ')) return true;
   return l.startsWith('--- ') && (lines[i + 1] ?? '').startsWith('+++ ') && HUNK.test(lines[i + 2] ?? '');
 }

@@ -10,6 +10,7 @@ export function parseRawDiff(buf: Buffer, source: string): Patch | null {
   const lines = text.split('\n');
   let first = 0;
   while (first < lines.length && lines[first]!.trim() === '') first++;
+  if (first >= lines.length) return null;
   const firstLine = lines[first] ?? '';
   if (isDiffStart(lines, first) || firstLine.startsWith('Index: ')) {
     return makePatch(source, '', '', '', '', text.slice(text.indexOf(firstLine)));
