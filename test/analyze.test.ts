@@ -82,6 +82,6 @@ test('series-level facts are judged on the last patch of a series', async () => 
     seen.push([r.patch.subject, r.findings.length]);
   });
   assert.deepEqual(seen, [['one', 0], ['two', 1]], 'undocumented: reported once, on the last patch');
-  const summary = await reviewStream(items([{ kind: 'skipped', source: 's', reason: 'reply', subject: 'Re: x' }, patch('solo', null, null, uapiDiff)]), rules, () => {});
+  const summary = await reviewStream(items([{ kind: 'skipped', source: 's', reason: 'reply', subject: 'Re: x', messageId: null, prefix: { tags: [], version: 1, index: null, total: null, rfc: false, reply: true } }, patch('solo', null, null, uapiDiff)]), rules, () => {});
   assert.deepEqual([summary.patches, summary.skipped.reply, summary.findings.warning], [1, 1, 1]);
 });

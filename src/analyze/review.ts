@@ -6,7 +6,7 @@ import { addToSummary, emptySummary } from '../model/report.js';
 import { analyzeDiff } from '../diff/facts.js';
 import { matchFacts, applyWaivers, sortFindings } from './match.js';
 import type { RuleSet } from './rules.js';
-import { foldIntoSeries, newSeries, seriesFacts, seriesKey, type SeriesSummary } from './series.js';
+import { foldIntoSeries, newSeries, seriesFacts, type SeriesSummary } from './series.js';
 import type { Patch } from '../model/patch.js';
 
 export function reviewPatch(patch: Patch, rules: RuleSet, series?: SeriesSummary): PatchReport {
@@ -20,6 +20,20 @@ export function reviewPatch(patch: Patch, rules: RuleSet, series?: SeriesSummary
   return { patch, files, findings: sortFindings(findings) };
 }
 
+/**
+ * git send-email threads a series under its first mail: the cover letter (0/N), or patch 1/N
+ * when there is none; every later patch replies to it. Patch 1/N replies to a cover letter
+ * when there is one, and to anything (an older thread) otherwise.
+ */
+export function seriesKeyOf(p: Patch, covers: Map<string, string>): string {
+  const { index, total, version } = p.prefix;
+  if (total === null || total <= 1) return `single:${p.messageId ?? p.source}`;
+  const own = p.messageId ?? p.source;
+  const parent = p.inReplyTo ?? p.references[p.references.length - 1] ?? null;
+  const root = index === 1 ? (parent && covers.has(parent) ? parent : own) : (parent ?? own);
+  return `${root}|v${version}|${total}`;
+}
+
 /** Reviews items in input order; `onReport` is called per patch so output can stream. */
 export async function reviewStream(
   items: AsyncIterable<IngestItem>,
@@ -28,18 +42,26 @@ export async function reviewStream(
 ): Promise<RunSummary> {
   const summary = emptySummary();
   const open = new Map<string, SeriesSummary>();
+  const covers = new Map<string, string>();
   for await (const item of items) {
     if (item.kind === 'skipped') {
       summary.skipped[item.reason]++;
+      // A cover letter is the thread root its patches refer to.
+      if (item.reason === 'cover-letter' && item.messageId && (item.prefix.total ?? 0) > 1) {
+        covers.set(item.messageId, item.subject);
+        if (covers.size > 10_000) covers.delete(covers.keys().next().value as string);
+      }
       continue;
     }
-    const key = seriesKey(item.patch);
+    const key = seriesKeyOf(item.patch, covers);
     let s = open.get(key);
     if (!s) {
       s = newSeries(key);
       open.set(key, s);
     }
     const report = reviewPatch(item.patch, rules, s);
+    const { version, index, total } = item.patch.prefix;
+    report.series = { key, version, index, total, coverLetter: covers.get(key.split('|')[0]!) ?? null };
     if (item.patch.prefix.total === null || item.patch.prefix.index === item.patch.prefix.total) open.delete(key);
     // Bound memory on archives where some series never complete.
     if (open.size > 10_000) open.delete(open.keys().next().value as string);

@@ -1,5 +1,5 @@
 // Mail text → Patch: where the commit message ends and the diff begins.
-import type { Patch } from '../model/patch.js';
+import type { Patch, SubjectPrefix } from '../model/patch.js';
 import { decodeHeaderValue, firstHeader, parseMessageIds } from './headers.js';
 import type { MailText } from './mail.js';
 import { parseSubject, isPatchSubject } from './subject.js';
@@ -8,7 +8,7 @@ import { isDiffStart } from '../diff/prepass.js';
 
 export type SkipReason = 'reply' | 'cover-letter' | 'no-diff';
 
-export type Extracted = { patch: Patch } | { skipped: SkipReason; subject: string };
+export type Extracted = { patch: Patch } | { skipped: SkipReason; subject: string; messageId: string | null; prefix: SubjectPrefix };
 
 /**
  * Finds the first diff header. In a format-patch mail the commit message ends at the first
@@ -28,9 +28,10 @@ export function extractPatch(mail: MailText, source: string): Extracted {
   const { subject, prefix } = parseSubject(rawSubject);
   const lines = mail.body.split('\n');
   const located = locateDiff(lines);
-  if (prefix.reply) return { skipped: 'reply', subject: rawSubject };
+  const messageId = parseMessageIds(firstHeader(mail.headers, 'message-id'))[0] ?? null;
+  if (prefix.reply) return { skipped: 'reply', subject: rawSubject, messageId, prefix };
   if (!located) {
-    return { skipped: isPatchSubject(prefix) ? 'cover-letter' : 'no-diff', subject: rawSubject };
+    return { skipped: isPatchSubject(prefix) ? 'cover-letter' : 'no-diff', subject: rawSubject, messageId, prefix };
   }
   const commitMessage = trimBlank(lines.slice(0, located.messageEnd)).join('\n');
   const diff = lines.slice(located.diffStart).join('\n');
@@ -42,7 +43,7 @@ export function extractPatch(mail: MailText, source: string): Extracted {
       subject,
       rawSubject,
       prefix,
-      messageId: parseMessageIds(firstHeader(mail.headers, 'message-id'))[0] ?? null,
+      messageId,
       inReplyTo: parseMessageIds(firstHeader(mail.headers, 'in-reply-to'))[0] ?? null,
       references: parseMessageIds(firstHeader(mail.headers, 'references')),
       author,

@@ -2,7 +2,7 @@
 import { readdir, stat, readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import type { Patch } from '../model/patch.js';
+import type { Patch, SubjectPrefix } from '../model/patch.js';
 import { InputError } from '../model/errors.js';
 import { parseMail } from './mail.js';
 import { extractPatch, type SkipReason } from './extract.js';
@@ -11,7 +11,7 @@ import { parseRawDiff } from './raw-diff.js';
 
 export type IngestItem =
   | { kind: 'patch'; patch: Patch }
-  | { kind: 'skipped'; source: string; reason: SkipReason; subject: string };
+  | { kind: 'skipped'; source: string; reason: SkipReason; subject: string; messageId: string | null; prefix: SubjectPrefix };
 
 /** A single non-mbox file bigger than this is refused: no real patch is that large. */
 export const MAX_SINGLE_FILE = 64 * 1024 * 1024;
@@ -99,7 +99,7 @@ async function* readBuffer(buf: Buffer, name: string): AsyncGenerator<IngestItem
 function* mailToItems(raw: Buffer, source: string): Generator<IngestItem> {
   const r = extractPatch(parseMail(raw), source);
   if ('patch' in r) yield { kind: 'patch', patch: r.patch };
-  else yield { kind: 'skipped', source, reason: r.skipped, subject: r.subject };
+  else yield { kind: 'skipped', source, reason: r.skipped, subject: r.subject, messageId: r.messageId, prefix: r.prefix };
 }
 
 /** NUL bytes in the first 8 KiB: a binary file (mail and diffs never contain NUL). */

@@ -3,10 +3,21 @@ import type { Finding, Severity } from './finding.js';
 import type { Patch } from './patch.js';
 import type { FileDiff } from './diff.js';
 
+/** Where a patch sits in its series (grouped by thread root and version). */
+export interface SeriesInfo {
+  key: string;
+  version: number;
+  index: number | null;
+  total: number | null;
+  /** Subject of the series' cover letter (0/N), when it was in the input. */
+  coverLetter: string | null;
+}
+
 export interface PatchReport {
   patch: Patch;
   files: FileDiff[];
   findings: Finding[];
+  series?: SeriesInfo;
 }
 
 export interface RunSummary {

@@ -13,6 +13,7 @@ export function patchJson(r: PatchReport) {
     version: r.patch.prefix.version,
     index: r.patch.prefix.index,
     total: r.patch.prefix.total,
+    series: r.series ? { key: r.series.key, coverLetter: r.series.coverLetter } : null,
     files: r.files.map((f) => f.path),
     findings: r.findings,
   };

@@ -21,6 +21,7 @@ export const textFormatter: FormatterFactory = (ctx) => {
       out.push(c('bold', patchTitle(r.patch)));
       const meta = [r.patch.messageId ? `<${r.patch.messageId}>` : null, r.patch.source].filter(Boolean).join('  ');
       out.push(c('dim', `  ${meta}`));
+      if (r.series?.coverLetter) out.push(c('dim', `  series: ${r.series.coverLetter}`));
       if (r.findings.length === 0) {
         out.push('  no findings', '');
         return out.join('\n') + '\n';
