@@ -119,8 +119,10 @@ function readHunks(lines: string[], start: number, out: string[], seg: FileSegme
         if (newLeft === 0) break;
         out.push(l);
         newLeft--;
-      } else if (c === '\\') out.push(l);
-      else break;
+      } else if (c === '\\') {
+        // "\ No newline" only ever follows a content line (parse-diff relies on that).
+        if (!out[out.length - 1]!.startsWith('@@')) out.push(l);
+      } else break;
       i++;
     }
     if (oldLeft > 0 || newLeft > 0) {
@@ -128,7 +130,7 @@ function readHunks(lines: string[], start: number, out: string[], seg: FileSegme
       continue;
     }
     if ((lines[i] ?? '').startsWith('\\')) {
-      out.push(lines[i]!);
+      if (!out[out.length - 1]!.startsWith('@@')) out.push(lines[i]!);
       i++;
     }
   }
