@@ -61,7 +61,7 @@ test('waivers mark findings acknowledged with the reason', () => {
 function patch(subject: string, index: number | null, total: number | null, diff: string, extra: Partial<Patch> = {}): IngestItem {
   return {
     kind: 'patch',
-    patch: { source: subject, subject, rawSubject: subject, prefix: { tags: [], version: 1, index, total, rfc: false, reply: false }, messageId: `${subject}@x`, inReplyTo: index && index > 1 ? 'root@x' : null, references: index ? ['root@x'] : [], author: 'a', date: '', commitMessage: 'Message.', trailers: [], diff, transport: { flowed: false, damagedEncoding: false }, ...extra },
+    patch: { source: subject, subject, rawSubject: subject, prefix: { tags: [], version: 1, index, total, rfc: false, reply: false }, messageId: index === 1 ? 'first@x' : `${subject}@x`, inReplyTo: index && index > 1 ? 'first@x' : null, references: index && index > 1 ? ['first@x'] : [], author: 'a', date: '', commitMessage: 'Message.', trailers: [], diff, transport: { flowed: false, damagedEncoding: false }, ...extra },
   };
 }
 const uapiDiff = 'diff --git a/include/uapi/linux/vhost.h b/include/uapi/linux/vhost.h\n--- a/include/uapi/linux/vhost.h\n+++ b/include/uapi/linux/vhost.h\n@@ -1,1 +1,2 @@\n #define VHOST_A 1\n+#define VHOST_B 2\n';

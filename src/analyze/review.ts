@@ -13,7 +13,10 @@ export function reviewPatch(patch: Patch, rules: RuleSet, series?: SeriesSummary
   const { files, facts } = analyzeDiff(patch);
   if (series) {
     foldIntoSeries(series, patch, files, facts);
-    const last = patch.prefix.total === null || patch.prefix.index === patch.prefix.total;
+    // Judge a series only when all of it was seen: a lone "[PATCH 3/3]" on stdin (b4, a hook
+    // run without state) cannot know what patches 1 and 2 documented.
+    const { total, index } = patch.prefix;
+    const last = total === null || (index === total && series.seen >= total);
     if (last) facts.push(...seriesFacts(series));
   }
   const findings = applyWaivers(matchFacts(facts, rules), patch.trailers);
@@ -28,7 +31,8 @@ export function reviewPatch(patch: Patch, rules: RuleSet, series?: SeriesSummary
 export function seriesKeyOf(p: Patch, covers: Map<string, string>): string {
   const { index, total, version } = p.prefix;
   if (total === null || total <= 1) return `single:${p.messageId ?? p.source}`;
-  const own = p.messageId ?? p.source;
+  // format-patch files carry no Message-ID: a folder of them is one series.
+  const own = p.messageId ?? p.source.replace(/[^/]*$/, '');
   const parent = p.inReplyTo ?? p.references[p.references.length - 1] ?? null;
   const root = index === 1 ? (parent && covers.has(parent) ? parent : own) : (parent ?? own);
   return `${root}|v${version}|${total}`;

@@ -59,13 +59,15 @@ export interface Config {
 
 export const EMPTY_CONFIG: Config = { knowledge: [], ignore: [], origin: '(none)' };
 
-/** Validates raw data (parsed YAML, or git config turned into the same shape). */
-export function validateConfig(data: unknown, origin: string, baseDir: string): Config {
+/**
+ * Validates raw data (parsed YAML, or git config turned into the same shape); `keyName` says
+ * how an error names the key (default: the YAML path).
+ */
+export function validateConfig(data: unknown, origin: string, baseDir: string, keyName = (path: string[]) => path.join('.') || '(top level)'): Config {
   const r = configSchema.safeParse(data ?? {});
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    const key = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    throw new InputError(origin, `${key}: ${issue.message}`);
+    throw new InputError(origin, `${keyName(issue.path.map(String))}: ${issue.message}`);
   }
   const c = r.data;
   const out: Config = {
@@ -155,15 +157,9 @@ export function gitConfigToConfig(entries: [string, string][], repoDir: string):
   if (Object.keys(hook).length) data['hook'] = hook;
   if (knowledge.length) data['knowledge'] = knowledge;
   if (ignore.length) data['ignore'] = ignore;
-  const r = configSchema.safeParse(data);
-  if (!r.success) {
-    // Name the git key, not the YAML path it was turned into.
-    const issue = r.error.issues[0]!;
-    const path = issue.path.map(String);
-    const git = Object.values(GIT_KEYS).find((k) => k.yaml.every((p, i) => path[i] === p));
-    throw new InputError('git config', `patch-review.${git?.name ?? path.join('.')}: ${issue.message}`);
-  }
-  return validateConfig(r.data, 'git config', repoDir);
+  // Errors name the git key, not the YAML path it was turned into.
+  const gitKey = (path: string[]) => `patch-review.${Object.values(GIT_KEYS).find((k) => k.yaml.every((p, i) => path[i] === p))?.name ?? path.join('.')}`;
+  return validateConfig(data, 'git config', repoDir, gitKey);
 }
 
 /** The raw `git config patch-review.*` entries of a repository (all scopes, `git -c` included). */
@@ -178,6 +174,11 @@ export async function readGitConfigEntries(repoDir: string, env?: NodeJS.Process
       const nl = rec.indexOf('\n');
       return nl < 0 ? [rec, 'true'] : [rec.slice(0, nl), rec.slice(nl + 1)];
     });
+}
+
+/** `git config patch-review.*` of a repository as a Config. */
+export async function readGitConfig(repoDir: string, env?: NodeJS.ProcessEnv): Promise<Config> {
+  return gitConfigToConfig(await readGitConfigEntries(repoDir, env), repoDir);
 }
 
 /** `patch-review.onError` alone, so the policy holds even when another key is invalid. */

@@ -5,8 +5,10 @@ export interface CliIO {
   stderr: (text: string) => void;
   /** Reads all of standard input (only called when a command is given "-"). */
   readStdin: () => Promise<Buffer>;
-  /** True when stdout is a terminal (colour, progress). */
+  /** True when stdout is a terminal (colour). */
   isTTY: boolean;
+  /** True when stderr is a terminal (progress). */
+  stderrIsTTY?: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
 }

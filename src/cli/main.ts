@@ -29,6 +29,7 @@ export function processIO(): CliIO {
       return Buffer.concat(chunks);
     },
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),
     env: process.env,
   };

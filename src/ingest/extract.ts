@@ -24,7 +24,8 @@ export function locateDiff(lines: string[]): { messageEnd: number; diffStart: nu
 }
 
 export function extractPatch(mail: MailText, source: string): Extracted {
-  const rawSubject = decodeHeaderValue(firstHeader(mail.headers, 'subject') ?? '');
+  // Decoded words may carry control characters (even a newline): a subject is one line.
+  const rawSubject = decodeHeaderValue(firstHeader(mail.headers, 'subject') ?? '').replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
   const { subject, prefix } = parseSubject(rawSubject);
   const lines = mail.body.split('\n');
   const located = locateDiff(lines);

@@ -1,10 +1,45 @@
-// Placeholder: this formatter is being written.
+// reviewdog's Diagnostic Format: `rdjson` (one DiagnosticResult) and `rdjsonl` (one Diagnostic
+// per line). code.value is the rule id and code.url the rule's citation; the message ends with
+// the entry's page, where the whole checklist is.
 import type { FormatterFactory } from './formatter.js';
-import { UsageError } from '../model/errors.js';
+import type { Finding, Severity } from '../model/finding.js';
+import type { PatchReport } from '../model/report.js';
+import { entryUrl } from './common.js';
 
-export const rdjsonFormatter: FormatterFactory = () => {
-  throw new UsageError('format "rdjson" is not available in this build');
+const SEVERITY: Record<Severity, 'ERROR' | 'WARNING' | 'INFO'> = { error: 'ERROR', warning: 'WARNING', note: 'INFO' };
+
+export function diagnostic(f: Finding, r: PatchReport, siteUrl: string, tool: string) {
+  const page = entryUrl(siteUrl, f.ruleId);
+  const ack = f.acknowledged ? ` (acknowledged: ${f.acknowledged.reason})` : '';
+  // Patch- and series-level findings have no file; reviewdog needs a path, so they go on the patch's first file.
+  const path = f.file ?? r.files[0]?.path ?? '';
+  return {
+    message: `${f.title}${ack}\n${f.message}\nChecklist: ${page}`,
+    location: { path, ...(f.file && f.line !== null ? { range: { start: { line: f.line } } } : {}) },
+    severity: f.acknowledged ? 'INFO' : SEVERITY[f.severity],
+    source: { name: tool, url: siteUrl },
+    code: { value: f.ruleId, url: f.references[0]?.url ?? page },
+  };
+}
+
+export const rdjsonFormatter: FormatterFactory = (ctx) => {
+  let first = true;
+  return {
+    begin: () => `{"source":${JSON.stringify({ name: ctx.tool.name, url: ctx.siteUrl })},"diagnostics":[`,
+    patch(r) {
+      let out = '';
+      for (const f of r.findings) {
+        out += (first ? '\n' : ',\n') + JSON.stringify(diagnostic(f, r, ctx.siteUrl, ctx.tool.name));
+        first = false;
+      }
+      return out;
+    },
+    end: () => '\n]}\n',
+  };
 };
-export const rdjsonlFormatter: FormatterFactory = () => {
-  throw new UsageError('format "rdjsonl" is not available in this build');
-};
+
+export const rdjsonlFormatter: FormatterFactory = (ctx) => ({
+  begin: () => '',
+  patch: (r) => r.findings.map((f) => JSON.stringify(diagnostic(f, r, ctx.siteUrl, ctx.tool.name)) + '\n').join(''),
+  end: () => '',
+});

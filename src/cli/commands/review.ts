@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandRun, CliIO } from '../io.js';
 import { UsageError, InputError } from '../../model/errors.js';
-import { emptySummary, addToSummary } from '../../model/report.js';
+import { emptySummary, addToSummary, type PatchReport } from '../../model/report.js';
 import { readInput, type IngestItem } from '../../ingest/read-input.js';
 import { loadKnowledge, PACKAGE_ROOT } from '../../knowledge/load.js';
 import { compileRules } from '../../analyze/rules.js';
@@ -19,6 +19,7 @@ const HELP = `usage: patch-review [options] FILE|DIR|- …
        patch-review [options] --git RANGE [--repo DIR]
        patch-review kb list|show ID|lint|coverage …
        patch-review spec index|show …
+       patch-review hook install|uninstall [--repo DIR] [--fail-on LEVEL]
 
 Reviews patches (format-patch files, mails, mbox/mbox.gz, unified diffs, folders, stdin)
 against the knowledge base of virtualization uAPI behaviours.
@@ -29,6 +30,7 @@ options:
   --fail-on LEVEL    error|warning|note|never: exit 1 when a finding is at or above it (default error)
   --knowledge DIR    extra knowledge directory (repeatable)
   --config FILE      settings file (default: the nearest ${CONFIG_FILE} up to the repository root)
+  --jobs N           analyse with N worker threads (large mboxes; output order is unchanged)
   --git RANGE        review a git range (A..B, or one commit) in --repo (default: current directory)
   --explain RULE     print the knowledge entry behind a rule id
   --color/--no-color force colour on or off (default: on for a terminal)
@@ -51,6 +53,7 @@ export const run: CommandRun = async (args, io) => {
         format: { type: 'string', multiple: true },
         output: { type: 'string', short: 'o', multiple: true },
         'fail-on': { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
         knowledge: { type: 'string', multiple: true },
         git: { type: 'string', multiple: true },
         repo: { type: 'string' },
@@ -77,7 +80,8 @@ export const run: CommandRun = async (args, io) => {
   }
   // Settings: the command line wins over .patch-review.yml, which wins over the defaults.
   const config = await loadProjectConfig(o.repo ?? io.cwd, o.config);
-  const kb = await loadKnowledge([...config.knowledge, ...(o.knowledge ?? [])]);
+  const knowledgeDirs = [...config.knowledge, ...(o.knowledge ?? [])];
+  const kb = await loadKnowledge(knowledgeDirs);
   if (kb.problems.length > 0) {
     const files = new Set(kb.problems.map((p) => p.file));
     io.stderr(`patch-review: warning: ${files.size} knowledge entr${files.size === 1 ? 'y has' : 'ies have'} problems, e.g. ${kb.problems[0]!.file}: ${kb.problems[0]!.message} (run: patch-review kb lint)\n`);
@@ -85,6 +89,8 @@ export const run: CommandRun = async (args, io) => {
   if (o.explain) return explain(o.explain, kb.entries, io);
 
   const failOn = o['fail-on'] !== undefined ? parseFailOn(o['fail-on']) : (config.failOn ?? 'error');
+  const jobs = o.jobs === undefined ? 1 : Number(o.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64 (got "${o.jobs}")`);
   const unknownRules = unknownIgnoredRules(config.ignore, new Set(kb.entries.map((e) => e.id)));
   if (unknownRules.length > 0) io.stderr(`patch-review: warning: ${config.origin}: ignore names rules the knowledge base does not have: ${unknownRules.join(', ')}\n`);
   const keep = compileIgnores(config.ignore);
@@ -114,12 +120,20 @@ export const run: CommandRun = async (args, io) => {
   const kept = emptySummary();
   try {
     for (const w of writers) w.sink.write(w.fmt.begin());
-    const streamed = await reviewStream(allItems(inputs, ranges, o.repo ?? io.cwd, io), rules, (all) => {
+    const progress = io.stderrIsTTY ? progressLine(io) : null;
+    const onReport = (all: PatchReport) => {
       const r = keep ? { ...all, findings: all.findings.filter(keep) } : all;
       addToSummary(kept, r);
       if (failsAt(r.findings, failOn)) failed = true;
       for (const w of writers) w.sink.write(w.fmt.patch(r));
-    });
+      progress?.(kept.patches);
+    };
+    const items = allItems(inputs, ranges, o.repo ?? io.cwd, io);
+    const streamed =
+      jobs > 1
+        ? await (await import('../../analyze/parallel.js')).reviewStreamParallel(items, rules, onReport, { jobs, knowledgeDirs })
+        : await reviewStream(items, rules, onReport);
+    progress?.(-1);
     const summary = { ...kept, skipped: streamed.skipped };
     // b4 hands its series check the cover letter alone: for the b4 format that is "nothing to report".
     const b4Cover = formats.every((f) => f === 'b4') && summary.skipped['cover-letter'] > 0;
@@ -139,6 +153,18 @@ export const run: CommandRun = async (args, io) => {
   }
   return failed ? 1 : 0;
 };
+
+/** "N patches reviewed" on stderr, rewritten in place, at most ten times a second; -1 clears it. */
+function progressLine(io: CliIO): (n: number) => void {
+  let last = 0;
+  return (n) => {
+    if (n < 0) return io.stderr('\r\x1b[K');
+    const now = Date.now();
+    if (now - last < 100) return;
+    last = now;
+    io.stderr(`\r${n} patches reviewed`);
+  };
+}
 
 function openFileSink(path: string): Sink {
   try {

@@ -1,0 +1,121 @@
+// One sendemail-validate run: review the outgoing file, keep series state between files, and
+// decide whether the send may go on. A non-zero exit stops the whole send, so a refusal always
+// says why and how to override it; a failure of patch-review itself follows the on-error policy.
+import { basename, resolve } from 'node:path';
+import type { CliIO } from '../cli/io.js';
+import type { PatchReport } from '../model/report.js';
+import { readInput, type IngestItem } from '../ingest/read-input.js';
+import { loadKnowledge } from '../knowledge/load.js';
+import { compileRules } from '../analyze/rules.js';
+import { reviewPatch } from '../analyze/review.js';
+import { terseFormatter } from '../report/terse.js';
+import { patchTitle } from '../report/common.js';
+import {
+  compileIgnores,
+  failsAt,
+  loadProjectConfig,
+  mergeConfigs,
+  readGitConfigEntries,
+  gitConfigToConfig,
+  onErrorOf,
+  type FailOn,
+  type OnError,
+} from '../cli/config.js';
+import { gitOut } from './git.js';
+import { clearState, readState, sendPosition, seriesStep, statePath, writeState } from './state.js';
+
+export interface ValidateOptions {
+  /** $1: the file git send-email is about to send. */
+  file: string;
+  /** Levels baked into the hook script at install time. */
+  failOn?: FailOn;
+  onError?: OnError;
+  siteUrl: string;
+  tool: { name: string; version: string };
+}
+
+async function gitDirOf(cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  // send-email sets GIT_DIR for the hook; otherwise ask git.
+  const fromEnv = env['GIT_DIR'];
+  if (fromEnv) return resolve(cwd, fromEnv);
+  return (await gitOut(['rev-parse', '--absolute-git-dir'], cwd, env)).trim();
+}
+
+async function collect(items: AsyncIterable<IngestItem>): Promise<IngestItem[]> {
+  const out: IngestItem[] = [];
+  for await (const i of items) out.push(i);
+  return out;
+}
+
+export async function validateForSend(opts: ValidateOptions, io: CliIO): Promise<number> {
+  const name = basename(opts.file);
+  let policy: OnError = opts.onError ?? 'open';
+  let state: string | null = null;
+  try {
+    // git config first: it can set the policy that applies if anything after it fails.
+    const entries = await readGitConfigEntries(io.cwd, io.env);
+    policy = onErrorOf(entries) ?? policy;
+    const gitCfg = gitConfigToConfig(entries, io.cwd);
+    const yml = await loadProjectConfig(io.cwd);
+    policy = gitCfg.onError ?? opts.onError ?? yml.onError ?? 'open';
+    // git config wins over the install-time level so `git -c patch-review.failOn=never` always works.
+    const failOn: FailOn = gitCfg.hookFailOn ?? opts.failOn ?? yml.hookFailOn ?? yml.failOn ?? 'error';
+    const config = mergeConfigs(gitCfg, yml);
+    state = statePath(await gitDirOf(io.cwd, io.env));
+
+    const items = await collect(readInput({ name: opts.file }));
+    const patches = items.flatMap((i) => (i.kind === 'patch' ? [i.patch] : []));
+    if (patches.length === 0) return 0; // a cover letter or a reply: nothing to review
+
+    const kb = await loadKnowledge(config.knowledge);
+    if (kb.problems.length > 0) io.stderr(`patch-review: warning: ${kb.problems.length} knowledge problem(s), e.g. ${kb.problems[0]!.file}: ${kb.problems[0]!.message}\n`);
+    const rules = compileRules(kb.entries);
+    const keep = compileIgnores(config.ignore) ?? (() => true);
+    const position = sendPosition(io.env);
+    const reports: PatchReport[] = [];
+    for (const patch of patches) {
+      const step = seriesStep(patch, readState(state), position, Date.now());
+      const r = reviewPatch(patch, rules, step.series); // folds this patch into step.series
+      if (step.after) writeState(state, step.after);
+      else clearState(state);
+      reports.push({ ...r, findings: r.findings.filter(keep) });
+    }
+
+    // One checkpatch-style line per finding: the send is interactive, the checklists are one command away.
+    const terse = terseFormatter({ color: false, tool: opts.tool, siteUrl: config.siteUrl ?? opts.siteUrl });
+    const withFindings = reports.filter((r) => r.findings.length > 0);
+    for (const r of withFindings) {
+      const lines = terse.patch(r).replace(/^/gm, '  ').trimEnd();
+      io.stderr(`patch-review: ${patchTitle(r.patch)}\n${lines}\n  checklists and references: patch-review ${opts.file}\n`);
+    }
+    const blocking = reports.flatMap((r) => r.findings).filter((f) => failsAt([f], failOn));
+    if (blocking.length === 0) {
+      if (withFindings.length === 0) io.stderr(`patch-review: ${patchTitle(patches[0]!)}: no findings\n`);
+      return 0;
+    }
+    clearState(state); // the send stops here; the next attempt starts the series again
+    io.stderr(refusal(name, blocking.length, failOn, [...new Set(blocking.map((f) => f.ruleId))]));
+    return 1;
+  } catch (e) {
+    if (state) clearState(state);
+    const why = String((e as Error)?.message ?? e).split('\n')[0];
+    if (policy === 'closed') {
+      io.stderr(`patch-review: could not review ${name}: ${why}\npatch-review: not sending, because patch-review.onError is closed (send anyway with: git send-email --no-validate …)\n`);
+      return 1;
+    }
+    io.stderr(`patch-review: could not review ${name}: ${why}\npatch-review: sending without a review, because patch-review.onError is open\n`);
+    return 0;
+  }
+}
+
+function refusal(name: string, count: number, failOn: FailOn, rules: string[]): string {
+  return [
+    `patch-review: stopping the send: ${name} has ${count} finding${count === 1 ? '' : 's'} at or above the hook's fail level (${failOn}): ${rules.join(', ')}.`,
+    '  git send-email checks every file before it sends any, so nothing has been sent.',
+    '  Read the findings above; to send anyway:',
+    '    git send-email --no-validate …                 skips every validation hook for this send',
+    '    git -c patch-review.failOn=never send-email …  keeps the review but never stops the send',
+    `    Patch-Review-Ack: ${rules[0] ?? '<ruleId>'} <reason>    as a commit-message trailer acknowledges an intended change`,
+    '',
+  ].join('\n');
+}
