@@ -59,6 +59,17 @@ async function recentPatchMails(n: number): Promise<Buffer[]> {
   return ring;
 }
 
+async function siteBuild(): Promise<void> {
+  const { buildSite } = await import('../src/site/build.js');
+  const r = await buildSite({ out: join(mkdtempSync(join(tmpdir(), 'pr-site-')), 'site') });
+  console.log(`site build                           ${r.pages} pages in ${r.ms.toFixed(0)} ms (target < 5000 ms)`);
+}
+
+function checkpatch(): string | null {
+  const found = spawnSync('sh', ['-c', 'command -v checkpatch.pl || ls /usr/src/linux*/scripts/checkpatch.pl 2>/dev/null | head -1'], { encoding: 'utf8' }).stdout.trim();
+  return found || null;
+}
+
 async function main() {
   console.log('patch-review benchmark');
   const startups = Array.from({ length: 15 }, () => timeCommand(process.execPath, ['-e', '0']));
@@ -67,6 +78,7 @@ async function main() {
   const example = join(PACKAGE_ROOT, 'examples', '0001-vhost-vsock-offer-ACCESS_PLATFORM.patch');
   const one = Array.from({ length: 15 }, () => timeCommand(process.execPath, [BIN, '--format', 'terse', '--fail-on', 'never', example]));
   console.log(`example patch, one process           median ${quantile(one, 0.5).toFixed(1)} ms (${(quantile(one, 0.5) / nodeMedian).toFixed(2)}x node -e 0)`);
+  await siteBuild();
   if (!existsSync(ARCHIVE)) {
     console.log(`skipped: corpus benchmarks need ${ARCHIVE}`);
     return;
@@ -80,13 +92,23 @@ async function main() {
   });
   const per = files.map((f) => timeCommand(process.execPath, [BIN, '--format', 'terse', '--fail-on', 'never', f]));
   const median = quantile(per, 0.5);
-  console.log(`${files.length} recent patch mails, a process each  median ${median.toFixed(1)} ms, p90 ${quantile(per, 0.9).toFixed(1)} ms (${(median / nodeMedian).toFixed(2)}x node -e 0; target < 100 ms)`);
+  console.log(`${files.length} recent patch mails, a process each  median ${median.toFixed(1)} ms, p90 ${quantile(per, 0.9).toFixed(1)} ms (${(median / nodeMedian).toFixed(2)}x node -e 0; targets: < 100 ms, <= 1.5x node -e 0)`);
+  const cp = checkpatch();
+  if (cp) {
+    const cpTimes = files.map((f) => timeCommand('perl', [cp, '--no-tree', '--terse', f]));
+    console.log(`baseline: checkpatch.pl --no-tree --terse  median ${quantile(cpTimes, 0.5).toFixed(1)} ms (ours: ${(median / quantile(cpTimes, 0.5)).toFixed(2)}x; target < 0.5x)`);
+  } else console.log('baseline: checkpatch.pl not found on this machine (comparison skipped)');
 
   const zcat = timeCommand('sh', ['-c', `zcat '${ARCHIVE}' > /dev/null`]);
   console.log(`baseline: zcat archive.mbox.gz       ${(zcat / 1000).toFixed(2)} s`);
   const whole = await measure(process.execPath, [BIN, '--format', 'jsonl', '--fail-on', 'never', ARCHIVE]);
   const count = Number(spawnSync(process.execPath, [BIN, '--format', 'json', '--fail-on', 'never', ARCHIVE], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout.match(/"summary":\{"patches":(\d+)/)?.[1] ?? 0);
   console.log(`whole archive, one process           ${(whole.ms / 1000).toFixed(2)} s, ${count} patch mails, ${(count / (whole.ms / 1000)).toFixed(0)} patch mails/s (target >= 500), peak ${whole.peakMB.toFixed(0)} MB (target < 400), ${(whole.ms / zcat).toFixed(1)}x zcat`);
+  const jobs = await measure(process.execPath, [BIN, '--jobs', '2', '--format', 'jsonl', '--fail-on', 'never', ARCHIVE]);
+  console.log(`whole archive, --jobs 2              ${(jobs.ms / 1000).toFixed(2)} s, ${(count / (jobs.ms / 1000)).toFixed(0)} patch mails/s (target >= 1000), peak ${jobs.peakMB.toFixed(0)} MB (target < 300), ${(jobs.ms / zcat).toFixed(1)}x zcat (target < 8x)`);
+  if (existsSync(join(PACKAGE_ROOT, 'dist', 'bench', 'inbox.js'))) {
+    await import('./inbox.js');
+  }
 }
 
 main().catch((e) => {

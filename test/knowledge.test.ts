@@ -44,6 +44,7 @@ test('schema problems name the file and the field', () => {
     { file: 'vhost/x.md', text: entry({ id: 'x', severity: 'fatal' }) },
     { file: 'vhost/y.md', text: entry({ id: 'y', references: '[]' }) },
     { file: 'vhost/z.md', text: entry({ id: 'z', checklist: '[Does this: break?]' }) },
+    { file: 'vhost/js.md', text: entry({ id: 'js', references: '[{type: url, id: "https://x.org", url: "javascript:alert(1)"}]' }) },
     { file: 'vhost/nofm.md', text: 'no frontmatter' },
     { file: 'vhost/badyaml.md', text: '---\nid: [unclosed\n---\n' },
   ]);
@@ -52,6 +53,7 @@ test('schema problems name the file and the field', () => {
   assert.equal(by('vhost/x.md')[0]!.field, 'severity');
   assert.equal(by('vhost/y.md')[0]!.field, 'references');
   assert.match(by('vhost/z.md')[0]!.message, /quote the whole string/);
+  assert.match(by('vhost/js.md')[0]!.message, /http\(s\) link/);
   assert.match(by('vhost/nofm.md')[0]!.message, /frontmatter/);
   assert.match(by('vhost/badyaml.md')[0]!.message, /not valid YAML/);
   assert.equal(r.entries.length, 0);

@@ -1,6 +1,6 @@
 // Knowledge entries → compiled rules: triggers with their regexes and globs built once,
 // and an index from exact symbol to the triggers that name it.
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
 import type { Entry } from '../knowledge/entry.js';
 import type { Fact, FactKind } from '../model/facts.js';
 import { SEVERITY_RANK, type Severity } from '../model/finding.js';
@@ -49,7 +49,7 @@ function globs(list: string[] | undefined): ((p: string) => boolean) | null {
   return (p) => {
     let r = seen.get(p);
     if (r === undefined) {
-      r = (matcher ??= picomatch(list, { dot: true }))(p);
+      r = (matcher ??= (createRequire(import.meta.url)('picomatch') as typeof import('picomatch'))(list, { dot: true }))(p);
       if (seen.size > 4096) seen.clear();
       seen.set(p, r);
     }

@@ -3,8 +3,8 @@
 // on one line naming the file (or git config) and the key.
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve, isAbsolute } from 'node:path';
-import { z } from 'zod';
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
+import type { z as Zod } from 'zod';
 import { CATEGORIES, SEVERITIES, SEVERITY_RANK, type Category, type Finding, type Severity } from '../model/finding.js';
 import { InputError, UsageError } from '../model/errors.js';
 import { git } from '../hook/git.js';
@@ -17,33 +17,45 @@ export const ON_ERROR = ['open', 'closed'] as const;
 /** What the send-email hook does when patch-review itself fails: let the send go on, or stop it. */
 export type OnError = (typeof ON_ERROR)[number];
 
-const ignoreSchema = z
-  .object({
-    rules: z.array(z.string().min(1)).optional(),
-    categories: z.array(z.enum(CATEGORIES)).optional(),
-    /** Globs over the file a finding is in; absent: everywhere (including series-level findings). */
-    paths: z.array(z.string().min(1)).optional(),
-  })
-  .strict()
-  .refine((i) => (i.rules?.length ?? 0) + (i.categories?.length ?? 0) > 0, { message: 'an ignore entry needs rules or categories' });
+// zod is loaded on first use: most reviews run without any configuration, and the hook and
+// the CLI start once per patch.
+const requireLazy = createRequire(import.meta.url);
 
-export const configSchema = z
-  .object({
-    'fail-on': z.enum(FAIL_LEVELS).optional(),
-    'site-url': z.url({ protocol: /^https?$/ }).optional(),
-    knowledge: z.array(z.string().min(1)).optional(),
-    ignore: z.array(ignoreSchema).optional(),
-    hook: z
-      .object({
-        'fail-on': z.enum(FAIL_LEVELS).optional(),
-        'on-error': z.enum(ON_ERROR).optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+function buildSchemas(z: typeof Zod) {
+  const ignoreSchema = z
+    .object({
+      rules: z.array(z.string().min(1)).optional(),
+      categories: z.array(z.enum(CATEGORIES)).optional(),
+      /** Globs over the file a finding is in; absent: everywhere (including series-level findings). */
+      paths: z.array(z.string().min(1)).optional(),
+    })
+    .strict()
+    .refine((i) => (i.rules?.length ?? 0) + (i.categories?.length ?? 0) > 0, { message: 'an ignore entry needs rules or categories' });
+  const configSchema = z
+    .object({
+      'fail-on': z.enum(FAIL_LEVELS).optional(),
+      'site-url': z.url({ protocol: /^https?$/ }).optional(),
+      knowledge: z.array(z.string().min(1)).optional(),
+      ignore: z.array(ignoreSchema).optional(),
+      hook: z
+        .object({
+          'fail-on': z.enum(FAIL_LEVELS).optional(),
+          'on-error': z.enum(ON_ERROR).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict();
+  return { ignoreSchema, configSchema };
+}
 
-export type IgnoreRule = z.infer<typeof ignoreSchema>;
+let schemas: ReturnType<typeof buildSchemas> | null = null;
+export function configSchema() {
+  schemas ??= buildSchemas((requireLazy('zod') as { z: typeof Zod }).z);
+  return schemas.configSchema;
+}
+
+export type IgnoreRule = Zod.infer<ReturnType<typeof buildSchemas>['ignoreSchema']>;
 
 /** One configuration source, validated, with knowledge paths made absolute. */
 export interface Config {
@@ -64,7 +76,7 @@ export const EMPTY_CONFIG: Config = { knowledge: [], ignore: [], origin: '(none)
  * how an error names the key (default: the YAML path).
  */
 export function validateConfig(data: unknown, origin: string, baseDir: string, keyName = (path: string[]) => path.join('.') || '(top level)'): Config {
-  const r = configSchema.safeParse(data ?? {});
+  const r = configSchema().safeParse(data ?? {});
   if (!r.success) {
     const issue = r.error.issues[0]!;
     throw new InputError(origin, `${keyName(issue.path.map(String))}: ${issue.message}`);
@@ -221,7 +233,7 @@ export function compileIgnores(ignore: IgnoreRule[]): ((f: Finding) => boolean) 
   const compiled = ignore.map((i) => ({
     rules: new Set(i.rules ?? []),
     categories: new Set<string>(i.categories ?? []),
-    paths: i.paths ? picomatch(i.paths, { dot: true }) : null,
+    paths: i.paths ? (requireLazy('picomatch') as typeof import('picomatch'))(i.paths, { dot: true }) : null,
   }));
   return (f) =>
     !compiled.some((i) => (i.rules.has(f.ruleId) || i.categories.has(f.category)) && (i.paths === null || (f.file !== null && i.paths(f.file))));

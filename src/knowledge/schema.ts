@@ -45,7 +45,7 @@ const referenceSchema = z
     id: z.string().min(1),
     title: z.string().min(1).optional(),
     /** Optional for lore/commit/spec (derived); required for url. */
-    url: z.string().url().optional(),
+    url: z.string().regex(/^https?:\/\/\S+$/, 'a reference url must be an http(s) link').optional(),
   })
   .strict()
   .refine((r) => r.type !== 'url' || r.url !== undefined || /^https?:\/\//.test(r.id), {
