@@ -38,6 +38,20 @@ function regexes(patterns: string[] | undefined): RegExp[] | null {
   return patterns.filter((p) => unsafeReason(p) === null).map((p) => new RegExp(p));
 }
 
+/** Set by the knowledge compiler (compile.ts): the globs as one regular expression. */
+interface CompiledGlobs {
+  filesRegex?: string;
+  notFilesRegex?: string;
+}
+
+function fileTest(list: string[] | undefined, precompiled: string | undefined): ((p: string) => boolean) | null {
+  if (precompiled) {
+    const re = new RegExp(precompiled);
+    return (p) => re.test(p);
+  }
+  return globs(list);
+}
+
 /**
  * Compiled on first use (most triggers never reach their file check), and remembered per
  * path: a patch asks about the same few files for thousands of facts.
@@ -78,8 +92,8 @@ export function compileRules(entries: Entry[]): RuleSet {
         symbols: t.symbols && t.symbols.length > 0 ? new Set(t.symbols) : null,
         symbolPatterns: regexes(t.symbolPatterns),
         facts: t.facts && t.facts.length > 0 ? new Set(t.facts) : null,
-        files: globs(t.files),
-        notFiles: globs(t.notFiles),
+        files: fileTest(t.files, (t as CompiledGlobs).filesRegex),
+        notFiles: fileTest(t.notFiles, (t as CompiledGlobs).notFilesRegex),
         lines: regexes(t.lines),
       };
       if (ct.symbols) for (const s of ct.symbols) push(bySymbol, s, ct);

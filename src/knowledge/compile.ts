@@ -4,6 +4,15 @@ import { parse as parseYaml } from 'yaml';
 import { entrySchema } from './schema.js';
 import type { Entry } from './entry.js';
 import { unsafeReason } from './safe-regex.js';
+import picomatch from 'picomatch';
+
+/**
+ * File globs compiled to one regular expression at compile time, so that a review (which reads
+ * the compiled snapshot) never loads the glob library.
+ */
+export function globsToRegex(globs: string[]): string {
+  return globs.map((g) => `(?:${picomatch.makeRe(g, { dot: true }).source})`).join('|');
+}
 
 export interface SourceFile {
   /** Relative path, e.g. "vhost/vhost-set-owner.md". */
@@ -66,6 +75,11 @@ export function compileSources(sources: SourceFile[]): CompileResult {
         });
       }
     });
+    for (const t of fm.triggers ?? []) {
+      const ct = t as typeof t & { filesRegex?: string; notFilesRegex?: string };
+      if (t.files?.length) ct.filesRegex = globsToRegex(t.files);
+      if (t.notFiles?.length) ct.notFilesRegex = globsToRegex(t.notFiles);
+    }
     entries.push({ ...fm, file: src.file, body: m[2]!.trim() });
   }
   // Cross-entry checks.

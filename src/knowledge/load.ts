@@ -54,8 +54,8 @@ function sourcePaths(dir: string): string[] {
   if (!existsSync(dir)) throw new InputError(dir, 'knowledge directory does not exist');
   const out: string[] = [];
   const walk = (d: string) => {
-    for (const ent of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(d, ent.name);
+    for (const ent of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const p = `${d}/${ent.name}`;
       if (ent.isDirectory()) walk(p);
       else if (ent.name.endsWith('.md') && ent.name !== 'README.md') out.push(p);
     }
@@ -72,7 +72,7 @@ function signature(dir: string): string {
   const h = createHash('sha256');
   for (const p of sourcePaths(dir)) {
     const st = statSync(p);
-    h.update(`${relative(dir, p)}\0${st.size}\0${st.mtimeMs}\0`);
+    h.update(`${p}\0${st.size}\0${st.mtimeMs}\0`);
   }
   return h.digest('hex');
 }
