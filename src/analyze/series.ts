@@ -8,7 +8,8 @@ import type { Fact } from '../model/facts.js';
 export interface SeriesSummary {
   key: string;
   seen: number;
-  uapiChanged: string | null; // first uAPI header with a code change
+  uapiChanged: string | null; // first uAPI header whose declarations change
+  uapiDeclaration: string | null; // what changed there first ("ioctl VHOST_NEW_WORKER added")
   uapiDocumented: boolean; // comments added in the uAPI header itself
   docsChanged: boolean;
   vhostUserAdded: string | null; // a new VHOST_USER_* message or protocol feature in code
@@ -25,28 +26,72 @@ export function seriesKey(p: Patch): string {
 }
 
 export function newSeries(key: string): SeriesSummary {
-  return { key, seen: 0, uapiChanged: null, uapiDocumented: false, docsChanged: false, vhostUserAdded: null, vhostUserDocChanged: false, featureBitAdded: null, specMentioned: false, linkTrailer: false };
+  return {
+    key,
+    seen: 0,
+    uapiChanged: null,
+    uapiDeclaration: null,
+    uapiDocumented: false,
+    docsChanged: false,
+    vhostUserAdded: null,
+    vhostUserDocChanged: false,
+    featureBitAdded: null,
+    specMentioned: false,
+    linkTrailer: false,
+  };
 }
 
-const SPEC_MENTION = /virtio[- ]spec|specification|oasis|virtio-comment|virtio-dev|spec (change|patch|section)|VIRTIO_SPEC/i;
+const SPEC_MENTION = /virtio[- ]spec|specification|oasis|virtio-comment|virtio-dev|spec (change|patch|section)|VIRTIO_SPEC|github\.com\/oasis-tcs/i;
 const VHOST_USER_NEW = /^VHOST_USER_(PROTOCOL_F_[A-Z0-9_]+|[A-Z][A-Z0-9_]+)$/;
 const FEATURE_BIT = /^VIRTIO_[A-Z0-9]+_F_[A-Z0-9_]+$|^VIRTIO_F_[A-Z0-9_]+$/;
+/** Facts that say a uAPI declaration changed (not just a comment or whitespace). */
+const UAPI_DECLARATION = new Set<Fact['kind']>([
+  'macro-added',
+  'macro-removed',
+  'macro-value-changed',
+  'ioctl-added',
+  'ioctl-removed',
+  'ioctl-changed',
+  'struct-member-appended',
+  'struct-member-inserted',
+  'struct-member-removed',
+  'struct-member-changed',
+  'struct-reserved-used',
+  'struct-implicit-padding',
+  'enum-value-added',
+  'enum-value-removed',
+  'enum-value-changed',
+  'sentinel-moved',
+  'flag-bit-added',
+]);
+/** A pointer to the userspace side in the commit message body (QEMU, rust-vmm, a lore thread). */
+const USERSPACE_LINK = /https?:\/\/\S*(github\.com|gitlab\.com|lore\.kernel\.org|patchew\.org|lists\.gnu\.org|qemu)/i;
 
 export function foldIntoSeries(s: SeriesSummary, p: Patch, files: FileDiff[], facts: Fact[]): void {
   s.seen++;
   if (SPEC_MENTION.test(p.commitMessage)) s.specMentioned = true;
-  if (p.trailers.some((t) => t.key === 'Link' || t.key === 'Closes')) s.linkTrailer = true;
+  if (p.trailers.some((t) => t.key === 'Link' || t.key === 'Closes') || USERSPACE_LINK.test(p.commitMessage)) s.linkTrailer = true;
   for (const f of files) {
     if (f.role === 'documentation') s.docsChanged = true;
-    if (f.role === 'vhost-user-spec') s.vhostUserDocChanged = true;
+    if (f.role === 'vhost-user-spec') {
+      s.vhostUserDocChanged = true;
+      s.docsChanged = true;
+    }
+    if (f.role === 'virtio-spec') s.specMentioned = true;
     if (f.role === 'uapi-header') {
-      const lines = f.hunks.flatMap((h) => h.lines).filter((l) => l.kind === '+');
-      if (lines.some((l) => /^\s*(\/\*|\*|\/\/)/.test(l.text))) s.uapiDocumented = true;
-      if (!s.uapiChanged && lines.some((l) => /\S/.test(l.text) && !/^\s*(\/\*|\*|\/\/)/.test(l.text))) s.uapiChanged = f.path;
+      const added = f.hunks.flatMap((h) => h.lines).filter((l) => l.kind === '+');
+      if (added.some((l) => /^\s*(\/\*|\*|\/\/)|\/\*.*\S.*\*\/\s*$/.test(l.text))) s.uapiDocumented = true;
     }
   }
+  const uapiPaths = new Set(files.filter((f) => f.role === 'uapi-header').map((f) => f.path));
   for (const fact of facts) {
-    if (fact.kind === 'macro-added' && FEATURE_BIT.test(fact.symbol) && !s.featureBitAdded) s.featureBitAdded = fact.symbol;
+    if (!s.uapiChanged && fact.file !== null && uapiPaths.has(fact.file) && UAPI_DECLARATION.has(fact.kind)) {
+      s.uapiChanged = fact.file;
+      s.uapiDeclaration = fact.detail ?? fact.symbol;
+    }
+    if ((fact.kind === 'macro-added' || fact.kind === 'flag-bit-added' || fact.kind === 'enum-value-added') && FEATURE_BIT.test(fact.symbol) && !s.featureBitAdded) {
+      if (fact.file !== null && uapiPaths.has(fact.file)) s.featureBitAdded = fact.symbol;
+    }
     if (
       fact.kind === 'symbol-added' &&
       !s.vhostUserAdded &&
@@ -64,7 +109,7 @@ export function seriesFacts(s: SeriesSummary): Fact[] {
   const out: Fact[] = [];
   const at = (kind: Fact['kind'], symbol: string, detail: string): Fact => ({ kind, symbol, file: null, line: null, detail });
   if (s.uapiChanged && !s.docsChanged && !s.uapiDocumented) {
-    out.push(at('series-uapi-without-docs', s.uapiChanged, `${s.uapiChanged} changes with no documentation in the series`));
+    out.push(at('series-uapi-without-docs', s.uapiChanged, `${s.uapiChanged} changes (${s.uapiDeclaration}) with no documentation in the series: neither Documentation/ nor comments in the header`));
   }
   if (s.vhostUserAdded && !s.vhostUserDocChanged) {
     out.push(at('series-vhost-user-without-docs', s.vhostUserAdded, `${s.vhostUserAdded} is added without a docs/interop/vhost-user.rst update`));
@@ -72,7 +117,7 @@ export function seriesFacts(s: SeriesSummary): Fact[] {
   if (s.featureBitAdded && !s.specMentioned) {
     out.push(at('series-feature-without-spec', s.featureBitAdded, `${s.featureBitAdded} is defined without a reference to the virtio specification`));
   }
-  if (s.uapiChanged && !s.linkTrailer && s.uapiChanged.startsWith('include/uapi/')) {
+  if (s.uapiChanged && !s.linkTrailer && /(^|\/)include\/uapi\//.test(s.uapiChanged) && !s.uapiChanged.startsWith('tools/')) {
     out.push(at('series-uapi-without-link', s.uapiChanged, `uAPI change in ${s.uapiChanged} with no Link: to the userspace side`));
   }
   return out;

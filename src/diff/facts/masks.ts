@@ -1,37 +1,112 @@
-// mask-bit-added / mask-bit-removed: feature bits going into or out of a *FEATURES* mask
-// (a #define, an enum member, or "features |= …"). A bit both removed and added in the
-// same mask is a reformat, not a change.
+// mask-bit-added / mask-bit-removed: feature bits going into or out of what a device or
+// backend offers — a *FEATURES* mask (#define or enum member), "features |= …" (as in a
+// VHOST_GET_BACKEND_FEATURES handler), "u64 features = …", a feature-bit array (QEMU's
+// kernel_feature_bits[]), virtio_add_feature()/virtio_clear_feature() and DEFINE_PROP_BIT64
+// on host_features. A bit both removed and added in the same mask is a reformat, not a change.
 import type { Fact } from '../../model/facts.js';
-import type { AnnotatedLine } from '../annotate.js';
+import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
+import { compat, type Compat } from '../uapi/compat.js';
 
 const BIT_NAME = /\b((?:VIRTIO|VHOST|VRING|VDUSE|VFIO)_[A-Z0-9_]*F_[A-Z0-9_]+)\b/g;
+/** "u64 features = …", "->supported_features = …", "features |= …" (not "==", not a comparison). */
+const FEATURES_ASSIGN = /(?:^|[\s(])((?:[A-Za-z_]\w*(?:->|\.))*[A-Za-z_]*features)\s*\|?=(?!=)/i;
+const FEATURE_ARRAY = /\b(\w*feature\w*)\s*\[\s*\w*\s*\]\s*=\s*\{/i;
+const CALL = /\bvirtio_(add|clear)_feature\s*\(\s*&?\s*([\w.>-]+)\s*,\s*([A-Z0-9_]+)\s*\)/g;
+const PROP_BIT = /\bDEFINE_PROP_BIT(?:64)?\s*\(\s*"[^"]*"\s*,\s*\w+\s*,\s*([\w.]*features)\s*,\s*([A-Z0-9_]+)/;
+const CASE = /^\s*case\s+([A-Z][A-Z0-9_]*)\s*:/;
+
+interface Where {
+  l: AnnotatedLine;
+  mask: string;
+  /** The ioctl case the line sits under, when it is inside a switch on the request. */
+  ioctl: string | null;
+}
+
+/** Masks the annotator does not know: arrays and plain assignments to a *features variable. */
+function localMasks(h: AnnotatedHunk, section: string): (string | null)[] {
+  const out: (string | null)[] = [];
+  const sec = FEATURE_ARRAY.exec(section);
+  let array: string | null = sec ? sec[1]! : null;
+  let assign: string | null = null;
+  for (const l of h.lines) {
+    const code = l.code;
+    if (!array) {
+      const a = FEATURE_ARRAY.exec(code);
+      if (a) array = a[1]!;
+    }
+    if (!assign && !array && !/\b(if|while|return)\b/.test(code)) {
+      const m = FEATURES_ASSIGN.exec(code);
+      if (m) assign = m[1]!;
+    }
+    out.push(array ?? assign);
+    if (array && /\}\s*;?/.test(code)) array = null;
+    if (assign && /;\s*$/.test(code)) assign = null;
+  }
+  return out;
+}
 
 export const maskFacts: FileFactProducer = (file, hunks) => {
-  const added = new Map<string, { l: AnnotatedLine; mask: string }>();
-  const removed = new Map<string, { l: AnnotatedLine; mask: string }>();
-  for (const h of hunks) {
-    for (const l of h.lines) {
-      if (l.kind === ' ' || !l.mask) continue;
-      const into = l.kind === '+' ? added : removed;
-      for (const m of l.code.matchAll(BIT_NAME)) {
-        const bit = m[1]!;
-        if (bit === l.mask) continue;
-        const key = `${l.mask}\u0000${bit}`;
-        if (!into.has(key)) into.set(key, { l, mask: l.mask });
+  const added = new Map<string, Where>();
+  const removed = new Map<string, Where>();
+  const note = (into: Map<string, Where>, w: Where, bit: string) => {
+    const key = `${w.mask}\u0000${bit}`;
+    if (!into.has(key)) into.set(key, w);
+  };
+  hunks.forEach((h, hi) => {
+    const local = localMasks(h, file.hunks[hi]?.section ?? '');
+    let ioctl: string | null = null;
+    let fn: string | null = null;
+    h.lines.forEach((l, i) => {
+      if (l.function !== fn) {
+        fn = l.function;
+        ioctl = null;
       }
-    }
-  }
+      const c = CASE.exec(l.code);
+      // Only a switch in an ioctl handler is a switch on the request.
+      if (c && /ioctl/i.test(l.function ?? '')) ioctl = c[1]!;
+      if (l.kind === ' ') return;
+      const into = l.kind === '+' ? added : removed;
+      const found = l.mask ?? local[i] ?? null;
+      // What the driver accepted is not what the device offers.
+      const mask = found && /acked|negotiated/i.test(found) ? null : found;
+      if (mask) {
+        for (const m of l.code.matchAll(BIT_NAME)) if (m[1] !== mask) note(into, { l, mask, ioctl }, m[1]!);
+      }
+      for (const m of l.code.matchAll(CALL)) {
+        // A new virtio_clear_feature() call takes a bit out of the offer.
+        const adds = m[1] === 'add';
+        note(adds === (l.kind === '+') ? added : removed, { l, mask: m[2]!, ioctl }, m[3]!);
+      }
+      const p = PROP_BIT.exec(l.code);
+      if (p) note(into, { l, mask: p[1]!, ioctl }, p[2]!);
+    });
+  });
   const out: Fact[] = [];
-  for (const [key, { l, mask }] of added) {
+  for (const [key, w] of added) {
     if (removed.has(key)) continue;
     const bit = key.split('\u0000')[1]!;
-    out.push(lineFact('mask-bit-added', bit, file, l, { mask, detail: `${bit} added to ${mask}` }));
+    out.push(lineFact('mask-bit-added', bit, file, w.l, { mask: w.mask, detail: `${bit} added to ${w.mask}${w.ioctl ? ` (in the ${w.ioctl} handler)` : ''}`, compat: addedClass(bit, file.path) }));
   }
-  for (const [key, { l, mask }] of removed) {
+  for (const [key, w] of removed) {
     if (added.has(key)) continue;
     const bit = key.split('\u0000')[1]!;
-    out.push(lineFact('mask-bit-removed', bit, file, l, { mask, detail: `${bit} removed from ${mask}` }));
+    out.push(
+      lineFact('mask-bit-removed', bit, file, w.l, {
+        mask: w.mask,
+        detail: `${bit} removed from ${w.mask}${w.ioctl ? ` (in the ${w.ioctl} handler)` : ''}`,
+        compat: compat('behaviour-change', `userspace or guests that negotiated ${bit} before no longer get it, and may fail feature negotiation or lose the behaviour`),
+      }),
+    );
   }
   return out;
 };
+
+const BACKEND_PATH = /^(drivers\/(vhost|vdpa)\/|hw\/|subprojects\/libvhost-user\/|contrib\/)/;
+
+function addedClass(bit: string, path: string): Compat {
+  if (/^VIRTIO_F_(ACCESS_PLATFORM|IOMMU_PLATFORM)$/.test(bit) && BACKEND_PATH.test(path)) {
+    return compat('behaviour-change', `userspace that passes the offered features straight through (as crosvm did) now enables ${bit}, and with it IOTLB translation it never serves, so the device stops working`);
+  }
+  return compat('compatible-if-negotiated', `only userspace or guests that acknowledge ${bit} get the new behaviour; anything that acknowledges offered bits blindly gets it too`);
+}
