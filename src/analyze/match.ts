@@ -1,7 +1,7 @@
 // Facts × rules → findings. One finding per entry and file: a reviewer wants one checklist
 // per concern, placed at the most severe (then first) place that raised it.
 import type { Fact } from '../model/facts.js';
-import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding.js';
+import { SEVERITY_RANK, type Finding, type Severity, type CompatClass } from '../model/finding.js';
 import type { Trailer } from '../model/patch.js';
 import { resolveReference } from '../knowledge/entry.js';
 import { candidateTriggers, triggerMatches, type RuleSet } from './rules.js';
@@ -10,6 +10,20 @@ interface Hit {
   severity: Severity;
   fact: Fact;
   facts: Fact[];
+}
+
+const CLASS_RANK: Record<CompatClass, number> = { compatible: 1, 'compatible-if-negotiated': 2, 'behaviour-change': 3, 'abi-break': 4 };
+
+/** Issue 4's rule: a uAPI declaration finding's severity follows its compatibility class. */
+export const CLASS_SEVERITY: Record<CompatClass, Severity> = { 'abi-break': 'error', 'behaviour-change': 'warning', 'compatible-if-negotiated': 'warning', compatible: 'note' };
+
+const DECLARATION = /^(struct-|enum-|macro-|ioctl-|sentinel-moved$|flag-bit-added$)/;
+
+/** The fact with the worst compatibility class, if any fact has one. */
+function worstCompat(facts: Fact[]): Fact | undefined {
+  let worst: Fact | undefined;
+  for (const f of facts) if (f.compat && (!worst || CLASS_RANK[f.compat.class] > CLASS_RANK[worst.compat!.class])) worst = f;
+  return worst;
 }
 
 /** Upper bound on facts examined per patch: a 100,000-hunk diff still finishes. */
@@ -37,6 +51,17 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
   const findings: Finding[] = [];
   for (const [key, hit] of hits) {
     const entry = rules.entries.get(key.split('\u0000')[0]!)!;
+    // uAPI rules (category uapi-abi) are at least as severe as the worst declaration change
+    // they saw (a break is an error whatever the trigger said) and point at it; an entry may
+    // still raise a compatible change to a warning for a reason of its own.
+    const worst = worstCompat(hit.facts);
+    if (worst && entry.category === 'uapi-abi' && DECLARATION.test(worst.kind)) {
+      const bySeverity = CLASS_SEVERITY[worst.compat!.class];
+      if (SEVERITY_RANK[bySeverity] >= SEVERITY_RANK[hit.severity]) {
+        hit.severity = bySeverity;
+        hit.fact = worst;
+      }
+    }
     const details = unique(hit.facts.map((f) => f.detail).filter((d): d is string => !!d));
     const symbols = unique([hit.fact.symbol, ...hit.facts.map((f) => f.symbol)]).slice(0, 20);
     const finding: Finding = {
@@ -52,8 +77,10 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
       consumers: entry.consumers,
       references: entry.references.map(resolveReference),
     };
-    const compat = hit.facts.find((f) => f.compat)?.compat;
-    if (compat) finding.compatClass = compat.class;
+    if (worst) {
+      finding.compatClass = worst.compat!.class;
+      finding.message += ` Compatibility: ${worst.compat!.class}: ${worst.compat!.reason}`;
+    }
     findings.push(finding);
   }
   return sortFindings(findings);

@@ -13,6 +13,7 @@ import type { RuleSet } from './rules.js';
 import { newSeries, seriesFacts, type SeriesSummary } from './series.js';
 import { seriesKeyOf } from './review.js';
 import type { Patch } from '../model/patch.js';
+import type { DiffContext } from '../diff/facts.js';
 
 interface WorkerResult {
   seq: number;
@@ -38,10 +39,10 @@ export async function reviewStreamParallel(
   items: AsyncIterable<IngestItem>,
   rules: RuleSet,
   onReport: (r: PatchReport) => void | Promise<void>,
-  opts: { jobs: number; knowledgeDirs: string[] },
+  opts: { jobs: number; knowledgeDirs: string[]; ctx?: DiffContext },
 ): Promise<RunSummary> {
   const workerUrl = new URL('./worker.js', import.meta.url);
-  const workers = Array.from({ length: opts.jobs }, () => new Worker(workerUrl, { workerData: { knowledgeDirs: opts.knowledgeDirs } }));
+  const workers = Array.from({ length: opts.jobs }, () => new Worker(workerUrl, { workerData: { knowledgeDirs: opts.knowledgeDirs, ctx: opts.ctx ?? {} } }));
   const summary = emptySummary();
   const open = new Map<string, SeriesSummary>();
   const covers = new Map<string, string>();

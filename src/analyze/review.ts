@@ -3,14 +3,14 @@
 import type { IngestItem } from '../ingest/read-input.js';
 import type { PatchReport, RunSummary } from '../model/report.js';
 import { addToSummary, emptySummary } from '../model/report.js';
-import { analyzeDiff } from '../diff/facts.js';
+import { analyzeDiff, type DiffContext } from '../diff/facts.js';
 import { matchFacts, applyWaivers, sortFindings } from './match.js';
 import type { RuleSet } from './rules.js';
 import { foldIntoSeries, newSeries, seriesFacts, type SeriesSummary } from './series.js';
 import type { Patch } from '../model/patch.js';
 
-export function reviewPatch(patch: Patch, rules: RuleSet, series?: SeriesSummary): PatchReport {
-  const { files, facts } = analyzeDiff(patch);
+export function reviewPatch(patch: Patch, rules: RuleSet, series?: SeriesSummary, ctx: DiffContext = {}): PatchReport {
+  const { files, facts } = analyzeDiff(patch, ctx);
   if (series) {
     foldIntoSeries(series, patch, files, facts);
     // Judge a series only when all of it was seen: a lone "[PATCH 3/3]" on stdin (b4, a hook
@@ -43,6 +43,7 @@ export async function reviewStream(
   items: AsyncIterable<IngestItem>,
   rules: RuleSet,
   onReport: (r: PatchReport) => void | Promise<void>,
+  ctx: DiffContext = {},
 ): Promise<RunSummary> {
   const summary = emptySummary();
   const open = new Map<string, SeriesSummary>();
@@ -63,7 +64,7 @@ export async function reviewStream(
       s = newSeries(key);
       open.set(key, s);
     }
-    const report = reviewPatch(item.patch, rules, s);
+    const report = reviewPatch(item.patch, rules, s, ctx);
     const { version, index, total } = item.patch.prefix;
     report.series = { key, version, index, total, coverLetter: covers.get(key.split('|')[0]!) ?? null };
     if (item.patch.prefix.total === null || item.patch.prefix.index === item.patch.prefix.total) open.delete(key);

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadKnowledge } from '../knowledge/load.js';
 import { compileRules } from './rules.js';
-import { analyzeDiff } from '../diff/facts.js';
+import { analyzeDiff, type DiffContext } from '../diff/facts.js';
 import { matchFacts } from './match.js';
 import { foldIntoSeries, newSeries } from './series.js';
 import type { Patch } from '../model/patch.js';
@@ -13,13 +13,13 @@ export interface WorkerRequest {
   patch: Patch;
 }
 
-const { knowledgeDirs } = workerData as { knowledgeDirs: string[] };
+const { knowledgeDirs, ctx } = workerData as { knowledgeDirs: string[]; ctx: DiffContext };
 const kb = await loadKnowledge(knowledgeDirs);
 const rules = compileRules(kb.entries);
 
 parentPort!.on('message', (req: WorkerRequest) => {
   try {
-    const { files, facts } = analyzeDiff(req.patch);
+    const { files, facts } = analyzeDiff(req.patch, ctx);
     const delta = newSeries('');
     foldIntoSeries(delta, req.patch, files, facts);
     parentPort!.postMessage({ seq: req.seq, files, findings: matchFacts(facts, rules), delta });

@@ -23,7 +23,7 @@ const C_LIKE = /\.(c|h|cc|cpp|rs|inc)$/;
 export const isCLike = (path: string) => C_LIKE.test(path);
 
 const MASK_START = /(?:#\s*define\s+|^\s*)([A-Za-z_]\w*FEATURES\w*)\b\s*(?:=|\\|\(|$|[A-Z(])/;
-const OR_ASSIGN = /\b([A-Za-z_][\w.>-]*features\w*)\s*\|=/i;
+const OR_ASSIGN = /\b((?:[A-Za-z_][\w.>-]*)?features\w*)\s*\|=/i;
 
 export function annotateFile(file: FileDiff): AnnotatedHunk[] {
   const cLike = isCLike(file.path);

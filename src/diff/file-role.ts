@@ -2,6 +2,8 @@
 import type { FileRole } from '../model/diff.js';
 
 const ROLES: [RegExp, FileRole][] = [
+  // tools/include/uapi holds copies for the kernel's own tools, not the ABI itself.
+  [/^tools\//, 'test'],
   [/(^|\/)include\/uapi\//, 'uapi-header'],
   [/^linux-headers\//, 'uapi-header'],
   [/^include\/standard-headers\//, 'uapi-header'],

@@ -1,6 +1,6 @@
 // `patch-review [options] INPUT…` / `--git RANGE`: the review command.
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandRun, CliIO } from '../io.js';
 import { UsageError, InputError } from '../../model/errors.js';
@@ -30,6 +30,7 @@ options:
   --fail-on LEVEL    error|warning|note|never: exit 1 when a finding is at or above it (default error)
   --knowledge DIR    extra knowledge directory (repeatable)
   --config FILE      settings file (default: the nearest ${CONFIG_FILE} up to the repository root)
+  --headers DIR      uAPI headers to check new ioctl numbers against (default /usr/include/linux)
   --jobs N           analyse with N worker threads (large mboxes; output order is unchanged)
   --git RANGE        review a git range (A..B, or one commit) in --repo (default: current directory)
   --explain RULE     print the knowledge entry behind a rule id
@@ -54,6 +55,7 @@ export const run: CommandRun = async (args, io) => {
         output: { type: 'string', short: 'o', multiple: true },
         'fail-on': { type: 'string' },
         jobs: { type: 'string', short: 'j' },
+        headers: { type: 'string' },
         knowledge: { type: 'string', multiple: true },
         git: { type: 'string', multiple: true },
         repo: { type: 'string' },
@@ -89,6 +91,7 @@ export const run: CommandRun = async (args, io) => {
   if (o.explain) return explain(o.explain, kb.entries, io);
 
   const failOn = o['fail-on'] !== undefined ? parseFailOn(o['fail-on']) : (config.failOn ?? 'error');
+  if (o.headers !== undefined && !existsSync(o.headers)) throw new InputError(o.headers, 'header directory does not exist');
   const jobs = o.jobs === undefined ? 1 : Number(o.jobs);
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64 (got "${o.jobs}")`);
   const unknownRules = unknownIgnoredRules(config.ignore, new Set(kb.entries.map((e) => e.id)));
@@ -129,10 +132,11 @@ export const run: CommandRun = async (args, io) => {
       progress?.(kept.patches);
     };
     const items = allItems(inputs, ranges, o.repo ?? io.cwd, io);
+    const ctx = o.headers ? { headersDir: o.headers } : {};
     const streamed =
       jobs > 1
-        ? await (await import('../../analyze/parallel.js')).reviewStreamParallel(items, rules, onReport, { jobs, knowledgeDirs })
-        : await reviewStream(items, rules, onReport);
+        ? await (await import('../../analyze/parallel.js')).reviewStreamParallel(items, rules, onReport, { jobs, knowledgeDirs, ctx })
+        : await reviewStream(items, rules, onReport, ctx);
     progress?.(-1);
     const summary = { ...kept, skipped: streamed.skipped };
     // b4 hands its series check the cover letter alone: for the b4 format that is "nothing to report".
