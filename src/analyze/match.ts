@@ -1,6 +1,6 @@
 // Facts × rules → findings. One finding per entry and file: a reviewer wants one checklist
 // per concern, placed at the most severe (then first) place that raised it.
-import type { Fact } from '../model/facts.js';
+import { UAPI_DECLARATION_KINDS, type Fact } from '../model/facts.js';
 import { SEVERITY_RANK, type Finding, type Severity, type CompatClass } from '../model/finding.js';
 import type { Trailer } from '../model/patch.js';
 import { resolveReference } from '../knowledge/entry.js';
@@ -17,7 +17,7 @@ const CLASS_RANK: Record<CompatClass, number> = { compatible: 1, 'compatible-if-
 /** Issue 4's rule: a uAPI declaration finding's severity follows its compatibility class. */
 export const CLASS_SEVERITY: Record<CompatClass, Severity> = { 'abi-break': 'error', 'behaviour-change': 'warning', 'compatible-if-negotiated': 'warning', compatible: 'note' };
 
-const DECLARATION = /^(struct-|enum-|macro-|ioctl-|sentinel-moved$|flag-bit-added$)/;
+const DECLARATION = new Set<string>(UAPI_DECLARATION_KINDS);
 
 /** The fact with the worst compatibility class, if any fact has one. */
 function worstCompat(facts: Fact[]): Fact | undefined {
@@ -55,7 +55,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
     // they saw (a break is an error whatever the trigger said) and point at it; an entry may
     // still raise a compatible change to a warning for a reason of its own.
     const worst = worstCompat(hit.facts);
-    if (worst && entry.category === 'uapi-abi' && DECLARATION.test(worst.kind)) {
+    if (worst && entry.category === 'uapi-abi' && DECLARATION.has(worst.kind)) {
       const bySeverity = CLASS_SEVERITY[worst.compat!.class];
       if (SEVERITY_RANK[bySeverity] >= SEVERITY_RANK[hit.severity]) {
         hit.severity = bySeverity;

@@ -3,7 +3,7 @@
 // of series never holds their diffs; a series is judged when its last patch arrives.
 import type { Patch } from '../model/patch.js';
 import type { FileDiff } from '../model/diff.js';
-import type { Fact } from '../model/facts.js';
+import { UAPI_DECLARATION_KINDS, type Fact } from '../model/facts.js';
 
 export interface SeriesSummary {
   key: string;
@@ -44,26 +44,7 @@ export function newSeries(key: string): SeriesSummary {
 const SPEC_MENTION = /virtio[- ]spec|specification|oasis|virtio-comment|virtio-dev|spec (change|patch|section)|VIRTIO_SPEC|github\.com\/oasis-tcs/i;
 const VHOST_USER_NEW = /^VHOST_USER_(PROTOCOL_F_[A-Z0-9_]+|[A-Z][A-Z0-9_]+)$/;
 const FEATURE_BIT = /^VIRTIO_[A-Z0-9]+_F_[A-Z0-9_]+$|^VIRTIO_F_[A-Z0-9_]+$/;
-/** Facts that say a uAPI declaration changed (not just a comment or whitespace). */
-const UAPI_DECLARATION = new Set<Fact['kind']>([
-  'macro-added',
-  'macro-removed',
-  'macro-value-changed',
-  'ioctl-added',
-  'ioctl-removed',
-  'ioctl-changed',
-  'struct-member-appended',
-  'struct-member-inserted',
-  'struct-member-removed',
-  'struct-member-changed',
-  'struct-reserved-used',
-  'struct-implicit-padding',
-  'enum-value-added',
-  'enum-value-removed',
-  'enum-value-changed',
-  'sentinel-moved',
-  'flag-bit-added',
-]);
+const UAPI_DECLARATION = new Set<Fact['kind']>(UAPI_DECLARATION_KINDS);
 /** A pointer to the userspace side in the commit message body (QEMU, rust-vmm, a lore thread). */
 const USERSPACE_LINK = /https?:\/\/\S*(github\.com|gitlab\.com|lore\.kernel\.org|patchew\.org|lists\.gnu\.org|qemu)/i;
 

@@ -97,7 +97,7 @@ function readSnapshot(path: string): Snapshot | null {
 }
 
 /** Writes atomically; a cache is best effort and never fails a review. */
-function writeJson(path: string, data: unknown): void {
+export function writeJson(path: string, data: unknown): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;

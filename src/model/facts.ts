@@ -1,20 +1,8 @@
 // Typed facts: what the diff stage says a patch does. Knowledge entries match facts;
 // findings come only from matches. New producers add kinds here, never engine code.
 
-export const FACT_KINDS = [
-  // generic, from any changed C-like line
-  'symbol-added', // identifier on an added line
-  'symbol-removed', // identifier on a removed line
-  'function-changed', // a changed line inside this function
-  'op-assigned', // ".op = fn" in an ops initializer (symbol: op name)
-  'op-called', // "ops->op(" / "->op(" call (symbol: op name)
-  'error-return-added', // "return -EXXX" / "err = -EXXX" added (symbol: EXXX)
-  'module-param-added', // module_param*() added (symbol: parameter name)
-  'wait-added', // a wait/sleep on something userspace controls (symbol: the wait primitive)
-  'mask-bit-added', // bit added to a *_FEATURES mask or features |= (symbol: bit, mask: mask)
-  'mask-bit-removed',
-  // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)
-  'uapi-header-changed', // symbol: header base name, e.g. vhost.h
+/** Facts that say a uAPI declaration changed (not just a comment or whitespace). */
+export const UAPI_DECLARATION_KINDS = [
   'macro-added',
   'macro-removed',
   'macro-value-changed',
@@ -33,6 +21,23 @@ export const FACT_KINDS = [
   'enum-value-changed',
   'sentinel-moved',
   'flag-bit-added',
+] as const;
+
+export const FACT_KINDS = [
+  // generic, from any changed C-like line
+  'symbol-added', // identifier on an added line
+  'symbol-removed', // identifier on a removed line
+  'function-changed', // a changed line inside this function
+  'op-assigned', // ".op = fn" in an ops initializer (symbol: op name)
+  'op-called', // "ops->op(" / "->op(" call (symbol: op name)
+  'error-return-added', // "return -EXXX" / "err = -EXXX" added (symbol: EXXX)
+  'module-param-added', // module_param*() added (symbol: parameter name)
+  'wait-added', // a wait/sleep on something userspace controls (symbol: the wait primitive)
+  'mask-bit-added', // bit added to a *_FEATURES mask or features |= (symbol: bit, mask: mask)
+  'mask-bit-removed',
+  // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)
+  'uapi-header-changed', // symbol: header base name, e.g. vhost.h
+  ...UAPI_DECLARATION_KINDS,
   // documentation and series level
   'doc-changed', // symbol: documentation path
   'series-uapi-without-docs',

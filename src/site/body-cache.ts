@@ -3,12 +3,13 @@
 // the reserved anchor ids and the renderer itself (its compiled file's size and time), so a
 // changed entry or a rebuilt renderer means a fresh render. The cache is best effort.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Entry } from '../knowledge/entry.js';
 import { renderMarkdown, type RenderedMarkdown } from './markdown.js';
+import { writeJson } from '../knowledge/load.js';
 
 export function renderBodies(entries: Entry[], reservedIds: string[], env: NodeJS.ProcessEnv = process.env): Map<string, RenderedMarkdown> {
   const key = cacheKey(entries, reservedIds);
@@ -17,7 +18,7 @@ export function renderBodies(entries: Entry[], reservedIds: string[], env: NodeJ
   if (cached) return cached;
   const out = new Map<string, RenderedMarkdown>();
   for (const e of entries) out.set(e.id, renderMarkdown(e.body ?? '', reservedIds));
-  write(path, { key, bodies: [...out] });
+  writeJson(path, { key, bodies: [...out] });
   return out;
 }
 
@@ -43,13 +44,3 @@ function read(path: string, key: string): Map<string, RenderedMarkdown> | null {
   }
 }
 
-function write(path: string, data: object): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data));
-    renameSync(tmp, path);
-  } catch {
-    /* read-only cache directory: render again next time */
-  }
-}
