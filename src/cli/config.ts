@@ -36,6 +36,7 @@ function buildSchemas(z: typeof Zod) {
       'fail-on': z.enum(FAIL_LEVELS).optional(),
       'site-url': z.url({ protocol: /^https?$/ }).optional(),
       knowledge: z.array(z.string().min(1)).optional(),
+      inbox: z.string().min(1).optional(),
       ignore: z.array(ignoreSchema).optional(),
       hook: z
         .object({
@@ -62,6 +63,8 @@ export interface Config {
   failOn?: FailOn;
   siteUrl?: string;
   knowledge: string[];
+  /** A list index (patch-review inbox index) for prior-discussion sections. */
+  inbox?: string;
   ignore: IgnoreRule[];
   hookFailOn?: FailOn;
   onError?: OnError;
@@ -89,6 +92,7 @@ export function validateConfig(data: unknown, origin: string, baseDir: string, k
   };
   if (c['fail-on']) out.failOn = c['fail-on'];
   if (c['site-url']) out.siteUrl = c['site-url'];
+  if (c.inbox) out.inbox = isAbsolute(c.inbox) ? c.inbox : resolve(baseDir, c.inbox);
   if (c.hook?.['fail-on']) out.hookFailOn = c.hook['fail-on'];
   if (c.hook?.['on-error']) out.onError = c.hook['on-error'];
   return out;
@@ -139,6 +143,7 @@ const GIT_KEYS: Record<string, { name: string; yaml: string[] }> = {
   failon: { name: 'failOn', yaml: ['hook', 'fail-on'] },
   onerror: { name: 'onError', yaml: ['hook', 'on-error'] },
   siteurl: { name: 'siteUrl', yaml: ['site-url'] },
+  inbox: { name: 'inbox', yaml: ['inbox'] },
   knowledge: { name: 'knowledge', yaml: ['knowledge'] },
   ignore: { name: 'ignore', yaml: ['ignore'] },
 };
@@ -205,6 +210,7 @@ export function mergeConfigs(...configs: Config[]): Config {
   for (const c of [...configs].reverse()) {
     if (c.failOn) out.failOn = c.failOn;
     if (c.siteUrl) out.siteUrl = c.siteUrl;
+    if (c.inbox) out.inbox = c.inbox;
     if (c.hookFailOn) out.hookFailOn = c.hookFailOn;
     if (c.onError) out.onError = c.onError;
   }

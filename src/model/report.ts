@@ -18,6 +18,8 @@ export interface PatchReport {
   files: FileDiff[];
   findings: Finding[];
   series?: SeriesInfo;
+  /** Prior list discussion of what the patch touches (--inbox): rendered text and JSON. */
+  prior?: { text: string; json: object };
 }
 
 export interface RunSummary {

@@ -16,6 +16,7 @@ export function patchJson(r: PatchReport) {
     series: r.series ? { key: r.series.key, coverLetter: r.series.coverLetter } : null,
     files: r.files.map((f) => f.path),
     findings: r.findings,
+    ...(r.prior ? { priorDiscussion: r.prior.json } : {}),
   };
 }
 

@@ -22,10 +22,7 @@ export const textFormatter: FormatterFactory = (ctx) => {
       const meta = [r.patch.messageId ? `<${r.patch.messageId}>` : null, r.patch.source].filter(Boolean).join('  ');
       out.push(c('dim', `  ${meta}`));
       if (r.series?.coverLetter) out.push(c('dim', `  series: ${r.series.coverLetter}`));
-      if (r.findings.length === 0) {
-        out.push('  no findings', '');
-        return out.join('\n') + '\n';
-      }
+      if (r.findings.length === 0) out.push('  no findings');
       for (const f of r.findings) {
         const ack = f.acknowledged ? c('dim', ` (acknowledged: ${f.acknowledged.reason})`) : '';
         const cls = f.compatClass ? ` {${f.compatClass}}` : '';
@@ -35,6 +32,7 @@ export const textFormatter: FormatterFactory = (ctx) => {
         if (f.consumers.length > 0) out.push(c('dim', `          affects: ${f.consumers.join(', ')}`));
         for (const ref of f.references) out.push(c('dim', `          see: ${ref.title ? ref.title + ' ' : ''}${ref.url}`));
       }
+      if (r.prior?.text) out.push(r.prior.text.replace(/\n+$/, ''));
       out.push('');
       return out.join('\n') + '\n';
     },

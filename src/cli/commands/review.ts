@@ -9,6 +9,8 @@ import { readInput, type IngestItem } from '../../ingest/read-input.js';
 import { loadKnowledge, PACKAGE_ROOT } from '../../knowledge/load.js';
 import { compileRules } from '../../analyze/rules.js';
 import { reviewStream } from '../../analyze/review.js';
+import type { DiffContext } from '../../diff/facts.js';
+import { parseSubject } from '../../ingest/subject.js';
 import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/formatter.js';
 import { stdoutSink, fileSink, type Sink } from '../output.js';
 import { loadProjectConfig, parseFailOn, failsAt, compileIgnores, unknownIgnoredRules, CONFIG_FILE } from '../config.js';
@@ -30,6 +32,7 @@ options:
   --fail-on LEVEL    error|warning|note|never: exit 1 when a finding is at or above it (default error)
   --knowledge DIR    extra knowledge directory (repeatable)
   --config FILE      settings file (default: the nearest ${CONFIG_FILE} up to the repository root)
+  --inbox DB         a list index (patch-review inbox index): show prior discussions per patch
   --headers DIR      uAPI headers to check new ioctl numbers against (default /usr/include/linux)
   --jobs N           analyse with N worker threads (large mboxes; output order is unchanged)
   --git RANGE        review a git range (A..B, or one commit) in --repo (default: current directory)
@@ -56,6 +59,7 @@ export const run: CommandRun = async (args, io) => {
         'fail-on': { type: 'string' },
         jobs: { type: 'string', short: 'j' },
         headers: { type: 'string' },
+        inbox: { type: 'string' },
         knowledge: { type: 'string', multiple: true },
         git: { type: 'string', multiple: true },
         repo: { type: 'string' },
@@ -118,14 +122,19 @@ export const run: CommandRun = async (args, io) => {
     writers.push({ fmt: factory({ ...ctx, color: path ? false : ctx.color }), sink: path ? openFileSink(path) : stdoutSink(io) });
   }
   const rules = compileRules(kb.entries);
+  const closers: (() => void)[] = [];
   let failed = false;
   // Counted here, after ignores, rather than taken from reviewStream's summary.
   const kept = emptySummary();
   try {
     for (const w of writers) w.sink.write(w.fmt.begin());
     const progress = io.stderrIsTTY ? progressLine(io) : null;
+    const inboxPath = o.inbox ?? config.inbox;
+    const prior = inboxPath ? await priorDiscussionFor(inboxPath, o.headers ? { headersDir: o.headers } : {}) : null;
+    closers.push(() => prior?.close());
     const onReport = (all: PatchReport) => {
       const r = keep ? { ...all, findings: all.findings.filter(keep) } : all;
+      if (prior) r.prior = prior.of(r);
       addToSummary(kept, r);
       if (failsAt(r.findings, failOn)) failed = true;
       for (const w of writers) w.sink.write(w.fmt.patch(r));
@@ -154,6 +163,8 @@ export const run: CommandRun = async (args, io) => {
   } catch (e) {
     for (const w of writers) w.sink.abort();
     throw e;
+  } finally {
+    for (const close of closers) close();
   }
   return failed ? 1 : 0;
 };
@@ -167,6 +178,24 @@ function progressLine(io: CliIO): (n: number) => void {
     if (now - last < 100) return;
     last = now;
     io.stderr(`\r${n} patches reviewed`);
+  };
+}
+
+/** Opens the list index once and gives each patch report its prior-discussion section. */
+async function priorDiscussionFor(path: string, ctx: DiffContext): Promise<{ of: (r: PatchReport) => PatchReport['prior']; close: () => void }> {
+  const { openInbox } = await import('../../inbox/store.js');
+  const { priorDiscussion, citedThreads, renderPriorDiscussionText, priorDiscussionJson } = await import('../../inbox/prior.js');
+  const { analyzeDiff } = await import('../../diff/facts.js');
+  const inbox = await openInbox(path);
+  return {
+    of(r) {
+      const facts = analyzeDiff(r.patch, ctx).facts;
+      const opts = r.series?.coverLetter ? { coverSubject: parseSubject(r.series.coverLetter).subject } : {};
+      const pd = priorDiscussion(inbox, r.patch, facts, opts);
+      const cited = citedThreads(inbox, r.findings);
+      return { text: renderPriorDiscussionText(pd, cited), json: priorDiscussionJson(pd, cited) };
+    },
+    close: () => inbox.close(),
   };
 }
 
