@@ -1,8 +1,8 @@
 // `patch-review [options] INPUT…` / `--git RANGE`: the review command.
-import { parseArgs } from 'node:util';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandRun, CliIO } from '../io.js';
+import { parseCommandArgs } from '../args.js';
 import { UsageError, InputError } from '../../model/errors.js';
 import { emptySummary, addToSummary, type PatchReport } from '../../model/report.js';
 import { readInput, type IngestItem } from '../../ingest/read-input.js';
@@ -48,33 +48,24 @@ export function toolInfo(): { name: string; version: string } {
 }
 
 export const run: CommandRun = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', multiple: true },
-        output: { type: 'string', short: 'o', multiple: true },
-        'fail-on': { type: 'string' },
-        jobs: { type: 'string', short: 'j' },
-        headers: { type: 'string' },
-        inbox: { type: 'string' },
-        knowledge: { type: 'string', multiple: true },
-        git: { type: 'string', multiple: true },
-        repo: { type: 'string' },
-        explain: { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        'site-url': { type: 'string' },
-        config: { type: 'string' },
-        version: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message} (see --help)`);
-  }
+  const parsed = parseCommandArgs(args, {
+    format: { type: 'string', multiple: true },
+    output: { type: 'string', short: 'o', multiple: true },
+    'fail-on': { type: 'string' },
+    jobs: { type: 'string', short: 'j' },
+    headers: { type: 'string' },
+    inbox: { type: 'string' },
+    knowledge: { type: 'string', multiple: true },
+    git: { type: 'string', multiple: true },
+    repo: { type: 'string' },
+    explain: { type: 'string' },
+    color: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+    'site-url': { type: 'string' },
+    config: { type: 'string' },
+    version: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }, 'see --help');
   const o = parsed.values;
   if (o.help) {
     io.stdout(HELP + '\n');

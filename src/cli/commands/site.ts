@@ -1,8 +1,8 @@
 // `patch-review site build [--out DIR] [--base-url URL] [--headers DIR] [--vhost-user FILE]`:
 // the static compatibility-notes site (src/site/build.ts).
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { CommandRun } from '../io.js';
+import { parseCommandArgs } from '../args.js';
 import { UsageError } from '../../model/errors.js';
 
 const HELP = `usage: patch-review site build [options]
@@ -21,24 +21,15 @@ options:
   --help`;
 
 export const run: CommandRun = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        'base-url': { type: 'string' },
-        headers: { type: 'string' },
-        'no-headers': { type: 'boolean' },
-        'vhost-user': { type: 'string' },
-        knowledge: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`site: ${(e as Error).message} (see site --help)`);
-  }
+  const parsed = parseCommandArgs(args, {
+    out: { type: 'string', short: 'o' },
+    'base-url': { type: 'string' },
+    headers: { type: 'string' },
+    'no-headers': { type: 'boolean' },
+    'vhost-user': { type: 'string' },
+    knowledge: { type: 'string', multiple: true },
+    help: { type: 'boolean', short: 'h' },
+  }, 'see --help');
   const o = parsed.values;
   const [sub, ...extra] = parsed.positionals;
   if (o.help || sub === 'help') {
