@@ -86,13 +86,16 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
   return sortFindings(findings);
 }
 
+/** Plain code-unit order: localeCompare would load ICU collation on every start-up. */
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-      (a.file ?? '\uffff').localeCompare(b.file ?? '\uffff') ||
+      cmp(a.file ?? '\uffff', b.file ?? '\uffff') ||
       (a.line ?? 0) - (b.line ?? 0) ||
-      a.ruleId.localeCompare(b.ruleId),
+      cmp(a.ruleId, b.ruleId),
   );
 }
 

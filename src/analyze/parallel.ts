@@ -3,6 +3,10 @@
 // input order before series state is folded and `onReport` runs: output is identical to
 // the single-threaded run.
 import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PACKAGE_ROOT } from '../knowledge/load.js';
 import type { IngestItem } from '../ingest/read-input.js';
 import type { PatchReport, RunSummary } from '../model/report.js';
 import { addToSummary, emptySummary } from '../model/report.js';
@@ -41,7 +45,9 @@ export async function reviewStreamParallel(
   onReport: (r: PatchReport) => void | Promise<void>,
   opts: { jobs: number; knowledgeDirs: string[]; ctx?: DiffContext },
 ): Promise<RunSummary> {
-  const workerUrl = new URL('./worker.js', import.meta.url);
+  // Beside this module when compiled; the compiled one when this code runs from the bundle.
+  const sibling = new URL('./worker.js', import.meta.url);
+  const workerUrl = existsSync(sibling) ? sibling : pathToFileURL(join(PACKAGE_ROOT, 'dist', 'src', 'analyze', 'worker.js'));
   const workers = Array.from({ length: opts.jobs }, () => new Worker(workerUrl, { workerData: { knowledgeDirs: opts.knowledgeDirs, ctx: opts.ctx ?? {} } }));
   const summary = emptySummary();
   const open = new Map<string, SeriesSummary>();

@@ -10,11 +10,11 @@ export interface CompiledTrigger {
   entry: Entry;
   severity: Severity;
   symbols: Set<string> | null;
-  symbolPatterns: RegExp[] | null;
+  symbolPatterns: (() => RegExp[]) | null;
   facts: Set<FactKind> | null;
   files: ((p: string) => boolean) | null;
   notFiles: ((p: string) => boolean) | null;
-  lines: RegExp[] | null;
+  lines: (() => RegExp[]) | null;
 }
 
 export interface RuleSet {
@@ -32,10 +32,12 @@ const DEFAULT_TRIGGER_CAP: Severity = 'warning';
 /** Line text longer than this is cut before pattern matching: bounds the time per line. */
 export const MAX_MATCH_TEXT = 2000;
 
-function regexes(patterns: string[] | undefined): RegExp[] | null {
+/** Compiled on first use: most triggers never see a fact that reaches their patterns. */
+function regexes(patterns: string[] | undefined): (() => RegExp[]) | null {
   if (!patterns || patterns.length === 0) return null;
+  let compiled: RegExp[] | null = null;
   // Unsafe patterns were reported at load; they are never run.
-  return patterns.filter((p) => unsafeReason(p) === null).map((p) => new RegExp(p));
+  return () => (compiled ??= patterns.filter((p) => unsafeReason(p) === null).map((p) => new RegExp(p)));
 }
 
 /** Set by the knowledge compiler (compile.ts): the globs as one regular expression. */
@@ -46,8 +48,8 @@ interface CompiledGlobs {
 
 function fileTest(list: string[] | undefined, precompiled: string | undefined): ((p: string) => boolean) | null {
   if (precompiled) {
-    const re = new RegExp(precompiled);
-    return (p) => re.test(p);
+    let re: RegExp | null = null;
+    return (p) => (re ??= new RegExp(precompiled)).test(p);
   }
   return globs(list);
 }
@@ -109,10 +111,10 @@ export function triggerMatches(t: CompiledTrigger, f: Fact): boolean {
   if (t.facts && !t.facts.has(f.kind)) return false;
   if (t.files && (f.file === null || !t.files(f.file))) return false;
   if (t.notFiles && f.file !== null && t.notFiles(f.file)) return false;
-  if (t.symbolPatterns && !t.symbolPatterns.some((re) => re.test(f.symbol))) return false;
+  if (t.symbolPatterns && !t.symbolPatterns().some((re) => re.test(f.symbol))) return false;
   if (t.lines) {
     const text = (f.text ?? '').slice(0, MAX_MATCH_TEXT);
-    if (!t.lines.some((re) => re.test(text))) return false;
+    if (!t.lines().some((re) => re.test(text))) return false;
   }
   return true;
 }

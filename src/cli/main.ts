@@ -1,10 +1,29 @@
 // Entry point: wires subcommands to stages. Every command is loaded lazily so a review
 // never pays for the site generator, the spec indexer or the hook installer.
 import type { CliIO, CommandRun } from './io.js';
-import { InputError, UsageError } from '../model/errors.js';
+import { statSync } from 'node:fs';
+import { processIO, reportError } from './process.js';
+
+export { processIO, reportError };
+
+/**
+ * The review command, from the one-file bundle the build makes of it (dist/bundle/review.js:
+ * the hook and b4 start a process per patch, and one module loads faster than forty), unless
+ * the bundle is missing or older than the compiled sources.
+ */
+async function loadReview(): Promise<{ run: CommandRun }> {
+  const compiled = new URL('./commands/review.js', import.meta.url);
+  const bundle = new URL('../../bundle/review.js', import.meta.url);
+  try {
+    if (statSync(bundle).mtimeMs >= statSync(compiled).mtimeMs) return (await import(bundle.href)) as { run: CommandRun };
+  } catch {
+    /* no bundle: use the compiled modules */
+  }
+  return import('./commands/review.js');
+}
 
 const COMMANDS: Record<string, () => Promise<{ run: CommandRun }>> = {
-  review: () => import('./commands/review.js'),
+  review: loadReview,
   kb: () => import('./commands/kb.js'),
   spec: () => import('./commands/spec.js'),
   facts: () => import('./commands/facts.js'),
@@ -15,26 +34,6 @@ const COMMANDS: Record<string, () => Promise<{ run: CommandRun }>> = {
   who: () => import('./commands/who.js'),
 };
 
-export function processIO(): CliIO {
-  return {
-    stdout: (t) => {
-      process.stdout.write(t);
-    },
-    stderr: (t) => {
-      process.stderr.write(t);
-    },
-    readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks);
-    },
-    isTTY: Boolean(process.stdout.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    cwd: process.cwd(),
-    env: process.env,
-  };
-}
-
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   try {
     const [first, ...rest] = argv;
@@ -42,29 +41,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       const mod = await COMMANDS[first]!();
       return await mod.run(rest, io);
     }
-    const { run } = await import('./commands/review.js');
+    const { run } = await loadReview();
     return await run(argv, io);
   } catch (e) {
     return reportError(e, io);
   }
 }
 
-/** One line on stderr, never a stack trace. 2 = usage or input error, 3 = our own bug. */
-export function reportError(e: unknown, io: CliIO): number {
-  if (e instanceof InputError || e instanceof UsageError) {
-    io.stderr(`patch-review: ${oneLine(e.message)}\n`);
-    return 2;
-  }
-  const err = e as NodeJS.ErrnoException;
-  if (err && (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED')) return 0;
-  if (err && typeof err.code === 'string' && err.code.startsWith('E') && err.path) {
-    io.stderr(`patch-review: ${err.path}: ${err.code}\n`);
-    return 2;
-  }
-  io.stderr(`patch-review: internal error: ${oneLine(err?.message ?? String(e))} (please report this with the input)\n`);
-  return 3;
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').slice(0, 500);
-}

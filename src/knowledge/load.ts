@@ -10,8 +10,22 @@ import type { Entry, KnowledgeBase } from './entry.js';
 import type { SourceFile, Problem } from './compile.js';
 import { InputError } from '../model/errors.js';
 
-/** The repository root (dist/src/knowledge/load.js → three levels up). */
-export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/**
+ * The package root: the nearest directory above this module with the package's package.json
+ * (dist/src/knowledge/ when compiled, dist/bundle/ when bundled).
+ */
+export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(from: string): string {
+  for (let d = from; ; d = dirname(d)) {
+    try {
+      if ((JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name?: string }).name === 'patch-review') return d;
+    } catch {
+      /* no package.json here */
+    }
+    if (dirname(d) === d) return join(from, '..', '..', '..');
+  }
+}
 export const BUILTIN_KNOWLEDGE = join(PACKAGE_ROOT, 'knowledge');
 export const BUILTIN_SNAPSHOT = join(PACKAGE_ROOT, 'dist', 'knowledge.snapshot.json');
 
