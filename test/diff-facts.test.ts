@@ -96,3 +96,24 @@ test('damaged hunks and format=flowed produce patch-format facts', () => {
   const facts = factsOfDiff('diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,3 +1,3 @@\n a\n-b\n+c\nwrapped\n');
   assert.equal(facts.filter((f) => f.kind === 'patch-format-damaged').length, 1);
 });
+
+test('an ioctl argument encoded differently is a fact unless the patch documents it', () => {
+  const handler = [
+    'diff --git a/drivers/vhost/vhost.c b/drivers/vhost/vhost.c',
+    '--- a/drivers/vhost/vhost.c',
+    '+++ b/drivers/vhost/vhost.c',
+    '@@ -10,5 +10,6 @@ long vhost_vring_ioctl(struct vhost_dev *d, unsigned int ioctl, void __user *argp)',
+    ' \tcase VHOST_GET_VRING_BASE:',
+    ' \t\ts.index = idx;',
+    '-\t\ts.num = vq->last_avail_idx;',
+    '+\t\ts.num = vq->last_avail_idx | (vq->wrap << 15);',
+    '+\t\t/* moved */',
+    ' \t\tbreak;',
+  ].join('\n');
+  const facts = factsOfDiff(handler);
+  assert.deepEqual(facts.filter((f) => f.kind === 'ioctl-encoding-changed').map((f) => [f.symbol, f.line]), [['VHOST_GET_VRING_BASE', 12]]);
+  const documented = `${handler}\ndiff --git a/include/uapi/linux/vhost.h b/include/uapi/linux/vhost.h\n--- a/include/uapi/linux/vhost.h\n+++ b/include/uapi/linux/vhost.h\n@@ -1,1 +1,2 @@\n #define VHOST_GET_VRING_BASE _IOWR(VHOST_VIRTIO, 0x12, struct vhost_vring_state)\n+/* For packed rings, bit 15 of num carries the wrap counter. */\n`;
+  assert.equal(factsOfDiff(documented).filter((f) => f.kind === 'ioctl-encoding-changed').length, 0);
+  // The same operation outside an ioctl handler is not an argument encoding.
+  assert.equal(factsOfDiff(handler.replace('long vhost_vring_ioctl', 'static long helper')).filter((f) => f.kind === 'ioctl-encoding-changed').length, 0);
+});

@@ -13,6 +13,8 @@ export interface AnnotatedLine extends DiffLine {
   define: string | null;
   /** A *FEATURES* mask being built on this line (define, enum member or "|=" target). */
   mask: string | null;
+  /** In an ioctl handler, the request whose `case` this line is under (VHOST_SET_VRING_BASE). */
+  ioctlCase: string | null;
 }
 
 export interface AnnotatedHunk {
@@ -23,6 +25,8 @@ const C_LIKE = /\.(c|h|cc|cpp|rs|inc)$/;
 export const isCLike = (path: string) => C_LIKE.test(path);
 
 const MASK_START = /(?:#\s*define\s+|^\s*)([A-Za-z_]\w*FEATURES\w*)\b\s*(?:=|\\|\(|$|[A-Z(])/;
+/** Only a switch in an ioctl handler is a switch on the request. */
+const CASE = /^\s*case\s+([A-Z][A-Z0-9_]*)\s*:/;
 const OR_ASSIGN = /\b((?:[A-Za-z_][\w.>-]*)?features\w*)\s*\|=/i;
 
 export function annotateFile(file: FileDiff): AnnotatedHunk[] {
@@ -35,6 +39,8 @@ export function annotateFile(file: FileDiff): AnnotatedHunk[] {
     let define: string | null = null;
     let mask: string | null = null;
     let maskDepthEndsAtSemicolon = false;
+    let ioctlCase: string | null = null;
+    let caseFn: string | null = fn;
     const state: Record<'old' | 'new', LexState> = { old: { inBlockComment: false }, new: { inBlockComment: false } };
     const lines: AnnotatedLine[] = [];
     for (const l of hunk.lines) {
@@ -82,8 +88,16 @@ export function annotateFile(file: FileDiff): AnnotatedHunk[] {
           }
         }
       }
+      if (fn !== caseFn) {
+        caseFn = fn;
+        ioctlCase = null;
+      }
+      if (fn && code.includes('case') && /ioctl/i.test(fn)) {
+        const c = CASE.exec(code);
+        if (c) ioctlCase = c[1]!;
+      }
       // Spelled out rather than spread: this runs for every line of every patch.
-      lines.push({ kind: l.kind, text: l.text, oldLine: l.oldLine, newLine: l.newLine, code, function: fn, aggregate, define, mask });
+      lines.push({ kind: l.kind, text: l.text, oldLine: l.oldLine, newLine: l.newLine, code, function: fn, aggregate, define, mask, ioctlCase });
       if (cLike) {
         // Close scopes after the line that ends them.
         if (/^\}/.test(code)) {

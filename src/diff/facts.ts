@@ -8,6 +8,7 @@ import { symbolFacts } from './facts/symbols.js';
 import { functionFacts } from './facts/functions.js';
 import { opFacts } from './facts/ops.js';
 import { errorReturnFacts } from './facts/errors.js';
+import { ioctlEncodingFacts } from './facts/ioctl-encoding.js';
 import { moduleParamFacts } from './facts/module-params.js';
 import { waitFacts } from './facts/waits.js';
 import { maskFacts } from './facts/masks.js';
@@ -41,7 +42,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
 ];
 
 /** Producers that need every file of the patch at once (a uAPI flag and the handler that reads it). */
-export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts];
+export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts];
 
 export interface DiffResult {
   files: FileDiff[];

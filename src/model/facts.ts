@@ -33,6 +33,7 @@ export const FACT_KINDS = [
   'error-return-added', // "return -EXXX" / "err = -EXXX" added (symbol: EXXX)
   'module-param-added', // module_param*() added (symbol: parameter name)
   'wait-added', // a wait/sleep on something userspace controls (symbol: the wait primitive)
+  'ioctl-encoding-changed', // an ioctl argument packed/unpacked differently, with no uAPI comment or doc in the patch (symbol: the request)
   'mask-bit-added', // bit added to a *_FEATURES mask or features |= (symbol: bit, mask: mask)
   'mask-bit-removed',
   // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)

@@ -17,7 +17,6 @@ const SIGNAL_SLEEP: [RegExp, string][] = [
 ];
 /** The sleep's result is used: "if (…(", "ret = …(", "return …(". */
 const RESULT_USED = /(\bif\s*\(\s*!?\s*|=\s*|\breturn\s+)$/;
-const CASE = /^\s*case\s+([A-Z][A-Z0-9_]*)\s*:/;
 
 export const errorReturnFacts: FileFactProducer = (file, hunks) => {
   const removed = new Set<string>();
@@ -32,16 +31,8 @@ export const errorReturnFacts: FileFactProducer = (file, hunks) => {
   const seen = new Set<string>();
   for (const h of hunks) {
     let previous = '';
-    let ioctl: string | null = null;
-    let fn: string | null = null;
     for (const l of h.lines) {
-      if (l.function !== fn) {
-        fn = l.function;
-        ioctl = null;
-      }
-      const c = CASE.exec(l.code);
-      // Only a switch in an ioctl handler is a switch on the request.
-      if (c && /ioctl/i.test(l.function ?? '')) ioctl = c[1]!;
+      const ioctl = l.ioctlCase;
       const prev = previous;
       if (l.kind !== '-' && l.code.trim() !== '') previous = l.code;
       if (l.kind !== '+') continue;

@@ -14,7 +14,6 @@ const FEATURES_ASSIGN = /(?:^|[\s(])((?:[A-Za-z_]\w*(?:->|\.))*[A-Za-z_]*feature
 const FEATURE_ARRAY = /\b(\w*feature\w*)\s*\[\s*\w*\s*\]\s*=\s*\{/i;
 const CALL = /\bvirtio_(add|clear)_feature\s*\(\s*&?\s*([\w.>-]+)\s*,\s*([A-Z0-9_]+)\s*\)/g;
 const PROP_BIT = /\bDEFINE_PROP_BIT(?:64)?\s*\(\s*"[^"]*"\s*,\s*\w+\s*,\s*([\w.]*features)\s*,\s*([A-Z0-9_]+)/;
-const CASE = /^\s*case\s+([A-Z][A-Z0-9_]*)\s*:/;
 
 interface Where {
   l: AnnotatedLine;
@@ -55,16 +54,8 @@ export const maskFacts: FileFactProducer = (file, hunks) => {
   };
   hunks.forEach((h, hi) => {
     const local = localMasks(h, file.hunks[hi]?.section ?? '');
-    let ioctl: string | null = null;
-    let fn: string | null = null;
     h.lines.forEach((l, i) => {
-      if (l.function !== fn) {
-        fn = l.function;
-        ioctl = null;
-      }
-      const c = CASE.exec(l.code);
-      // Only a switch in an ioctl handler is a switch on the request.
-      if (c && /ioctl/i.test(l.function ?? '')) ioctl = c[1]!;
+      const ioctl = l.ioctlCase;
       if (l.kind === ' ') return;
       const into = l.kind === '+' ? added : removed;
       const found = l.mask ?? local[i] ?? null;
