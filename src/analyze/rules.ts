@@ -32,12 +32,24 @@ const DEFAULT_TRIGGER_CAP: Severity = 'warning';
 /** Line text longer than this is cut before pattern matching: bounds the time per line. */
 export const MAX_MATCH_TEXT = 2000;
 
+/** One compiled RegExp per source: many triggers share the same patterns and file globs. */
+const compiledRegexes = new Map<string, RegExp | null>();
+
+/** The pattern compiled, or null when it is unsafe (reported at load, never run). */
+function compiled(source: string, checked: boolean): RegExp | null {
+  let re = compiledRegexes.get(source);
+  if (re === undefined) {
+    re = checked || unsafeReason(source) === null ? new RegExp(source) : null;
+    compiledRegexes.set(source, re);
+  }
+  return re;
+}
+
 /** Compiled on first use: most triggers never see a fact that reaches their patterns. */
 function regexes(patterns: string[] | undefined): (() => RegExp[]) | null {
   if (!patterns || patterns.length === 0) return null;
-  let compiled: RegExp[] | null = null;
-  // Unsafe patterns were reported at load; they are never run.
-  return () => (compiled ??= patterns.filter((p) => unsafeReason(p) === null).map((p) => new RegExp(p)));
+  let list: RegExp[] | null = null;
+  return () => (list ??= patterns.map((p) => compiled(p, false)).filter((re): re is RegExp => re !== null));
 }
 
 /** Set by the knowledge compiler (compile.ts): the globs as one regular expression. */
@@ -48,8 +60,8 @@ interface CompiledGlobs {
 
 function fileTest(list: string[] | undefined, precompiled: string | undefined): ((p: string) => boolean) | null {
   if (precompiled) {
-    let re: RegExp | null = null;
-    return (p) => (re ??= new RegExp(precompiled)).test(p);
+    // Made by the knowledge compiler from globs: safe by construction.
+    return (p) => compiled(precompiled, true)!.test(p);
   }
   return globs(list);
 }
