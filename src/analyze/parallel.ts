@@ -74,7 +74,7 @@ export async function reviewStreamParallel(
     });
   }
   const waitForResult = () => new Promise<void>((res) => (wake = res));
-  const MAX_IN_FLIGHT = opts.jobs * 32;
+  const MAX_IN_FLIGHT = opts.jobs * 8;
   let seq = 0;
   let next = 0;
 
