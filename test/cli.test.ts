@@ -173,3 +173,17 @@ test('--explain prints the entry behind a rule; unknown rules are a usage error'
   assert.match(r.stdout, /Review checklist:/);
   assert.equal((await runCli(['--explain', 'no-such-rule'])).code, 2);
 });
+
+test('--jobs N gives the same report, in input order, as one thread', async () => {
+  const d = tmp();
+  const mbox = join(d, 'all.mbox');
+  writeFileSync(mbox, Buffer.concat([readFileSync(fixture('report/series.mbox')), Buffer.from('\n'), readFileSync(EXAMPLE), Buffer.from('\n'), readFileSync(fixture('uapi-vdpa.patch'))]));
+  const one = await runCli(['--format', 'json', '--fail-on', 'never', mbox]);
+  const two = await runCli(['--format', 'json', '--fail-on', 'never', '--jobs', '2', mbox]);
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal(two.code, 0, two.stderr);
+  const strip = (s: string) => JSON.parse(s).patches.map((p: { subject: string; findings: unknown[]; series: unknown }) => [p.subject, p.findings, p.series]);
+  assert.ok(strip(one.stdout).length >= 4);
+  assert.deepEqual(strip(two.stdout), strip(one.stdout));
+  assert.equal((await runCli(['--jobs', '0', mbox])).code, 2);
+});
