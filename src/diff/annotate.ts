@@ -15,6 +15,8 @@ export interface AnnotatedLine extends DiffLine {
   mask: string | null;
   /** In an ioctl handler, the request whose `case` this line is under (VHOST_SET_VRING_BASE). */
   ioctlCase: string | null;
+  /** The new-side line a reviewer reads at: its own, or for a removed line the one that follows it. */
+  anchor: number;
 }
 
 export interface AnnotatedHunk {
@@ -97,7 +99,7 @@ export function annotateFile(file: FileDiff): AnnotatedHunk[] {
         if (c) ioctlCase = c[1]!;
       }
       // Spelled out rather than spread: this runs for every line of every patch.
-      lines.push({ kind: l.kind, text: l.text, oldLine: l.oldLine, newLine: l.newLine, code, function: fn, aggregate, define, mask, ioctlCase });
+      lines.push({ kind: l.kind, text: l.text, oldLine: l.oldLine, newLine: l.newLine, code, function: fn, aggregate, define, mask, ioctlCase, anchor: 0 });
       if (cLike) {
         // Close scopes after the line that ends them.
         if (/^\}/.test(code)) {
@@ -109,6 +111,13 @@ export function annotateFile(file: FileDiff): AnnotatedHunk[] {
           if (maskDepthEndsAtSemicolon ? /[;,]\s*$|\}\s*;?\s*$/.test(code) : !/\\\s*$/.test(l.text)) mask = null;
         }
       }
+    }
+    // A removal sits just before the next line the new file has (or after the hunk's last one).
+    let next = hunk.newStart + hunk.newLines;
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const l = lines[i]!;
+      if (l.newLine !== null) next = l.newLine;
+      l.anchor = l.newLine ?? Math.max(1, next);
     }
     return { lines };
   });

@@ -12,7 +12,7 @@ export function lineFact(kind: Fact['kind'], symbol: string, file: FileDiff, l: 
     kind,
     symbol,
     file: file.path,
-    line: l.newLine,
+    line: l.anchor,
     oldLine: l.oldLine,
     text: l.text,
     ...extra,
