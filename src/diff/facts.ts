@@ -19,6 +19,7 @@ import { uapiEnumFacts } from './facts/uapi-enums.js';
 import { uapiIoctlNumberFacts } from './facts/uapi-ioctl-numbers.js';
 import { uapiFlagFacts } from './facts/uapi-flags.js';
 import { patchFacts } from './facts/patch-level.js';
+import { specCheckFacts } from './facts/spec-checks.js';
 import { patchScope, type AnnotatedFile, type DiffContext, type PatchScope } from './uapi/scope.js';
 
 export type { DiffContext } from './uapi/scope.js';
@@ -42,7 +43,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
 ];
 
 /** Producers that need every file of the patch at once (a uAPI flag and the handler that reads it). */
-export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts];
+export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts];
 
 export interface DiffResult {
   files: FileDiff[];

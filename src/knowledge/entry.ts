@@ -2,6 +2,7 @@
 import type { EntryFrontmatter } from './schema.js';
 import type { Reference } from '../model/finding.js';
 import { publishedSpecUrl } from '../spec/spec-links.js';
+import { catalogueSection } from '../spec/section-catalogue.js';
 
 export interface Entry extends EntryFrontmatter {
   /** Path relative to the knowledge directory, e.g. "vhost/vhost-access-platform.md". */
@@ -17,6 +18,11 @@ export interface KnowledgeBase {
 
 /** Reference as stored in an entry → reference with a URL a reader can follow. */
 export function resolveReference(r: EntryFrontmatter['references'][number]): Reference {
+  if (r.type === 'spec') {
+    // A cited section the catalogue knows is named by number: "§2.1 Device Status Field".
+    const section = catalogueSection(r.id);
+    if (section) return { type: r.type, id: r.id, title: `§${section.number} ${r.title ?? section.title}`, url: r.url ?? publishedSpecUrl(r.id, section) };
+  }
   const out: Reference = { type: r.type, id: r.id, url: r.url ?? referenceUrl(r.type, r.id) };
   if (r.title) out.title = r.title;
   return out;

@@ -39,6 +39,9 @@ export const FACT_KINDS = [
   // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)
   'uapi-header-changed', // symbol: header base name, e.g. vhost.h
   ...UAPI_DECLARATION_KINDS,
+  // checks against the user's spec index (--spec-index)
+  'spec-feature-bit-conflict', // a VIRTIO_*F_* bit the patch defines disagrees with the spec's assignment or ranges (symbol: the bit name)
+  'spec-vhost-user-id-conflict', // a vhost-user message id / protocol-feature bit that collides with vhost-user.rst (symbol: the name)
   // documentation and series level
   'doc-changed', // symbol: documentation path
   'series-uapi-without-docs',

@@ -52,4 +52,9 @@ export interface Finding {
   compatClass?: CompatClass;
   /** Set when a Patch-Review-Ack trailer acknowledges this rule: printed, but never fails the run. */
   acknowledged?: { reason: string };
+  /**
+   * With --spec-index: the MUST/SHOULD statements of each cited spec section, read at run time
+   * from the user's own index (label = the reference's id). Never stored in the repository.
+   */
+  specStatements?: { label: string; number: string; statements: { keyword: string; text: string }[] }[];
 }

@@ -1,6 +1,7 @@
 // A review checklist to paste into a reply, an issue or a merge request.
 import type { FormatterFactory } from './formatter.js';
 import { location, patchTitle, entryUrl } from './common.js';
+import { statementLines } from './text.js';
 
 /** Markdown-escape text that comes from patches or entries. */
 export function mdEscape(s: string): string {
@@ -21,7 +22,16 @@ export const markdownFormatter: FormatterFactory = (ctx) => ({
       for (const q of f.checklist) out.push(`- [ ] ${mdEscape(q)}`);
       out.push('');
       if (f.consumers.length) out.push(`Affects: ${f.consumers.map(mdEscape).join(', ')}`, '');
-      out.push('References:', ...f.references.map((ref) => `- [${mdEscape(ref.title ?? ref.id)}](${ref.url})`), '');
+      out.push('References:');
+      for (const ref of f.references) {
+        out.push(`- [${mdEscape(ref.title ?? ref.id)}](${ref.url})`);
+        // The user's spec copy (--spec-index): the section's requirements, keyword in bold.
+        for (const line of statementLines(f, ref)) {
+          const m = /^([A-Z ]+): (.*)$/.exec(line);
+          out.push(m ? `  - **${m[1]}**: ${mdEscape(m[2]!)}` : `  - ${mdEscape(line)}`);
+        }
+      }
+      out.push('');
     }
     return out.join('\n') + '\n';
   },

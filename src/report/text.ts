@@ -1,6 +1,6 @@
 // Default human format: per patch, findings by severity with checklist and references.
 import type { FormatterFactory } from './formatter.js';
-import type { Severity } from '../model/finding.js';
+import type { Finding, Reference, Severity } from '../model/finding.js';
 import { location, patchTitle } from './common.js';
 
 const COLORS: Record<Severity | 'dim' | 'bold' | 'reset', string> = {
@@ -11,6 +11,20 @@ const COLORS: Record<Severity | 'dim' | 'bold' | 'reset', string> = {
   bold: '\x1b[1m',
   reset: '\x1b[0m',
 };
+
+/** At most this many statements per section: the rest are one look at the spec away. */
+export const MAX_STATEMENTS_SHOWN = 10;
+
+/** The requirement statements (--spec-index) of the section a spec reference cites, one per line. */
+export function statementLines(f: Finding, ref: Reference): string[] {
+  if (ref.type !== 'spec' || !f.specStatements) return [];
+  const s = f.specStatements.find((x) => x.label === ref.id);
+  if (!s) return [];
+  const lines = s.statements.slice(0, MAX_STATEMENTS_SHOWN).map((st) => `${st.keyword}: ${st.text}`);
+  const more = s.statements.length - MAX_STATEMENTS_SHOWN;
+  if (more > 0) lines.push(`(${more} more in §${s.number} of your spec copy)`);
+  return lines;
+}
 
 export const textFormatter: FormatterFactory = (ctx) => {
   const c = (k: keyof typeof COLORS, s: string) => (ctx.color ? COLORS[k] + s + COLORS.reset : s);
@@ -30,7 +44,10 @@ export const textFormatter: FormatterFactory = (ctx) => {
         out.push(`          ${f.message}`);
         for (const q of f.checklist) out.push(`          - [ ] ${q}`);
         if (f.consumers.length > 0) out.push(c('dim', `          affects: ${f.consumers.join(', ')}`));
-        for (const ref of f.references) out.push(c('dim', `          see: ${ref.title ? ref.title + ' ' : ''}${ref.url}`));
+        for (const ref of f.references) {
+          out.push(c('dim', `          see: ${ref.title ? ref.title + ' ' : ''}${ref.url}`));
+          for (const line of statementLines(f, ref)) out.push(`            ${line}`);
+        }
       }
       if (r.prior?.text) out.push(r.prior.text.replace(/\n+$/, ''));
       out.push('');

@@ -60,10 +60,11 @@ export function findSpecSection(index: VirtioSpecIndex, ref: string): SpecSectio
  * fragments scroll to the first place the heading appears (the table of contents entry,
  * one click from the section), others open the document at the top. Without an index a
  * label's last path component stands in for the title; a bare number without an index
- * links to the document only.
+ * links to the document only. Instead of an index the caller may pass the section itself
+ * (number and title, e.g. from the committed section catalogue).
  */
-export function publishedSpecUrl(ref: string, index?: VirtioSpecIndex): string {
-  const section = index ? findSpecSection(index, ref) : undefined;
+export function publishedSpecUrl(ref: string, known?: VirtioSpecIndex | { number: string; title: string }): string {
+  const section = !known ? undefined : 'kind' in known ? findSpecSection(known, ref) : known;
   if (section) return `${VIRTIO_SPEC_HTML}#:~:text=${fragment(section.number)}-,${fragment(section.title)}`;
   const r = ref.trim();
   if (NUMBER_RE.test(r) || r === '') return VIRTIO_SPEC_HTML;

@@ -207,6 +207,4 @@ export function extractDeviceIds(ctx: FactContext): DeviceId[] {
   return out;
 }
 
-export function rangeFor(ranges: readonly ReservedRange[], bit: number): ReservedRange | undefined {
-  return ranges.find((r) => bit >= r.from && (r.to === null || bit <= r.to));
-}
+export { rangeFor } from './ranges.js';

@@ -1,4 +1,4 @@
-// `patch-review kb list|show|lint|coverage`: the knowledge base as data.
+// `patch-review kb list|show|lint|coverage|spec-sections`: the knowledge base as data.
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import type { CommandRun, CliIO } from '../io.js';
@@ -6,8 +6,10 @@ import { UsageError, InputError } from '../../model/errors.js';
 import { BUILTIN_KNOWLEDGE, readSources, loadKnowledge } from '../../knowledge/load.js';
 import { compileSources, type Problem } from '../../knowledge/compile.js';
 import type { Entry } from '../../knowledge/entry.js';
+import type { VirtioSpecIndex } from '../../spec/types.js';
+import { join } from 'node:path';
 
-const USAGE = 'usage: patch-review kb list [--format json] | show ID | lint [--dir DIR] [--corpus DIR] [--spec DIR] [--format json] | coverage --headers DIR [--vhost-user FILE] [--iommufd FILE] [--format json] | draft --db PATH --thread MESSAGE-ID';
+const USAGE = 'usage: patch-review kb list [--format json] | show ID | lint [--dir DIR] [--corpus DIR] [--spec DIR] [--format json] | spec-sections --spec DIR [--dir DIR] [--write] | coverage --headers DIR [--vhost-user FILE] [--iommufd FILE] [--format json] | draft --db PATH --thread MESSAGE-ID';
 
 export const run: CommandRun = async (args, io) => {
   const [sub, ...rest] = args;
@@ -20,6 +22,8 @@ export const run: CommandRun = async (args, io) => {
       return lint(rest, io);
     case 'coverage':
       return coverage(rest, io);
+    case 'spec-sections':
+      return specSections(rest, io);
     case 'draft':
       return (await import('./kb-draft.js')).run(rest, io);
     default:
@@ -89,6 +93,7 @@ export async function lintKnowledge(dir: string, corpus?: string, spec?: string)
     });
     if (entryResolved) resolved++;
   }
+  if (specIndex) problems.push(...(await catalogueProblems(dir, entries, specIndex.index)));
   return { entries: entries.length, problems, resolvedLoreCitations: resolved, loreCitingEntries: entries.filter((e) => e.references.some((r) => r.type === 'lore')).length };
 }
 
@@ -102,11 +107,53 @@ function checkEntry(e: Entry, problems: Problem[]): void {
 }
 
 /** The published document's sections (changelog-only labels do not count). */
-async function loadSpec(dir: string): Promise<{ resolve: (label: string) => unknown }> {
+async function loadSpec(dir: string): Promise<{ index: VirtioSpecIndex; resolve: (label: string) => unknown }> {
   if (!existsSync(dir)) throw new InputError(dir, 'spec directory does not exist');
   const spec = await import('../../spec/index.js');
   const index = spec.indexVirtioSpec(dir);
-  return { resolve: (label) => spec.resolveSpecLabel(index, label) };
+  return { index, resolve: (label) => spec.resolveSpecLabel(index, label) };
+}
+
+/** The section catalogue against what the spec says for the labels the entries cite. */
+async function catalogueProblems(dir: string, entries: Entry[], index: VirtioSpecIndex): Promise<Problem[]> {
+  const cat = await import('../../spec/section-catalogue.js');
+  const labels = cat.citedSpecLabels(entries);
+  const committed = cat.readCatalogue(dir);
+  if (!committed) return labels.length > 0 ? [{ file: cat.SECTION_CATALOGUE_FILE, field: '', message: 'missing: run patch-review kb spec-sections --spec DIR --write' }] : [];
+  const changes = cat.compareCatalogues(committed, cat.buildSectionCatalogue(index, labels).catalogue);
+  const stale = (message: string): Problem => ({ file: cat.SECTION_CATALOGUE_FILE, field: '', message: `stale: ${message} (run patch-review kb spec-sections --spec DIR --write)` });
+  return [
+    ...changes.added.map((l) => stale(`cited label "${l}" is missing`)),
+    ...changes.changed.map((c) => stale(`"${c.label}" is §${c.to.number} ${c.to.title} in the spec, not §${c.from.number} ${c.from.title}`)),
+    ...changes.removed.map((l) => stale(`"${l}" is not cited by any entry or not in the spec`)),
+    ...(changes.version ? [stale(`it is for ${changes.version.from}, the spec is ${changes.version.to}`)] : []),
+  ];
+}
+
+/** `kb spec-sections`: regenerates knowledge/spec-sections.json from a spec checkout. */
+async function specSections(args: string[], io: CliIO): Promise<number> {
+  const { values } = opts(args, { spec: { type: 'string' }, dir: { type: 'string' }, write: { type: 'boolean' } });
+  if (!values.spec) throw new UsageError('kb spec-sections needs --spec DIR (a virtio spec checkout)');
+  const dir = values.dir ?? BUILTIN_KNOWLEDGE;
+  const { entries } = compileSources(readSources(dir));
+  const { index } = await loadSpec(values.spec);
+  const cat = await import('../../spec/section-catalogue.js');
+  const { catalogue, unresolved } = cat.buildSectionCatalogue(index, cat.citedSpecLabels(entries));
+  const changes = cat.compareCatalogues(cat.readCatalogue(dir), catalogue);
+  const show = (s: { number: string; title: string }) => `§${s.number} ${s.title}`;
+  for (const l of changes.added) io.stdout(`+ ${l}: ${show(catalogue.sections[l]!)}\n`);
+  for (const c of changes.changed) io.stdout(`~ ${c.label}: ${show(c.from)} -> ${show(c.to)}\n`);
+  for (const l of changes.removed) io.stdout(`- ${l}\n`);
+  if (changes.version) io.stdout(`~ specVersion: ${changes.version.from} -> ${changes.version.to}\n`);
+  for (const l of unresolved) io.stdout(`! ${l}: not a section of the specification in ${values.spec} (kb lint --spec reports it)\n`);
+  const file = join(dir, cat.SECTION_CATALOGUE_FILE);
+  const counts = `${Object.keys(catalogue.sections).length} sections (${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed)`;
+  if (cat.isUnchanged(changes)) io.stdout(`${file}: up to date, ${counts}\n`);
+  else if (values.write) {
+    (await import('../../spec/spec-index.js')).writeFileAtomic(file, cat.serializeCatalogue(catalogue));
+    io.stdout(`${file}: written, ${counts}\n`);
+  } else io.stdout(`${file}: out of date, ${counts}; run with --write to update it\n`);
+  return 0;
 }
 
 async function lint(args: string[], io: CliIO): Promise<number> {

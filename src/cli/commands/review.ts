@@ -10,6 +10,8 @@ import { loadKnowledge, PACKAGE_ROOT } from '../../knowledge/load.js';
 import { compileRules } from '../../analyze/rules.js';
 import { reviewStream } from '../../analyze/review.js';
 import type { DiffContext } from '../../diff/facts.js';
+import type { Finding } from '../../model/finding.js';
+import type { VirtioSpecIndex } from '../../spec/types.js';
 import { parseSubject } from '../../ingest/subject.js';
 import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/formatter.js';
 import { stdoutSink, fileSink, type Sink } from '../output.js';
@@ -34,6 +36,8 @@ options:
   --config FILE      settings file (default: the nearest ${CONFIG_FILE} up to the repository root)
   --inbox DB         a list index (patch-review inbox index): show prior discussions per patch
   --headers DIR      uAPI headers to check new ioctl numbers against (default /usr/include/linux)
+  --spec-index FILE  a saved spec index (patch-review spec index --out FILE): check new feature bits
+                     and vhost-user ids against it, and print the cited sections' requirements
   --jobs N           analyse with N worker threads (large mboxes; output order is unchanged)
   --git RANGE        review a git range (A..B, or one commit) in --repo (default: current directory)
   --explain RULE     print the knowledge entry behind a rule id
@@ -54,6 +58,7 @@ export const run: CommandRun = async (args, io) => {
     'fail-on': { type: 'string' },
     jobs: { type: 'string', short: 'j' },
     headers: { type: 'string' },
+    'spec-index': { type: 'string' },
     inbox: { type: 'string' },
     knowledge: { type: 'string', multiple: true },
     git: { type: 'string', multiple: true },
@@ -87,6 +92,9 @@ export const run: CommandRun = async (args, io) => {
 
   const failOn = o['fail-on'] !== undefined ? parseFailOn(o['fail-on']) : (config.failOn ?? 'error');
   if (o.headers !== undefined && !existsSync(o.headers)) throw new InputError(o.headers, 'header directory does not exist');
+  // Loaded only when asked for: nothing spec-related is on the default review path.
+  const specIndex = o['spec-index'] !== undefined ? (await import('../../spec/spec-index.js')).loadSpecIndex(o['spec-index']) : null;
+  const specStatements = specIndex?.virtio ? await specStatementsFor(specIndex.virtio) : null;
   const jobs = o.jobs === undefined ? 1 : Number(o.jobs);
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64 (got "${o.jobs}")`);
   const unknownRules = unknownIgnoredRules(config.ignore, new Set(kb.entries.map((e) => e.id)));
@@ -125,6 +133,7 @@ export const run: CommandRun = async (args, io) => {
     closers.push(() => prior?.close());
     const onReport = (all: PatchReport) => {
       const r = keep ? { ...all, findings: all.findings.filter(keep) } : all;
+      if (specStatements) r.findings = specStatements(r.findings);
       if (prior) r.prior = prior.of(r);
       addToSummary(kept, r);
       if (failsAt(r.findings, failOn)) failed = true;
@@ -132,7 +141,9 @@ export const run: CommandRun = async (args, io) => {
       progress?.(kept.patches);
     };
     const items = allItems(inputs, ranges, o.repo ?? io.cwd, io);
-    const ctx = o.headers ? { headersDir: o.headers } : {};
+    const ctx: DiffContext = {};
+    if (o.headers) ctx.headersDir = o.headers;
+    if (specIndex) ctx.spec = { ...(specIndex.virtio ? { virtio: specIndex.virtio } : {}), ...(specIndex.vhostUser ? { vhostUser: specIndex.vhostUser } : {}) };
     const streamed =
       jobs > 1
         ? await (await import('../../analyze/parallel.js')).reviewStreamParallel(items, rules, onReport, { jobs, knowledgeDirs, ctx })
@@ -170,6 +181,13 @@ function progressLine(io: CliIO): (n: number) => void {
     last = now;
     io.stderr(`\r${n} patches reviewed`);
   };
+}
+
+/** Gives findings the requirement statements of the spec sections they cite (--spec-index). */
+async function specStatementsFor(index: VirtioSpecIndex): Promise<(findings: Finding[]) => Finding[]> {
+  const { specStatementLookup, attachSpecStatements } = await import('../../analyze/spec-statements.js');
+  const lookup = specStatementLookup(index);
+  return (findings) => attachSpecStatements(findings, lookup);
 }
 
 /** Opens the list index once and gives each patch report its prior-discussion section. */

@@ -8,11 +8,14 @@ import { fileDecls } from './hunk-decls.js';
 import { loadUapiCatalogue, makeResolver, type UapiCatalogue } from './catalogue.js';
 import { parseIoctl } from './ioctl.js';
 import type { Resolve } from './expr.js';
+import type { VhostUserIndex, VirtioSpecIndex } from '../../spec/types.js';
 
 /** Options of one analysis run (the CLI's --headers DIR ends up here). */
 export interface DiffContext {
   /** Directory of real uAPI headers for the ioctl catalogue; default /usr/include/linux. */
   headersDir?: string;
+  /** The user's spec indexes (--spec-index): the spec-derived checks run only when present. */
+  spec?: { virtio?: VirtioSpecIndex; vhostUser?: VhostUserIndex };
 }
 
 export interface AnnotatedFile {
