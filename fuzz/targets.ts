@@ -3,25 +3,10 @@ import { parseMail } from '../src/ingest/mail.js';
 import { extractPatch } from '../src/ingest/extract.js';
 import { parseUnifiedDiff } from '../src/diff/parse.js';
 import { analyzeDiff } from '../src/diff/facts.js';
-import type { Patch } from '../src/model/patch.js';
+import { patchFromDiff } from '../src/ingest/raw-diff.js';
 
 export type Target = (data: Buffer) => void;
 
-const emptyPatch = (diff: string): Patch => ({
-  source: 'fuzz',
-  subject: 'fuzz',
-  rawSubject: 'fuzz',
-  prefix: { tags: [], version: 1, index: null, total: null, rfc: false, reply: false },
-  messageId: null,
-  inReplyTo: null,
-  references: [],
-  author: '',
-  date: '',
-  commitMessage: '',
-  trailers: [],
-  diff,
-  transport: { flowed: false, damagedEncoding: false },
-});
 
 export const TARGETS: Record<string, Target> = {
   /** A raw mail all the way to facts. */
@@ -33,6 +18,6 @@ export const TARGETS: Record<string, Target> = {
   diff: (data) => {
     const text = data.toString('utf8');
     parseUnifiedDiff(text);
-    analyzeDiff(emptyPatch(text));
+    analyzeDiff(patchFromDiff(text, 'fuzz'));
   },
 };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { codeOf, functionNameOf } from '../src/diff/c-code.js';
 import { analyzeDiff } from '../src/diff/facts.js';
+import { patchFromDiff } from '../src/ingest/raw-diff.js';
 import { parseMail } from '../src/ingest/mail.js';
 import { extractPatch } from '../src/ingest/extract.js';
 import type { Fact } from '../src/model/facts.js';
@@ -15,7 +16,7 @@ function factsOfFile(path: string): Fact[] {
   return analyzeDiff(r.patch).facts;
 }
 function factsOfDiff(diff: string): Fact[] {
-  return analyzeDiff({ source: 't', subject: 's', rawSubject: 's', prefix: { tags: [], version: 1, index: null, total: null, rfc: false, reply: false }, messageId: null, inReplyTo: null, references: [], author: '', date: '', commitMessage: '', trailers: [], diff, transport: { flowed: false, damagedEncoding: false } }).facts;
+  return analyzeDiff(patchFromDiff(diff, 't', 's')).facts;
 }
 const kinds = (fs: Fact[], kind: string) => fs.filter((f) => f.kind === kind).map((f) => f.symbol);
 

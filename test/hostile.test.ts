@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { runCli, EXAMPLES } from './helpers.js';
 import { parseUnifiedDiff } from '../src/diff/parse.js';
 import { analyzeDiff } from '../src/diff/facts.js';
+import { patchFromDiff } from '../src/ingest/raw-diff.js';
 
 const example = readFileSync(join(EXAMPLES, '0001-vhost-vsock-offer-ACCESS_PLATFORM.patch'), 'utf8');
 
@@ -62,7 +63,7 @@ test('a 100,000-hunk diff is parsed and analysed', { timeout: 120_000 }, () => {
   const files = parseUnifiedDiff(text);
   assert.equal(files[0]!.hunks.length, 100_000);
   assert.equal(files[0]!.additions, 100_000);
-  const { facts } = analyzeDiff({ source: 'big', subject: 'big', rawSubject: 'big', prefix: { tags: [], version: 1, index: null, total: null, rfc: false, reply: false }, messageId: null, inReplyTo: null, references: [], author: '', date: '', commitMessage: '', trailers: [], diff: text, transport: { flowed: false, damagedEncoding: false } });
+  const { facts } = analyzeDiff(patchFromDiff(text, 'big', 'big'));
   assert.ok(facts.filter((f) => f.kind === 'function-changed').length === 100_000);
 });
 

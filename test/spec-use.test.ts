@@ -1,6 +1,7 @@
 // Issue 7, the "use" half: the committed section catalogue, references that name the
 // section, spec-derived facts from a user's spec index, and --spec-index end to end.
 import assert from 'node:assert/strict';
+import { patchFromDiff } from '../src/ingest/raw-diff.js';
 import { describe, it, before, after } from 'node:test';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,23 +100,7 @@ describe('resolveReference names the spec section', () => {
   });
 });
 
-function patchOf(diff: string): Patch {
-  return {
-    source: 't',
-    subject: 's',
-    rawSubject: 's',
-    prefix: { tags: [], version: 1, index: null, total: null, rfc: false, reply: false },
-    messageId: null,
-    inReplyTo: null,
-    references: [],
-    author: '',
-    date: '',
-    commitMessage: '',
-    trailers: [],
-    diff,
-    transport: { flowed: false, damagedEncoding: false },
-  };
-}
+const patchOf = (diff: string): Patch => patchFromDiff(diff, 't', 's');
 
 function fileDiff(path: string, section: string, lines: string[]): string {
   const old = lines.filter((l) => !l.startsWith('+')).length;

@@ -13,7 +13,7 @@ export function parseRawDiff(buf: Buffer, source: string): Patch | null {
   if (first >= lines.length) return null;
   const firstLine = lines[first] ?? '';
   if (isDiffStart(lines, first) || firstLine.startsWith('Index: ')) {
-    return makePatch(source, '', '', '', '', text.slice(text.indexOf(firstLine)));
+    return patchFromDiff(text.slice(text.indexOf(firstLine)), source);
   }
   // git show / git log -p: "commit <sha>", headers, an indented message, then the diff.
   const commit = /^commit ([0-9a-f]{7,64})\b/.exec(firstLine);
@@ -31,10 +31,11 @@ export function parseRawDiff(buf: Buffer, source: string): Patch | null {
   const message = msg.join('\n').trim();
   const subject = message.split('\n')[0] ?? '';
   const body = message.split('\n').slice(1).join('\n').trim();
-  return makePatch(`${source}`, subject, author, date, body, lines.slice(diffAt).join('\n'), commit[1]);
+  return patchFromDiff(lines.slice(diffAt).join('\n'), source, subject, author, date, body, commit[1]);
 }
 
-function makePatch(source: string, subject: string, author: string, date: string, message: string, diff: string, commit?: string): Patch {
+/** A patch made of a bare diff (and optionally its metadata): for diffs that are not mail. */
+export function patchFromDiff(diff: string, source = '<diff>', subject = '', author = '', date = '', message = '', commit?: string): Patch {
   return {
     source: commit ? `${source} (commit ${commit.slice(0, 12)})` : source,
     subject,
