@@ -48,7 +48,7 @@ export async function reviewStreamParallel(
   // Beside this module when compiled; the compiled one when this code runs from the bundle.
   const sibling = new URL('./worker.js', import.meta.url);
   const workerUrl = existsSync(sibling) ? sibling : pathToFileURL(join(PACKAGE_ROOT, 'dist', 'src', 'analyze', 'worker.js'));
-  const workers = Array.from({ length: opts.jobs }, () => new Worker(workerUrl, { workerData: { knowledgeDirs: opts.knowledgeDirs, ctx: opts.ctx ?? {} } }));
+  const workers = Array.from({ length: opts.jobs }, () => new Worker(workerUrl, { workerData: { knowledgeDirs: opts.knowledgeDirs, ctx: opts.ctx ?? {} }, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } }));
   const summary = emptySummary();
   const open = new Map<string, SeriesSummary>();
   const covers = new Map<string, string>();
