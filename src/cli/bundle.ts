@@ -9,7 +9,7 @@ import { PACKAGE_ROOT } from '../knowledge/load.js';
 const out = join(PACKAGE_ROOT, 'dist', 'bundle');
 rmSync(out, { recursive: true, force: true });
 await build({
-  entryPoints: [join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'commands', 'review.js')],
+  entryPoints: { review: join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'review-entry.js') },
   outdir: out,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -3,6 +3,7 @@
 import type { CliIO, CommandRun } from './io.js';
 import { statSync } from 'node:fs';
 import { processIO, reportError } from './process.js';
+import type { Subcommand } from './subcommands.js';
 
 export { processIO, reportError };
 
@@ -12,7 +13,7 @@ export { processIO, reportError };
  * the bundle is missing or older than the compiled sources.
  */
 async function loadReview(): Promise<{ run: CommandRun }> {
-  const compiled = new URL('./commands/review.js', import.meta.url);
+  const compiled = new URL('./review-entry.js', import.meta.url);
   const bundle = new URL('../../bundle/review.js', import.meta.url);
   try {
     if (statSync(bundle).mtimeMs >= statSync(compiled).mtimeMs) return (await import(bundle.href)) as { run: CommandRun };
@@ -22,7 +23,7 @@ async function loadReview(): Promise<{ run: CommandRun }> {
   return import('./commands/review.js');
 }
 
-const COMMANDS: Record<string, () => Promise<{ run: CommandRun }>> = {
+const COMMANDS: Record<Subcommand, () => Promise<{ run: CommandRun }>> = {
   review: loadReview,
   kb: () => import('./commands/kb.js'),
   spec: () => import('./commands/spec.js'),
@@ -38,7 +39,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   try {
     const [first, ...rest] = argv;
     if (first !== undefined && Object.hasOwn(COMMANDS, first)) {
-      const mod = await COMMANDS[first]!();
+      const mod = await COMMANDS[first as Subcommand]();
       return await mod.run(rest, io);
     }
     const { run } = await loadReview();
