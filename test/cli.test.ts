@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, readdirSync, copyFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,5 +185,41 @@ test('--jobs N gives the same report, in input order, as one thread', async () =
   const strip = (s: string) => JSON.parse(s).patches.map((p: { subject: string; findings: unknown[]; series: unknown }) => [p.subject, p.findings, p.series]);
   assert.ok(strip(one.stdout).length >= 4);
   assert.deepEqual(strip(two.stdout), strip(one.stdout));
+  // The whole output, skipped-mail counts included; html quotes hunks, which workers then send back.
+  assert.equal(two.stdout, one.stdout);
+  for (const format of ['html', 'jsonl']) {
+    const a = await runCli(['--format', format, '--fail-on', 'never', mbox]);
+    const b = await runCli(['--format', format, '--fail-on', 'never', '--jobs', '3', mbox]);
+    assert.equal(b.stdout, a.stdout, format);
+  }
+  assert.match((await runCli(['--format', 'html', '--fail-on', 'never', '--jobs', '2', mbox])).stdout, /<span class="hit">/);
   assert.equal((await runCli(['--jobs', '0', mbox])).code, 2);
+});
+
+/** Runs the binary, closes its stdout after the first output (like `| head -1`), and waits for it to end. */
+function closeEarly(args: string[]): Promise<{ code: number | null; stderr: string; got: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let got = '';
+    let stderr = '';
+    child.stdout.once('data', (d: Buffer) => {
+      got = d.toString();
+      child.stdout.destroy();
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => done({ code, stderr, got }));
+  });
+}
+
+test('a reader that stops early (| head) ends the run quietly, without a stack trace', async () => {
+  const dir = tmp();
+  // Enough output to overrun the pipe: the same patch many times as an mbox, in jsonl.
+  const mail = readFileSync(EXAMPLE, 'latin1');
+  writeFileSync(join(dir, 'many.mbox'), Array.from({ length: 400 }, (_, i) => mail.replace(/^Subject: .*$/m, `Subject: [PATCH ${i + 1}/400] vhost: x`)).join('\n'), 'latin1');
+  for (const args of [['--format', 'jsonl', '--fail-on', 'never', join(dir, 'many.mbox')], ['kb', 'list']]) {
+    const r = await closeEarly(args);
+    assert.ok(r.got.length > 0, `some output for ${args.join(' ')}`);
+    assert.equal(r.stderr, '', `nothing on stderr for ${args.join(' ')}`);
+    assert.equal(r.code, 0, args.join(' '));
+  }
 });

@@ -80,27 +80,49 @@ test('catastrophic patterns are rejected at load', () => {
   assert.equal(r.problems[0]!.field, 'triggers.0.lines.0');
 });
 
-test('the compiled form is cached by content hash and recompiled when a source changes', async () => {
+/** A knowledge directory with the demo entry, and an empty cache directory that loads use. */
+function demoKnowledgeDir(): { dir: string; cache: string } {
   const dir = mkdtempSync(join(tmpdir(), 'pr-kb-'));
   const cache = mkdtempSync(join(tmpdir(), 'pr-cache-'));
   process.env['XDG_CACHE_HOME'] = cache;
   mkdirSync(join(dir, 'vhost'));
   writeFileSync(join(dir, 'vhost', 'demo-entry.md'), entry());
+  return { dir, cache };
+}
+
+test('the compiled form is cached by content hash and recompiled when a source changes', async () => {
+  const { dir, cache } = demoKnowledgeDir();
   const first = await loadKnowledgeDir(dir);
   assert.equal(first.entries[0]!.title, 'A demo entry');
-  const cacheFiles = readdirSync(join(cache, 'patch-review')).filter((f) => !f.endsWith('.bodies.json'));
+  const cacheFiles = readdirSync(join(cache, 'patch-review')).filter((f) => f.endsWith('.json'));
+  assert.deepEqual(readdirSync(join(cache, 'patch-review')).filter((f) => f.endsWith('.details')).length, 1);
   assert.equal(cacheFiles.length, 1);
   const cached = JSON.parse(readFileSync(join(cache, 'patch-review', cacheFiles[0]!), 'utf8'));
   assert.equal(cached.hash, first.hash);
-  // Loaded again from the cache: same entries, and the body comes from the bodies file on demand.
+  // Loaded again from the cache: same entries, and the texts come from the details file on demand.
+  assert.equal(cached.entries[0].summary, undefined);
   const again = await loadKnowledgeDir(dir);
   assert.equal(again.hash, first.hash);
   assert.match(again.entries[0]!.body, /^## Contract/);
+  assert.equal(again.entries[0]!.summary, first.entries[0]!.summary);
+  assert.deepEqual(again.entries[0]!.checklist, first.entries[0]!.checklist);
+  assert.deepEqual(JSON.parse(JSON.stringify(again.entries)), JSON.parse(JSON.stringify(first.entries)));
   writeFileSync(join(dir, 'vhost', 'demo-entry.md'), entry({ title: 'A changed title' }));
   const second = await loadKnowledgeDir(dir);
   assert.notEqual(second.hash, first.hash);
   assert.equal(second.entries[0]!.title, 'A changed title');
   assert.equal(hashSources(readSources(dir)), second.hash);
+});
+
+test('a details file from another build is an input error naming it, not wrong texts', async () => {
+  const { dir, cache } = demoKnowledgeDir();
+  await loadKnowledgeDir(dir);
+  const details = readdirSync(join(cache, 'patch-review')).find((f) => f.endsWith('.details'))!;
+  const path = join(cache, 'patch-review', details);
+  writeFileSync(path, readFileSync(path, 'utf8').replace(/^\{"hash":"[0-9a-f]+"\}/, '{"hash":"0000"}'));
+  const again = await loadKnowledgeDir(dir);
+  assert.equal(again.entries[0]!.title, 'A demo entry');
+  assert.throws(() => again.entries[0]!.summary, (e: Error) => e.name === 'InputError' && e.message.includes(path) && /another build/.test(e.message));
 });
 
 test('lint checks the body structure with a Markdown parser', async () => {

@@ -1,31 +1,22 @@
-// reviewStream with N worker threads (--jobs N). The main thread reads and splits the input
-// (streaming, so memory stays flat), workers analyse patches, and results are put back in
-// input order before series state is folded and `onReport` runs: output is identical to
-// the single-threaded run.
+// reviewStream with N worker threads (--jobs N). The main thread only reads the input and
+// splits mboxes into raw mails (streaming, so memory stays flat); workers parse each mail and
+// analyse its patch. Results are put back in input order before series state is folded and
+// `onReport` runs, so the output is identical to the single-threaded run.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from '../knowledge/load.js';
-import type { IngestItem } from '../ingest/read-input.js';
+import type { IngestItem, RawMailItem } from '../ingest/read-input.js';
 import type { PatchReport, RunSummary } from '../model/report.js';
 import { addToSummary, emptySummary } from '../model/report.js';
-import type { Finding } from '../model/finding.js';
-import type { FileDiff } from '../model/diff.js';
+import { InputError } from '../model/errors.js';
 import { matchFacts, applyWaivers, sortFindings } from './match.js';
 import type { RuleSet } from './rules.js';
 import { newSeries, seriesFacts, type SeriesSummary } from './series.js';
 import { seriesKeyOf } from './review.js';
-import type { Patch } from '../model/patch.js';
 import type { DiffContext } from '../diff/facts.js';
-
-interface WorkerResult {
-  seq: number;
-  files?: FileDiff[];
-  findings?: Finding[];
-  delta?: SeriesSummary;
-  error?: string;
-}
+import type { UnitRequest, UnitResult } from './unit.js';
 
 /** Merges a patch's series contribution: flags OR, first value wins, counts add up. */
 export function mergeSeries(into: SeriesSummary, delta: SeriesSummary): void {
@@ -39,21 +30,28 @@ export function mergeSeries(into: SeriesSummary, delta: SeriesSummary): void {
   }
 }
 
+/** A mail's bytes in an ArrayBuffer of their own, so it can be moved to a worker, not copied. */
+function ownBytes(raw: Buffer): Uint8Array {
+  return new Uint8Array(raw);
+}
+
 export async function reviewStreamParallel(
-  items: AsyncIterable<IngestItem>,
+  items: AsyncIterable<IngestItem | RawMailItem>,
   rules: RuleSet,
   onReport: (r: PatchReport) => void | Promise<void>,
-  opts: { jobs: number; knowledgeDirs: string[]; ctx?: DiffContext },
+  /** lean: the formatters read no hunks or patch text (Formatter.lean), so workers leave them out. */
+  opts: { jobs: number; knowledgeDirs: string[]; ctx?: DiffContext; lean?: boolean },
 ): Promise<RunSummary> {
   // Beside this module when compiled; the compiled one when this code runs from the bundle.
   const sibling = new URL('./worker.js', import.meta.url);
   const workerUrl = existsSync(sibling) ? sibling : pathToFileURL(join(PACKAGE_ROOT, 'dist', 'src', 'analyze', 'worker.js'));
-  const workers = Array.from({ length: opts.jobs }, () => new Worker(workerUrl, { workerData: { knowledgeDirs: opts.knowledgeDirs, ctx: opts.ctx ?? {} }, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } }));
+  const workerData = { knowledgeDirs: opts.knowledgeDirs, ctx: opts.ctx ?? {}, lean: opts.lean ?? false };
+  const workers = Array.from({ length: opts.jobs }, () => new Worker(workerUrl, { workerData, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } }));
   const summary = emptySummary();
   const open = new Map<string, SeriesSummary>();
   const covers = new Map<string, string>();
-  // Items in input order: patches wait here for their worker result.
-  const queue: { seq: number; patch: Patch; key: string; cover: string | null; result?: WorkerResult }[] = [];
+  // Items in input order, each waiting for its result (skipped mails read here have it at once).
+  const queue: { seq: number; result?: UnitResult }[] = [];
   const bySeq = new Map<number, (typeof queue)[number]>();
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -62,8 +60,11 @@ export async function reviewStreamParallel(
     w.once('message', () => res());
   }));
   await Promise.all(ready);
-  for (const w of workers) {
-    w.on('message', (r: WorkerResult) => {
+  // Work goes to the worker with the fewest outstanding: one big patch does not hold up the rest.
+  const outstanding = workers.map(() => 0);
+  workers.forEach((w, i) => {
+    w.on('message', (r: UnitResult) => {
+      outstanding[i]!--;
       const slot = bySeq.get(r.seq);
       if (slot) slot.result = r;
       wake?.();
@@ -72,59 +73,76 @@ export async function reviewStreamParallel(
       failure = e;
       wake?.();
     });
-  }
+  });
   const waitForResult = () => new Promise<void>((res) => (wake = res));
-  const MAX_IN_FLIGHT = opts.jobs * 8;
+  const MAX_IN_FLIGHT = opts.jobs * 32;
   let seq = 0;
-  let next = 0;
+
+  const skip = (item: Extract<IngestItem, { kind: 'skipped' }>) => {
+    summary.skipped[item.reason]++;
+    // A cover letter is the thread root its patches refer to (as in reviewStream).
+    if (item.reason === 'cover-letter' && item.messageId && (item.prefix.total ?? 0) > 1) {
+      covers.set(item.messageId, item.subject);
+      if (covers.size > 10_000) covers.delete(covers.keys().next().value as string);
+    }
+  };
+
+  const finish = async (r: Extract<UnitResult, { patch: unknown }>) => {
+    const key = seriesKeyOf(r.patch, covers);
+    let s = open.get(key);
+    if (!s) {
+      s = newSeries(key);
+      open.set(key, s);
+    }
+    mergeSeries(s, r.delta);
+    let findings = r.findings;
+    const { version, index, total } = r.patch.prefix;
+    if (total === null || (index === total && s.seen >= total)) findings = findings.concat(matchFacts(seriesFacts(s), rules));
+    // As in reviewStream: the last patch closes its series, whether or not all of it came.
+    if (total === null || index === total) open.delete(key);
+    if (open.size > 10_000) open.delete(open.keys().next().value as string);
+    const report: PatchReport = {
+      patch: r.patch,
+      files: r.files,
+      findings: sortFindings(applyWaivers(findings, r.patch.trailers)),
+      series: { key, version, index, total, coverLetter: covers.get(key.split('|')[0]!) ?? null },
+    };
+    addToSummary(summary, report);
+    await onReport(report);
+  };
 
   const drain = async (all: boolean) => {
-    while (queue.length > 0 && (all || queue.length >= MAX_IN_FLIGHT)) {
+    while (queue.length > 0 && (all || queue.length >= MAX_IN_FLIGHT || queue[0]!.result)) {
       const head = queue[0]!;
       while (!head.result && !failure) await waitForResult();
       if (failure) throw failure;
       queue.shift();
       bySeq.delete(head.seq);
       const r = head.result!;
-      if (r.error) throw new Error(r.error);
-      let s = open.get(head.key);
-      if (!s) {
-        s = newSeries(head.key);
-        open.set(head.key, s);
-      }
-      mergeSeries(s, r.delta!);
-      let findings = r.findings!;
-      const { version, index, total } = head.patch.prefix;
-      if (total === null || (index === total && s.seen >= total)) {
-        findings = findings.concat(matchFacts(seriesFacts(s), rules));
-        open.delete(head.key);
-      }
-      if (open.size > 10_000) open.delete(open.keys().next().value as string);
-      const report: PatchReport = {
-        patch: head.patch,
-        files: r.files!,
-        findings: sortFindings(applyWaivers(findings, head.patch.trailers)),
-        series: { key: head.key, version, index, total, coverLetter: head.cover },
-      };
-      addToSummary(summary, report);
-      await onReport(report);
+      if ('error' in r) throw r.inputError ? new InputError(r.inputError.input, r.inputError.problem) : new Error(r.error);
+      if ('skipped' in r) skip(r.skipped);
+      else await finish(r);
     }
+  };
+
+  const send = (req: UnitRequest, transfer: ArrayBuffer[]) => {
+    const least = outstanding.indexOf(Math.min(...outstanding));
+    outstanding[least]!++;
+    workers[least]!.postMessage(req, transfer);
   };
 
   try {
     for await (const item of items) {
       if (failure) throw failure;
-      if (item.kind === 'skipped') {
-        summary.skipped[item.reason]++;
-        if (item.reason === 'cover-letter' && item.messageId && (item.prefix.total ?? 0) > 1) covers.set(item.messageId, item.subject);
-        continue;
-      }
-      const key = seriesKeyOf(item.patch, covers);
-      // What is known when the patch is read, exactly as in the single-threaded run.
-      const slot = { seq: seq++, patch: item.patch, key, cover: covers.get(key.split('|')[0]!) ?? null };
+      const slot: (typeof queue)[number] = { seq: seq++ };
       queue.push(slot);
       bySeq.set(slot.seq, slot);
-      workers[next++ % workers.length]!.postMessage({ seq: slot.seq, patch: item.patch });
+      if (item.kind === 'skipped') slot.result = { seq: slot.seq, skipped: item };
+      else if (item.kind === 'patch') send({ seq: slot.seq, patch: item.patch }, []);
+      else {
+        const raw = ownBytes(item.raw);
+        send({ seq: slot.seq, raw, source: item.source }, [raw.buffer as ArrayBuffer]);
+      }
       await drain(false);
     }
     await drain(true);

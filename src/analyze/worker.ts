@@ -1,30 +1,24 @@
-// A review worker (--jobs N): loads the knowledge snapshot once, then turns each patch it is
-// sent into its files, its findings and the patch's contribution to its series summary.
+// A review worker (--jobs N): loads the knowledge snapshot once, then analyses each mail or
+// patch it is sent (analyzeUnit) and sends the result back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadKnowledge } from '../knowledge/load.js';
 import { compileRules } from './rules.js';
-import { analyzeDiff, type DiffContext } from '../diff/facts.js';
-import { matchFacts } from './match.js';
-import { foldIntoSeries, newSeries } from './series.js';
-import type { Patch } from '../model/patch.js';
+import type { DiffContext } from '../diff/facts.js';
+import { analyzeUnit, type UnitRequest, type UnitResult } from './unit.js';
+import { InputError } from '../model/errors.js';
 
-export interface WorkerRequest {
-  seq: number;
-  patch: Patch;
-}
-
-const { knowledgeDirs, ctx } = workerData as { knowledgeDirs: string[]; ctx: DiffContext };
+const { knowledgeDirs, ctx, lean } = workerData as { knowledgeDirs: string[]; ctx: DiffContext; lean: boolean };
 const kb = await loadKnowledge(knowledgeDirs);
 const rules = compileRules(kb.entries);
 
-parentPort!.on('message', (req: WorkerRequest) => {
+parentPort!.on('message', (req: UnitRequest) => {
+  let result: UnitResult;
   try {
-    const { files, facts } = analyzeDiff(req.patch, ctx);
-    const delta = newSeries('');
-    foldIntoSeries(delta, req.patch, files, facts);
-    parentPort!.postMessage({ seq: req.seq, files, findings: matchFacts(facts, rules), delta });
+    result = analyzeUnit(req, rules, ctx, lean);
   } catch (e) {
-    parentPort!.postMessage({ seq: req.seq, error: (e as Error).message });
+    const inputError = e instanceof InputError ? { input: e.input, problem: e.problem } : undefined;
+    result = { seq: req.seq, error: (e as Error).message, ...(inputError ? { inputError } : {}) };
   }
+  parentPort!.postMessage(result);
 });
 parentPort!.postMessage({ ready: true });

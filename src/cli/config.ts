@@ -106,7 +106,7 @@ export async function readConfigFile(path: string): Promise<Config> {
   } catch (e) {
     throw new InputError(path, `cannot read the configuration (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const { parse } = await import('yaml');
+  const { parse } = requireLazy('yaml') as typeof import('yaml');
   let data: unknown;
   try {
     data = parse(text);

@@ -1,25 +1,60 @@
 // The process edge of the CLI: real stdin/stdout/stderr, and errors turned into one line.
+import { fstatSync, writeSync } from 'node:fs';
 import type { CliIO } from './io.js';
 import { InputError, UsageError } from '../model/errors.js';
 
+/**
+ * Output is written synchronously to the file descriptors rather than through process.stdout:
+ * a run that starts once per patch does not pay for setting up Node's stream, socket and tty
+ * modules; a slow reader holds the writer back instead of letting output pile up in memory;
+ * and a closed pipe (`| head`) is an EPIPE thrown here, which reportError turns into a quiet end.
+ */
 export function processIO(): CliIO {
+  let stdoutTTY: boolean | undefined;
+  let stderrTTY: boolean | undefined;
   return {
-    stdout: (t) => {
-      process.stdout.write(t);
-    },
-    stderr: (t) => {
-      process.stderr.write(t);
-    },
+    stdout: (t) => writeAll(1, t),
+    stderr: (t) => writeAll(2, t),
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);
       return Buffer.concat(chunks);
     },
-    isTTY: Boolean(process.stdout.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
+    get isTTY() {
+      return (stdoutTTY ??= isTerminal(1));
+    },
+    get stderrIsTTY() {
+      return (stderrTTY ??= isTerminal(2));
+    },
     cwd: process.cwd(),
     env: process.env,
   };
+}
+
+/** Only a character device can be a terminal; files and pipes are told apart without loading tty. */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return (process.getBuiltinModule('node:tty') as typeof import('node:tty')).isatty(fd);
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of the text; waits and retries while a non-blocking pipe is full. */
+export function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off, buf.length - off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 2);
+    }
+  }
 }
 
 /** One line on stderr, never a stack trace. 2 = usage or input error, 3 = our own bug. */

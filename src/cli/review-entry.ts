@@ -1,14 +1,16 @@
-// What the build bundles into dist/bundle/review.js: the review command, and a process-level
-// main for bin/patch-review.js to call directly when no subcommand is given.
+// What the build bundles into dist/bundle/review.cjs (see bundle.ts): the review command, a
+// process-level main for it, and the subcommand names, so that bin/patch-review.js can tell a
+// plain review (run here, loading nothing else) from a subcommand (the compiled dispatcher).
 import { processIO, reportError } from './process.js';
 import { run } from './commands/review.js';
 
 export { run };
+export { SUBCOMMANDS } from './subcommands.js';
 
 export async function main(argv: string[]): Promise<number> {
   const io = processIO();
   try {
-    return await run(argv, io);
+    return await run(argv[0] === 'review' ? argv.slice(1) : argv, io);
   } catch (e) {
     return reportError(e, io);
   }

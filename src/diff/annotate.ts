@@ -102,7 +102,7 @@ export function annotateFile(file: FileDiff): AnnotatedHunk[] {
       lines.push({ kind: l.kind, text: l.text, oldLine: l.oldLine, newLine: l.newLine, code, function: fn, aggregate, define, mask, ioctlCase, anchor: 0 });
       if (cLike) {
         // Close scopes after the line that ends them.
-        if (/^\}/.test(code)) {
+        if (code.charCodeAt(0) === 125 /* } */) {
           fn = null;
           aggregate = null;
         }

@@ -5,17 +5,23 @@ export interface LexState {
   inBlockComment: boolean;
 }
 
+/** A comment, a literal, or a line that may continue a block comment ("* text"). */
+const NEEDS_LEXING = /[/"']|^\s*\*/;
+
 /**
  * Returns the line with comments and literals replaced by spaces (same length), and the
  * state to carry to the next line of the same side.
  */
 export function codeOf(line: string, state: LexState): { code: string; state: LexState } {
-  let out = '';
   let inBlock = state.inBlockComment;
+  // Most lines have no comment or literal at all: they are their own code (this runs for
+  // every line of every patch).
+  if (!inBlock && !NEEDS_LEXING.test(line)) return { code: line, state };
   // Kernel style continuation of a block comment the hunk started inside of.
   if (!inBlock && /^\s*\*(?!\/)(\s|$)/.test(line) && !/^\s*\*\s*\w+\s*[=;(]/.test(line)) {
     return { code: ' '.repeat(line.length), state: { inBlockComment: !line.includes('*/') } };
   }
+  let out = '';
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     const n = line[i + 1];
@@ -62,12 +68,13 @@ const C_KEYWORDS = new Set(
 /** Identifiers worth a fact: not keywords, not single letters, not numbers. */
 export function identifiersIn(code: string): string[] {
   const found: string[] = [];
-  for (const m of code.matchAll(IDENT)) {
+  IDENT.lastIndex = 0;
+  for (let m = IDENT.exec(code); m; m = IDENT.exec(code)) {
     const id = m[0];
     if (id.length < 2 || C_KEYWORDS.has(id)) continue;
     // Skip hex/number suffix fragments like "ULL" in 1ULL: those start with a digit before them.
-    const before = code[(m.index ?? 0) - 1];
-    if (before !== undefined && /[0-9]/.test(before)) continue;
+    const before = m.index > 0 ? code.charCodeAt(m.index - 1) : 0;
+    if (before >= 48 && before <= 57) continue;
     found.push(id);
   }
   return found;

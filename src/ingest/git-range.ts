@@ -2,6 +2,7 @@
 // The range is user input: it is validated, may not start with "-", and always follows
 // --end-of-options, so it can never pass an option to git.
 import { InputError } from '../model/errors.js';
+import { createRequire } from 'node:module';
 
 const SAFE_REV = /^[A-Za-z0-9._/@{}~^:+-]+$/;
 
@@ -26,7 +27,8 @@ export function validateRevSyntax(range: string): void {
 /** `git format-patch --stdout` of the range; a single REV means that one commit. */
 export async function formatPatchRange(range: string, repoDir: string): Promise<Buffer> {
   validateRevSyntax(range);
-  const { simpleGit } = await import('simple-git');
+  // Required, not imported: the bundled review has no ES module loader (see src/cli/bundle.ts).
+  const { simpleGit } = createRequire(import.meta.url)('simple-git') as typeof import('simple-git');
   const git = simpleGit({ baseDir: repoDir, binary: 'git', maxConcurrentProcesses: 1 });
   try {
     await git.raw(['rev-parse', '--git-dir']);

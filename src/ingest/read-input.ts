@@ -1,6 +1,7 @@
 // Inputs (files, folders, stdin, git ranges) → a stream of ingested items, in input order.
-import { readdir, stat, readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+// Files are read with the synchronous calls: a review runs them one after another anyway, and
+// node:fs/promises (with the stream and readline modules it loads) costs every run start-up time.
+import { readdirSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Patch, SubjectPrefix } from '../model/patch.js';
 import { InputError } from '../model/errors.js';
@@ -13,8 +14,17 @@ export type IngestItem =
   | { kind: 'patch'; patch: Patch }
   | { kind: 'skipped'; source: string; reason: SkipReason; subject: string; messageId: string | null; prefix: SubjectPrefix };
 
+/** A mail not parsed yet (readInput with rawMail): --jobs has its workers parse mail too. */
+export interface RawMailItem {
+  kind: 'mail';
+  raw: Buffer;
+  source: string;
+}
+
 /** A single non-mbox file bigger than this is refused: no real patch is that large. */
 export const MAX_SINGLE_FILE = 64 * 1024 * 1024;
+/** Plain files up to this size are read whole; bigger mboxes and all gzip input are streamed. */
+const READ_WHOLE = 8 * 1024 * 1024;
 const FOLDER_FILES = /\.(patch|diff|eml|mbox|mbx|txt)(\.gz)?$/i;
 
 export interface InputSource {
@@ -25,53 +35,71 @@ export interface InputSource {
   readStdin?: () => Promise<Buffer>;
 }
 
-export async function* readInput(src: InputSource): AsyncGenerator<IngestItem> {
+export function readInput(src: InputSource): AsyncGenerator<IngestItem>;
+export function readInput(src: InputSource, opts: { rawMail: true }): AsyncGenerator<IngestItem | RawMailItem>;
+export async function* readInput(src: InputSource, opts: { rawMail?: boolean } = {}): AsyncGenerator<IngestItem | RawMailItem> {
+  const mail = opts.rawMail ? rawMailItem : mailToItems;
   if (src.name === '-') {
     const buf = await (src.readStdin ?? (() => Promise.reject(new Error('no stdin'))))();
-    yield* readBuffer(buf, src.label ?? '<stdin>');
+    yield* readBuffer(buf, src.label ?? '<stdin>', mail);
     return;
   }
   let st;
   try {
-    st = await stat(src.name);
+    st = statSync(src.name);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(src.name, code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code ?? 'error'})`);
   }
   if (st.isDirectory()) {
-    const names = (await readdir(src.name)).filter((n) => FOLDER_FILES.test(n)).sort();
+    const names = readdirSync(src.name).filter((n) => FOLDER_FILES.test(n)).sort();
     if (names.length === 0) throw new InputError(src.name, 'folder holds no *.patch, *.diff, *.eml or *.mbox files');
-    for (const n of names) yield* readFileInput(join(src.name, n));
+    for (const n of names) yield* readFileInput(join(src.name, n), mail);
     return;
   }
-  yield* readFileInput(src.name);
+  yield* readFileInput(src.name, mail);
 }
 
-async function* readFileInput(path: string): AsyncGenerator<IngestItem> {
-  const head = await readHeadSafe(path);
+/** What becomes of one mail: parsed into an item, or passed on raw. */
+type MailHandler = (raw: Buffer, source: string) => Iterable<IngestItem | RawMailItem>;
+
+async function* readFileInput(path: string, mail: MailHandler): AsyncGenerator<IngestItem | RawMailItem> {
+  const head = readHeadSafe(path);
   if (head.length === 0) throw new InputError(path, 'empty file');
+  const st = statSync(path);
+  if (!isGzip(head) && st.size <= READ_WHOLE) {
+    yield* readBuffer(readWhole(path), path, mail);
+    return;
+  }
   if (isGzip(head) || looksLikeMbox(head)) {
     // Streamed: an archive of 25,000 mails never sits in memory at once.
     let n = 0;
     const chunks = await openMaybeGzip(path);
     for await (const raw of splitMbox(chunks, path)) {
       n++;
-      yield* mailToItems(raw, `${path}#${n}`);
+      yield* mail(raw, `${path}#${n}`);
     }
     return;
   }
-  const st = await stat(path);
   if (st.size > MAX_SINGLE_FILE) {
     throw new InputError(path, `file is ${Math.round(st.size / 1048576)} MiB; a single patch or mail is limited to ${MAX_SINGLE_FILE / 1048576} MiB (pass large collections as an mbox)`);
   }
-  yield* readBuffer(await readFile(path), path);
+  yield* readBuffer(readWhole(path), path, mail);
 }
 
-async function* readBuffer(buf: Buffer, name: string): AsyncGenerator<IngestItem> {
+function readWhole(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new InputError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+async function* readBuffer(buf: Buffer, name: string, mail: MailHandler): AsyncGenerator<IngestItem | RawMailItem> {
   if (buf.length === 0) throw new InputError(name, 'empty input');
   if (isGzip(buf)) {
     try {
-      buf = gunzipSync(buf, { maxOutputLength: 1 << 30 });
+      buf = (process.getBuiltinModule('node:zlib') as typeof import('node:zlib')).gunzipSync(buf, { maxOutputLength: 1 << 30 });
     } catch (e) {
       throw new InputError(name, `corrupt or truncated gzip data (${(e as Error).message})`);
     }
@@ -80,7 +108,7 @@ async function* readBuffer(buf: Buffer, name: string): AsyncGenerator<IngestItem
     let n = 0;
     for await (const raw of splitMbox(once(buf), name)) {
       n++;
-      yield* mailToItems(raw, `${name}#${n}`);
+      yield* mail(raw, `${name}#${n}`);
     }
     return;
   }
@@ -93,13 +121,22 @@ async function* readBuffer(buf: Buffer, name: string): AsyncGenerator<IngestItem
     yield { kind: 'patch', patch: raw };
     return;
   }
-  yield* mailToItems(buf, name);
+  yield* mail(buf, name);
 }
 
-function* mailToItems(raw: Buffer, source: string): Generator<IngestItem> {
+/** One mail → its patch, or why it was skipped. */
+export function mailItem(raw: Buffer, source: string): IngestItem {
   const r = extractPatch(parseMail(raw), source);
-  if ('patch' in r) yield { kind: 'patch', patch: r.patch };
-  else yield { kind: 'skipped', source, reason: r.skipped, subject: r.subject, messageId: r.messageId, prefix: r.prefix };
+  if ('patch' in r) return { kind: 'patch', patch: r.patch };
+  return { kind: 'skipped', source, reason: r.skipped, subject: r.subject, messageId: r.messageId, prefix: r.prefix };
+}
+
+function mailToItems(raw: Buffer, source: string): IngestItem[] {
+  return [mailItem(raw, source)];
+}
+
+function rawMailItem(raw: Buffer, source: string): RawMailItem[] {
+  return [{ kind: 'mail', raw, source }];
 }
 
 /** NUL bytes in the first 8 KiB: a binary file (mail and diffs never contain NUL). */
@@ -111,7 +148,7 @@ async function* once(buf: Buffer): AsyncGenerator<Buffer> {
   yield buf;
 }
 
-async function readHeadSafe(path: string): Promise<Buffer> {
+function readHeadSafe(path: string): Buffer {
   try {
     return readFileHead(path);
   } catch (e) {

@@ -4,15 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { entrySchema } from './schema.js';
 import type { Entry } from './entry.js';
 import { unsafeReason } from './safe-regex.js';
-import picomatch from 'picomatch';
-
-/**
- * File globs compiled to one regular expression at compile time, so that a review (which reads
- * the compiled snapshot) never loads the glob library.
- */
-export function globsToRegex(globs: string[]): string {
-  return globs.map((g) => `(?:${picomatch.makeRe(g, { dot: true }).source})`).join('|');
-}
+import { globsToRegex } from './glob-regex.js';
 
 export interface SourceFile {
   /** Relative path, e.g. "vhost/vhost-set-owner.md". */

@@ -2,10 +2,8 @@
 // same hash (built with the package, or cached after a first compile) is used instead of
 // parsing YAML and validating again. Only a changed knowledge base pays for compilation.
 import { readdirSync, readFileSync, writeFileSync, renameSync, mkdirSync, existsSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { join, relative, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { homedir } from 'node:os';
 import type { Entry, KnowledgeBase } from './entry.js';
 import type { SourceFile, Problem } from './compile.js';
 import { InputError } from '../model/errors.js';
@@ -31,37 +29,81 @@ export const BUILTIN_SNAPSHOT = join(PACKAGE_ROOT, 'dist', 'knowledge.snapshot.j
 
 interface Snapshot {
   hash: string;
-  /** Cheap signature of the sources (names, sizes, mtimes): when it matches, hashing is skipped. */
+  /** Names, sizes and mtimes of the sources: when they match, the files are not even read. */
   sig?: string;
-  entries: Entry[];
+  entries: SnapshotEntry[];
 }
 
 /**
- * Snapshots keep bodies in a second file: a review never reads them, while `entry.body`
- * (kb show, --explain, the site) loads them on first use.
+ * The fields a review reads only from entries that fired (texts, lists, references). They
+ * live in a second file, one JSON object per entry at a byte range the snapshot records,
+ * so a review parses the matching data of every entry and the texts of only a few.
  */
-function bodiesPath(snapshotPath: string): string {
-  return snapshotPath.replace(/\.json$/, '.bodies.json');
+const DETAIL_FIELDS = ['body', 'summary', 'checklist', 'references', 'consumers', 'related', 'history'] as const;
+type DetailField = (typeof DETAIL_FIELDS)[number];
+
+/** An entry in the snapshot: the detail fields replaced by [start, end, field names]. */
+type SnapshotEntry = Omit<Entry, DetailField> & { details: [number, number, DetailField[]] };
+
+function detailsPath(snapshotPath: string): string {
+  return snapshotPath.replace(/\.json$/, '.details');
 }
 
-function withoutBodies(entries: Entry[]): Entry[] {
-  return entries.map((e) => ({ ...e, body: '' }));
-}
-
-function attachLazyBodies(entries: Entry[], snapshotPath: string, hash: string): Entry[] {
-  let bodies: Record<string, string> | null = null;
-  const load = (): Record<string, string> => {
-    if (bodies) return bodies;
-    try {
-      const b = JSON.parse(readFileSync(bodiesPath(snapshotPath), 'utf8')) as { hash: string; bodies: Record<string, string> };
-      bodies = b.hash === hash ? b.bodies : {};
-    } catch {
-      bodies = {};
+/** The details file: a first line naming the knowledge hash, then one line per entry. */
+function splitDetails(entries: Entry[], hash: string): { text: string; lite: SnapshotEntry[] } {
+  let text = `${JSON.stringify({ hash })}\n`;
+  let at = Buffer.byteLength(text);
+  const lite = entries.map((e) => {
+    const rest: Record<string, unknown> = { ...e };
+    const details: Record<string, unknown> = {};
+    for (const f of DETAIL_FIELDS) {
+      if (rest[f] !== undefined) details[f] = rest[f];
+      delete rest[f];
     }
-    return bodies;
+    const line = JSON.stringify(details);
+    const end = at + Buffer.byteLength(line);
+    text += `${line}\n`;
+    const entry = { ...rest, details: [at, end, Object.keys(details)] } as SnapshotEntry;
+    at = end + 1;
+    return entry;
+  });
+  return { text, lite };
+}
+
+/** Entries whose detail fields are read from the details file on first use. */
+function attachLazyDetails(lite: SnapshotEntry[], snapshotPath: string, hash: string): Entry[] {
+  let file: Buffer | null = null;
+  const details = (): Buffer => {
+    if (file) return file;
+    const path = detailsPath(snapshotPath);
+    let buf: Buffer;
+    try {
+      buf = readFileSync(path);
+    } catch (e) {
+      throw new InputError(path, `cannot read the knowledge snapshot's details (${(e as NodeJS.ErrnoException).code ?? 'error'}): run \`npm run build\` again`);
+    }
+    const nl = buf.indexOf(0x0a);
+    if ((JSON.parse(buf.toString('utf8', 0, nl)) as { hash?: string }).hash !== hash) {
+      throw new InputError(path, 'belongs to another build of the knowledge base: run `npm run build` again');
+    }
+    return (file = buf);
   };
-  for (const e of entries) Object.defineProperty(e, 'body', { get: () => load()[e.id] ?? '', enumerable: true, configurable: true });
-  return entries;
+  return lite.map((e) => {
+    const [start, end, fields] = e.details;
+    const entry = e as unknown as Entry & { details?: unknown };
+    delete entry.details;
+    let parsed: Partial<Entry> | null = null;
+    const own = () => (parsed ??= JSON.parse(details().toString('utf8', start, end)) as Partial<Entry>);
+    for (const f of fields) {
+      Object.defineProperty(entry, f, {
+        get: () => own()[f],
+        set: (value: unknown) => Object.defineProperty(entry, f, { value, writable: true, enumerable: true, configurable: true }),
+        enumerable: true,
+        configurable: true,
+      });
+    }
+    return entry;
+  });
 }
 
 function sourcePaths(dir: string): string[] {
@@ -82,23 +124,34 @@ export function readSources(dir: string): SourceFile[] {
   return sourcePaths(dir).map((p) => ({ file: relative(dir, p).split(sep).join('/'), text: readFileSync(p, 'utf8') }));
 }
 
+/**
+ * Names (relative to the knowledge directory, so a moved checkout still matches), sizes and
+ * mtimes of the sources, as plain text: comparing it costs less than hashing it would.
+ */
 function signature(dir: string): string {
-  const h = createHash('sha256');
+  let text = '';
   for (const p of sourcePaths(dir)) {
     const st = statSync(p);
-    h.update(`${p}\0${st.size}\0${st.mtimeMs}\0`);
+    text += `${p.slice(dir.length + 1)}:${st.size}:${st.mtimeMs}\n`;
   }
-  return h.digest('hex');
+  return text;
+}
+
+function sha256(): import('node:crypto').Hash {
+  // Loaded only here (a changed knowledge base, the build): a review does not need node:crypto.
+  return (process.getBuiltinModule('node:crypto') as typeof import('node:crypto')).createHash('sha256');
 }
 
 export function hashSources(sources: SourceFile[]): string {
-  const h = createHash('sha256');
+  const h = sha256();
   for (const s of sources) h.update(s.file).update('\0').update(s.text).update('\0');
   return h.digest('hex');
 }
 
-function cachePath(hash: string): string {
-  const base = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
+function cachePath(sig: string): string {
+  const hash = sha256().update(sig).digest('hex');
+  const home = () => process.env['HOME'] || (process.getBuiltinModule('node:os') as typeof import('node:os')).homedir();
+  const base = process.env['XDG_CACHE_HOME'] || join(home(), '.cache');
   return join(base, 'patch-review', `kb-${hash.slice(0, 32)}.json`);
 }
 
@@ -111,21 +164,27 @@ function readSnapshot(path: string): Snapshot | null {
 }
 
 /** Writes atomically; a cache is best effort and never fails a review. */
-export function writeJson(path: string, data: unknown): void {
+export function writeJson(path: string, data: unknown): boolean {
+  return writeText(path, JSON.stringify(data));
+}
+
+function writeText(path: string, text: string): boolean {
   try {
     mkdirSync(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data));
+    writeFileSync(tmp, text);
     renameSync(tmp, path);
+    return true;
   } catch {
     /* read-only home or dist: compile again next time */
+    return false;
   }
 }
 
-/** Writes a snapshot (entries without bodies) and its bodies file. */
+/** Writes a snapshot and its details file (the details first: a snapshot never lacks them). */
 export function writeSnapshot(path: string, dir: string, entries: Entry[], hash: string): void {
-  writeJson(bodiesPath(path), { hash, bodies: Object.fromEntries(entries.map((e) => [e.id, e.body])) });
-  writeJson(path, { hash, sig: signature(dir), entries: withoutBodies(entries) } satisfies Snapshot);
+  const { text, lite } = splitDetails(entries, hash);
+  if (writeText(detailsPath(path), text)) writeJson(path, { hash, sig: signature(dir), entries: lite } satisfies Snapshot);
 }
 
 export interface LoadResult extends KnowledgeBase {
@@ -138,16 +197,19 @@ export interface LoadResult extends KnowledgeBase {
  */
 export async function loadKnowledgeDir(dir: string, snapshotPath?: string): Promise<LoadResult> {
   const sig = signature(dir);
-  const candidates = [snapshotPath, cachePath(sig)].filter((p): p is string => !!p);
-  const snaps = candidates.map((p) => [p, readSnapshot(p)] as const);
-  // Unchanged files: trust the snapshot without reading them.
-  for (const [p, snap] of snaps) if (snap && snap.sig === sig) return { entries: attachLazyBodies(snap.entries, p, snap.hash), hash: snap.hash, problems: [] };
+  // Unchanged files: trust the snapshot without reading them. The built-in one comes first and
+  // usually matches, so the user's cache is not even looked for.
+  const builtin = snapshotPath ? readSnapshot(snapshotPath) : null;
+  if (builtin && snapshotPath && builtin.sig === sig) return { entries: attachLazyDetails(builtin.entries, snapshotPath, builtin.hash), hash: builtin.hash, problems: [] };
+  const cache = cachePath(sig);
+  const snaps = [...(snapshotPath ? [[snapshotPath, builtin] as const] : []), [cache, readSnapshot(cache)] as const];
+  for (const [p, snap] of snaps) if (snap && snap.sig === sig) return { entries: attachLazyDetails(snap.entries, p, snap.hash), hash: snap.hash, problems: [] };
   const sources = readSources(dir);
   const hash = hashSources(sources);
-  for (const [p, snap] of snaps) if (snap && snap.hash === hash) return { entries: attachLazyBodies(snap.entries, p, hash), hash, problems: [] };
+  for (const [p, snap] of snaps) if (snap && snap.hash === hash) return { entries: attachLazyDetails(snap.entries, p, hash), hash, problems: [] };
   const { compileSources } = await import('./compile.js');
   const { entries, problems } = compileSources(sources);
-  if (problems.length === 0) writeSnapshot(cachePath(sig), dir, entries, hash);
+  if (problems.length === 0) writeSnapshot(cache, dir, entries, hash);
   return { entries, hash, problems };
 }
 

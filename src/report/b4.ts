@@ -42,6 +42,7 @@ export function b4Result(r: PatchReport, siteUrl: string, tool: string) {
 export const b4Formatter: FormatterFactory = (ctx) => {
   let first = true;
   return {
+    lean: true,
     begin: () => '[',
     patch(r) {
       const res = b4Result(r, ctx.siteUrl, ctx.tool.name);

@@ -10,6 +10,11 @@ export interface FormatContext {
 }
 
 export interface Formatter {
+  /**
+   * Reads only a report's metadata, file paths and findings: never the hunks, the diff text or
+   * the commit message. --jobs workers then leave those out of what they send back.
+   */
+  lean?: boolean;
   begin(): string;
   patch(report: PatchReport): string;
   end(summary: RunSummary): string;

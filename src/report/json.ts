@@ -23,6 +23,7 @@ export function patchJson(r: PatchReport) {
 export const jsonFormatter: FormatterFactory = (ctx) => {
   let first = true;
   return {
+    lean: true,
     begin: () => `{"schema":1,"tool":${JSON.stringify(ctx.tool)},"patches":[`,
     patch(r) {
       const s = (first ? '\n' : ',\n') + JSON.stringify(patchJson(r));
@@ -34,6 +35,7 @@ export const jsonFormatter: FormatterFactory = (ctx) => {
 };
 
 export const jsonlFormatter: FormatterFactory = () => ({
+  lean: true,
   begin: () => '',
   patch: (r) => JSON.stringify(patchJson(r)) + '\n',
   end: () => '',

@@ -9,6 +9,7 @@ export function mdEscape(s: string): string {
 }
 
 export const markdownFormatter: FormatterFactory = (ctx) => ({
+  lean: true,
   begin: () => '# patch-review\n\n',
   patch(r) {
     const out: string[] = [`## ${mdEscape(patchTitle(r.patch))}`, ''];

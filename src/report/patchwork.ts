@@ -43,6 +43,7 @@ export function patchworkCheck(r: PatchReport, siteUrl: string) {
 export const patchworkFormatter: FormatterFactory = (ctx) => {
   let first = true;
   return {
+    lean: true,
     begin: () => '[',
     patch(r) {
       const s = (first ? '\n' : ',\n') + JSON.stringify(patchworkCheck(r, ctx.siteUrl));

@@ -25,6 +25,7 @@ export function diagnostic(f: Finding, r: PatchReport, siteUrl: string, tool: st
 export const rdjsonFormatter: FormatterFactory = (ctx) => {
   let first = true;
   return {
+    lean: true,
     begin: () => `{"source":${JSON.stringify({ name: ctx.tool.name, url: ctx.siteUrl })},"diagnostics":[`,
     patch(r) {
       let out = '';
@@ -39,6 +40,7 @@ export const rdjsonFormatter: FormatterFactory = (ctx) => {
 };
 
 export const rdjsonlFormatter: FormatterFactory = (ctx) => ({
+  lean: true,
   begin: () => '',
   patch: (r) => r.findings.map((f) => JSON.stringify(diagnostic(f, r, ctx.siteUrl, ctx.tool.name)) + '\n').join(''),
   end: () => '',

@@ -84,6 +84,7 @@ export const sarifFormatter: FormatterFactory = (ctx) => {
   const rules = new Map<string, { index: number; rule: ReturnType<typeof rule> }>();
   let first = true;
   return {
+    lean: true,
     begin: () => `{"$schema":${JSON.stringify(SARIF_SCHEMA)},"version":"2.1.0","runs":[{"results":[`,
     patch(r) {
       let out = '';

@@ -3,6 +3,7 @@
 import type { FormatterFactory } from './formatter.js';
 
 export const terseFormatter: FormatterFactory = () => ({
+  lean: true,
   begin: () => '',
   patch(r) {
     return r.findings

@@ -29,6 +29,7 @@ export function statementLines(f: Finding, ref: Reference): string[] {
 export const textFormatter: FormatterFactory = (ctx) => {
   const c = (k: keyof typeof COLORS, s: string) => (ctx.color ? COLORS[k] + s + COLORS.reset : s);
   return {
+    lean: true,
     begin: () => '',
     patch(r) {
       const out: string[] = [];

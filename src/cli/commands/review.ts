@@ -5,7 +5,7 @@ import type { CommandRun, CliIO } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, InputError } from '../../model/errors.js';
 import { emptySummary, addToSummary, type PatchReport } from '../../model/report.js';
-import { readInput, type IngestItem } from '../../ingest/read-input.js';
+import { readInput, type IngestItem, type InputSource, type RawMailItem } from '../../ingest/read-input.js';
 import { loadKnowledge, PACKAGE_ROOT } from '../../knowledge/load.js';
 import { compileRules } from '../../analyze/rules.js';
 import { reviewStream } from '../../analyze/review.js';
@@ -112,13 +112,15 @@ export const run: CommandRun = async (args, io) => {
   if (unknown) throw new UsageError(`unknown format "${unknown}" (known: ${FORMAT_NAMES.join(', ')})`);
   if (formats.length - outputs.length > 1) throw new UsageError('only one format can go to stdout: give --output FILE for the others');
 
-  const color = o['no-color'] ? false : o.color ? true : io.isTTY && !io.env['NO_COLOR'];
-  const ctx = { color, tool: toolInfo(), siteUrl: o['site-url'] ?? config.siteUrl ?? DEFAULT_SITE_URL };
+  // Only text on stdout is coloured: asking whether stdout is a terminal can load Node's tty module.
+  const colorOnStdout = () => (o['no-color'] ? false : o.color ? true : io.isTTY && !io.env['NO_COLOR']);
+  const ctx = { tool: toolInfo(), siteUrl: o['site-url'] ?? config.siteUrl ?? DEFAULT_SITE_URL };
   const writers: { fmt: Formatter; sink: Sink }[] = [];
   for (let i = 0; i < formats.length; i++) {
     const factory = (await loadFormatter(formats[i]!))!;
     const path = outputs[i];
-    writers.push({ fmt: factory({ ...ctx, color: path ? false : ctx.color }), sink: path ? openFileSink(path) : stdoutSink(io) });
+    const color = !path && formats[i] === 'text' && colorOnStdout();
+    writers.push({ fmt: factory({ ...ctx, color }), sink: path ? openFileSink(path) : stdoutSink(io) });
   }
   const rules = compileRules(kb.entries);
   const closers: (() => void)[] = [];
@@ -127,7 +129,12 @@ export const run: CommandRun = async (args, io) => {
   const kept = emptySummary();
   try {
     for (const w of writers) w.sink.write(w.fmt.begin());
-    const progress = io.stderrIsTTY ? progressLine(io) : null;
+    // Progress is for batches: whether stderr is a terminal is asked at the second patch.
+    let progress: ((n: number) => void) | null | undefined;
+    const tick = (n: number) => {
+      if (progress === undefined && n >= 2) progress = io.stderrIsTTY ? progressLine(io) : null;
+      progress?.(n);
+    };
     const inboxPath = o.inbox ?? config.inbox;
     const prior = inboxPath ? await priorDiscussionFor(inboxPath, o.headers ? { headersDir: o.headers } : {}) : null;
     closers.push(() => prior?.close());
@@ -138,16 +145,17 @@ export const run: CommandRun = async (args, io) => {
       addToSummary(kept, r);
       if (failsAt(r.findings, failOn)) failed = true;
       for (const w of writers) w.sink.write(w.fmt.patch(r));
-      progress?.(kept.patches);
+      tick(kept.patches);
     };
-    const items = allItems(inputs, ranges, o.repo ?? io.cwd, io);
+    // With --jobs, mails are parsed by the workers: the main thread only splits the input.
+    const items = allItems(inputs, ranges, o.repo ?? io.cwd, io, jobs > 1);
     const ctx: DiffContext = {};
     if (o.headers) ctx.headersDir = o.headers;
     if (specIndex) ctx.spec = { ...(specIndex.virtio ? { virtio: specIndex.virtio } : {}), ...(specIndex.vhostUser ? { vhostUser: specIndex.vhostUser } : {}) };
     const streamed =
       jobs > 1
-        ? await (await import('../../analyze/parallel.js')).reviewStreamParallel(items, rules, onReport, { jobs, knowledgeDirs, ctx })
-        : await reviewStream(items, rules, onReport, ctx);
+        ? await (await import('../../analyze/parallel.js')).reviewStreamParallel(items, rules, onReport, { jobs, knowledgeDirs, ctx, lean: !prior && writers.every((w) => w.fmt.lean) })
+        : await reviewStream(items as AsyncIterable<IngestItem>, rules, onReport, ctx);
     progress?.(-1);
     const summary = { ...kept, skipped: streamed.skipped };
     // b4 hands its series check the cover letter alone: for the b4 format that is "nothing to report".
@@ -216,13 +224,14 @@ function openFileSink(path: string): Sink {
   }
 }
 
-async function* allItems(inputs: string[], ranges: string[], repo: string, io: CliIO): AsyncGenerator<IngestItem> {
-  for (const name of inputs) yield* readInput({ name, readStdin: io.readStdin });
+async function* allItems(inputs: string[], ranges: string[], repo: string, io: CliIO, rawMail: boolean): AsyncGenerator<IngestItem | RawMailItem> {
+  const read = (src: InputSource) => (rawMail ? readInput(src, { rawMail: true }) : readInput(src));
+  for (const name of inputs) yield* read({ name, readStdin: io.readStdin });
   if (ranges.length > 0) {
     const { formatPatchRange } = await import('../../ingest/git-range.js');
     for (const range of ranges) {
       const mbox = await formatPatchRange(range, repo);
-      yield* readInput({ name: '-', label: `git:${range}`, readStdin: async () => mbox });
+      yield* read({ name: '-', label: `git:${range}`, readStdin: async () => mbox });
     }
   }
 }

@@ -23,7 +23,8 @@ export const waitFacts: FileFactProducer = (file, hunks) => {
   if (file.role !== 'kernel-driver' && file.role !== 'kernel-header') return [];
   const out: Fact[] = [];
   for (const l of changedLines(hunks)) {
-    if (l.kind !== '+') continue;
+    // Every wait is a call: lines without "(" cannot have one (the pattern is costly per line).
+    if (l.kind !== '+' || !l.code.includes('(')) continue;
     for (const m of l.code.matchAll(WAIT)) {
       const p = m[1]!;
       const how = kind(p);

@@ -124,7 +124,9 @@ function parseInto(into: Parsed, file: string, text: string): void {
  */
 export function buildCatalogue(root: string, paths: string[], read: (p: string) => string = (p) => readFileSync(p, 'latin1')): UapiCatalogue {
   const first = emptyParsed();
-  const later: { file: string; text: string }[] = [];
+  // Headers without ioctls: only their paths are kept (re-read if ever needed), since holding
+  // their text would cost every process that builds a catalogue megabytes it rarely uses.
+  const later: { file: string; path: string }[] = [];
   let bytes = 0;
   let files = 0;
   for (const p of paths) {
@@ -139,7 +141,7 @@ export function buildCatalogue(root: string, paths: string[], read: (p: string) 
     files++;
     const file = relative(root, p) || p;
     if (HAS_IOCTL.test(text)) parseInto(first, file, text);
-    else later.push({ file, text });
+    else later.push({ file, path: p });
   }
   // The few ioctls whose magic lives in a header without ioctls stay unresolved: resolving
   // them would parse everything.
@@ -166,7 +168,15 @@ export function buildCatalogue(root: string, paths: string[], read: (p: string) 
     for (const [k, v] of first.structs) parsed.structs.set(k, v);
     for (const [k, v] of first.enums) parsed.enums.set(k, v);
     for (const [k, v] of first.typedefs) parsed.typedefs.set(k, v);
-    for (const { file, text } of later.splice(0)) parseInto(parsed, file, text);
+    for (const { file, path } of later.splice(0)) {
+      let text: string;
+      try {
+        text = read(path);
+      } catch {
+        continue;
+      }
+      parseInto(parsed, file, text);
+    }
     const containers = new Map<string, Block[]>();
     for (const b of [...parsed.structs.values()]) collectContainers(b, containers);
     rest = { parsed, containers, resolve: makeResolver((name) => parsed.defines.get(name) ?? parsed.enumValues.get(name) ?? null) };
