@@ -129,7 +129,7 @@ async function main() {
   console.log(`${files.length} recent patch mails, a process each  median ${median.toFixed(1)} ms, p90 ${quantile(per, 0.9).toFixed(1)} ms (${(median / nodeBase).toFixed(2)}x node -e 0; target <= 1.5x)`);
   if (cp) {
     const cpMedian = quantile(cpTimes, 0.5);
-    console.log(`baseline: checkpatch.pl --no-tree --terse  median ${cpMedian.toFixed(1)} ms on the same mails (ours: ${(median / cpMedian).toFixed(2)}x; target < 0.5x) [${cp}]`);
+    console.log(`baseline: checkpatch.pl --no-tree --terse  median ${cpMedian.toFixed(1)} ms on the same mails (ours: ${(median / cpMedian).toFixed(2)}x; target < 0.5x; node -e 0 alone: ${(nodeBase / cpMedian).toFixed(2)}x) [${cp}]`);
   } else console.log('baseline: checkpatch.pl not found on this machine (comparison skipped)');
 
   const zcat = timeCommand('sh', ['-c', `zcat '${ARCHIVE}' > /dev/null`]);
