@@ -84,7 +84,8 @@ function firstTag(dir: string, sha: string): string | null {
 const normalTitle = (t: string) =>
   t
     .trim()
-    .replace(/^["'`]|["'`]$/g, '')
+    // Quotes are dropped: a subject that quotes another ('Revert "x"') is awkward to write in YAML.
+    .replace(/["'`]/g, '')
     .replace(/\s+/g, ' ')
     .toLowerCase();
 
