@@ -64,6 +64,11 @@ export function offCanonicalLinks(e: Entry): Problem[] {
   e.references.forEach((r, i) => {
     if (/^https?:\/\//.test(r.id)) check(r.id, `references.${i}`);
     if (r.url) check(r.url, `references.${i}.url`);
+    // A commit's url must name the same commit: a copied link is an easy way to cite the wrong one.
+    const shas = r.type === 'commit' && r.url ? (r.url.match(/\b[0-9a-f]{12,40}\b/g) ?? []) : [];
+    if (shas.length > 0 && !shas.some((h) => h.startsWith(r.id) || r.id.startsWith(h))) {
+      problems.push({ file: e.file, field: `references.${i}.url`, message: `the url names commit ${shas[0]}, not ${r.id}`, check: 'non-canonical-link' });
+    }
   });
   for (const m of e.body.matchAll(/https?:\/\/[^\s)>\]"']+/g)) check(m[0], 'body');
   return problems;

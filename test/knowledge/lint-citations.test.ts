@@ -41,6 +41,7 @@ test('kb lint: inline ids missing from references and links off the canonical ho
       '  - {type: commit, id: "e7b337326d594b71b07cd6dbb332c49c122c80a4", url: "https://gitlab.com/qemu-project/qemu/-/commit/e7b337326d594b71b07cd6dbb332c49c122c80a4"}',
       '  - {type: url, id: "https://github.com/qemu/qemu/blob/019fbfa4bcd2/hw/virtio/vhost-user.c"}',
       '  - {type: url, id: "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/tree/drivers/vhost/net.c"}',
+      '  - {type: commit, id: "cda83adc62b6", url: "https://gitlab.com/qemu-project/qemu/-/commit/019233096c03b826e0e677115b6e3c550a54a48d"}',
     ].join('\n'),
     body: [
       '## Contract',
@@ -60,6 +61,7 @@ test('kb lint: inline ids missing from references and links off the canonical ho
       'references inline-not-in-references: the prose cites (lore: missing@example.org) but references does not list it',
       'references inline-not-in-references: the prose cites (commit fedcba987654) but references does not list it',
       'references.4 non-canonical-link: https://github.com/qemu/qemu/blob/019fbfa4bcd2/hw/virtio/vhost-user.c links into QEMU through github.com, not its canonical host https://gitlab.com/qemu-project/qemu/',
+      'references.6.url non-canonical-link: the url names commit 019233096c03b826e0e677115b6e3c550a54a48d, not cda83adc62b6',
     ],
   );
 });
