@@ -18,6 +18,41 @@ export interface CitedMail {
 export interface CorpusView {
   ids: Set<string>;
   mails: Map<string, CitedMail>;
+  /** Patch titles some mail in the corpus reverts ('Revert "title"'), each with those mails' ids. */
+  reverts: Map<string, string[]>;
+}
+
+/** A patch subject without "Re:" and "[PATCH v2 1/3]" prefixes, compared case-insensitively. */
+export function patchTitle(subject: string): string {
+  let t = subject.replace(/\s+/g, ' ').trim();
+  for (let prev = ''; prev !== t; ) {
+    prev = t;
+    t = t.replace(/^(?:(?:re|aw|fwd?)\s*:\s*|\[[^\]]*\]\s*)/i, '');
+  }
+  return t.toLowerCase();
+}
+
+const SUBJECT = /^subject:[ \t]*(.*(?:\r?\n[ \t]+.*)*)/im;
+/** 'Revert "title"', also after a subsystem prefix ('virtio_net: Revert "…"'). */
+const REVERT = /^(?:[\w/.-]+:\s*)?revert\s+"(.+)"\s*$/i;
+/** The same in a pull request's shortlog or a commit list, one per line; quoted lines do not count. */
+const REVERT_LINE = /^[ \t]*(?:[\w/.-]+:[ \t]*)?Revert "(.+)"[ \t]*$/gm;
+
+/** Records what a mail reverts: a revert patch (its subject) or a pull request listing reverts. */
+function noteReverts(raw: Buffer, headerEnd: number, id: string, reverts: Map<string, string[]>): void {
+  if (raw.indexOf('evert') < 0) return;
+  const add = (title: string) => {
+    const t = patchTitle(title);
+    const ids = reverts.get(t) ?? [];
+    if (!ids.includes(id)) reverts.set(t, [...ids, id]);
+  };
+  const head = raw.subarray(0, Math.min(headerEnd, 65536)).toString('latin1');
+  const subject = SUBJECT.exec(head);
+  const title = subject ? patchTitle(decodeHeaderValue(subject[1]!)) : '';
+  const reverted = REVERT.exec(title);
+  if (reverted && !/^re:/i.test(subject![1]!.trim())) add(reverted[1]!);
+  // Pull requests list the commits they carry; a listed revert is a revert on its way upstream.
+  if (subject && /\bpull\b/i.test(subject[1]!)) for (const m of raw.toString('latin1', headerEnd).matchAll(REVERT_LINE)) add(m[1]!);
 }
 
 const MID = /^message-id:[ \t]*(?:\r?\n[ \t]+)?<([^>\s]+)>/im;
@@ -41,6 +76,7 @@ function mboxFiles(dir: string): string[] {
 export async function readCorpus(dir: string, wanted: ReadonlySet<string> = new Set()): Promise<CorpusView> {
   const ids = new Set<string>();
   const mails = new Map<string, CitedMail>();
+  const reverts = new Map<string, string[]>();
   for (const f of mboxFiles(dir)) {
     for await (const raw of splitMbox(await openMaybeGzip(f), f)) {
       // Headers end at the first blank line; only that part is decoded unless the mail is wanted.
@@ -50,11 +86,12 @@ export async function readCorpus(dir: string, wanted: ReadonlySet<string> = new 
       if (!m) continue;
       const id = m[1]!;
       ids.add(id);
+      noteReverts(raw, end, id, reverts);
       if (!wanted.has(id) || mails.has(id)) continue;
       const mail = parseMail(raw);
       const inReplyTo = parseMessageIds(firstHeader(mail.headers, 'in-reply-to'))[0];
       mails.set(id, { messageId: id, subject: decodeHeaderValue(firstHeader(mail.headers, 'subject') ?? ''), ...(inReplyTo ? { inReplyTo } : {}), body: mail.body });
     }
   }
-  return { ids, mails };
+  return { ids, mails, reverts };
 }

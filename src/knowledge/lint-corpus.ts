@@ -3,7 +3,7 @@
 // words in a row; the same run check for cited spec sections and documents.
 import type { Entry } from './entry.js';
 import type { Problem } from './compile.js';
-import { readCorpus } from './cited-mails.js';
+import { readCorpus, patchTitle, type CorpusView } from './cited-mails.js';
 import { isAckOnly } from './ack-only.js';
 import { sharedRuns, windows, words, MIN_SHARED_WORDS } from './shared-runs.js';
 import { openShelf } from './cited-documents.js';
@@ -48,12 +48,14 @@ function runProblems(e: Entry, field: string, what: string, sourceText: string):
 
 export async function corpusProblems(entries: Entry[], corpus: string): Promise<{ problems: Problem[]; resolvedEntries: number }> {
   const wanted = new Set(entries.flatMap((e) => citedMessageIds(e).map((c) => c.id)));
-  const { ids, mails } = await readCorpus(corpus, wanted);
+  const view = await readCorpus(corpus, wanted);
+  const { ids, mails } = view;
   const problems: Problem[] = [];
   let resolvedEntries = 0;
   for (const e of entries) {
     const cited = citedMessageIds(e);
     if (cited.some((c) => ids.has(c.id) && c.field.startsWith('references'))) resolvedEntries++;
+    problems.push(...revertedHistory(e, view));
     const seen = new Set<string>();
     for (const c of cited) {
       if (!ids.has(c.id)) {
@@ -71,6 +73,28 @@ export async function corpusProblems(entries: Entry[], corpus: string): Promise<
     }
   }
   return { problems, resolvedEntries };
+}
+
+/**
+ * History lists what shipped. A history item resting on a patch that some mail in the corpus
+ * reverts is suspect, unless the entry also cites the revert (then it tells the whole story).
+ */
+function revertedHistory(e: Entry, view: CorpusView): Problem[] {
+  const citedIds = new Set(citedMessageIds(e).map((c) => c.id));
+  const problems: Problem[] = [];
+  (e.history ?? []).forEach((h, i) => {
+    const mail = h.messageId ? view.mails.get(h.messageId) : undefined;
+    const title = mail ? patchTitle(mail.subject) : h.commit ? patchTitle(e.references.find((r) => r.type === 'commit' && r.title && (r.id.startsWith(h.commit!) || h.commit!.startsWith(r.id)))?.title ?? '') : '';
+    const reverts = title ? view.reverts.get(title) : undefined;
+    if (!reverts || reverts.some((id) => citedIds.has(id))) return;
+    problems.push({
+      file: e.file,
+      field: `history.${i}`,
+      message: `"${title}" is reverted by <${reverts[0]}>; list only what shipped in ${h.version}, or cite the revert and say what happened`,
+      check: 'history-reverted',
+    });
+  });
+  return problems;
 }
 
 /** Shared runs with the spec sections and documentation files the entries cite. */

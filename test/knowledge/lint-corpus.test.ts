@@ -26,10 +26,28 @@ function corpus(): string {
       mail('ack-1@example.org', 'Re: [PATCH] widget: refuse looping chains', `On Mon, Jan 1, 2024 A Author wrote:\n> ${PATCH_TEXT}\n\nAcked-by: R Reviewer <r@example.org>\n\nThanks,\nReviewer\n-- \nsig`, 'patch-1@example.org'),
       mail('review-1@example.org', 'Re: [PATCH] widget: refuse looping chains', `> ${PATCH_TEXT}\n\nThis changes what old userspace sees, please add a feature bit.\n\nReviewed-by: R Reviewer <r@example.org>`, 'patch-1@example.org'),
       mail('ack-2@example.org', 'Re: [PATCH] widget: other', 'Acked-by: R Reviewer <r@example.org>', 'not-here@example.org'),
+      mail('fast-1@example.org', '[PATCH v2] widget: speed up the ring', 'Make the ring faster by caching the index.\n\nSigned-off-by: A Author <a@example.org>'),
+      mail('pull-1@example.org', '[GIT PULL] widget: a late revert', 'Broke the 32-bit build, backing it out.\n\nA Author (1):\n      Revert "widget: speed up the ring"\n\n widget.c | 2 +-'),
+      mail('small-1@example.org', '[PATCH] widget: shrink the ring', 'Use fewer descriptors.\n\nSigned-off-by: A Author <a@example.org>'),
+      mail('re-revert-1@example.org', 'Re: [PATCH] Revert "widget: shrink the ring"', '> a proposal\nNo, keep it.', 'no-such@example.org'),
     ].join(''),
   );
   return dir;
 }
+
+test('kb lint --corpus: a history item resting on a patch the corpus reverts, unless the revert is cited too', async () => {
+  const kb = tempDir('pr-kb-revert-');
+  const history = (id: string) => `history:\n  - {version: Linux 5.3, change: faster ring, messageId: ${id}}`;
+  writeEntry(kb, { id: 'shipped-entry', yaml: `${history('fast-1@example.org')}\nreferences:\n  - {type: lore, id: fast-1@example.org}` });
+  writeEntry(kb, { id: 'told-entry', yaml: `${history('fast-1@example.org')}\nreferences:\n  - {type: lore, id: fast-1@example.org}\n  - {type: lore, id: pull-1@example.org}` });
+  // Only a reply asks for this revert: that is not a revert.
+  writeEntry(kb, { id: 'kept-entry', yaml: `${history('small-1@example.org')}\nreferences:\n  - {type: lore, id: small-1@example.org}` });
+  const r = await lintKnowledge(kb, { corpus: corpus() });
+  assert.deepEqual(
+    r.problems.map((p) => `${p.file} ${p.field} ${p.check}: ${p.message}`),
+    ['vhost/shipped-entry.md history.0 history-reverted: "widget: speed up the ring" is reverted by <pull-1@example.org>; list only what shipped in Linux 5.3, or cite the revert and say what happened'],
+  );
+});
 
 test('a reply is ack-only when its own text is review tags, greetings and a name', () => {
   assert.equal(isAckOnly('On Tue, X wrote:\n> patch text\n\nAcked-by: A <a@b>\n\nThanks,\nJason\n'), true);
