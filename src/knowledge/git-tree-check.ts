@@ -42,7 +42,8 @@ interface CommitInfo {
 function lookUpCommits(dir: string, ids: string[]): Map<string, CommitInfo | null> {
   const out = new Map<string, CommitInfo | null>();
   if (ids.length === 0) return out;
-  const raw = execFileSync('git', ['-C', dir, 'cat-file', '--batch'], { input: ids.map((id) => `${id}^{commit}\n`).join(''), maxBuffer: 256 << 20 });
+  // stderr ignored: git explains an ambiguous id there, and the id is reported as missing anyway.
+  const raw = execFileSync('git', ['-C', dir, 'cat-file', '--batch'], { input: ids.map((id) => `${id}^{commit}\n`).join(''), maxBuffer: 256 << 20, stdio: ['pipe', 'pipe', 'ignore'] });
   let at = 0;
   for (const id of ids) {
     const nl = raw.indexOf(0x0a, at);
