@@ -51,6 +51,10 @@ export async function runConsumersBench(): Promise<void> {
   const { usesOf } = await import('../src/consumers/query.js');
   const index = await openConsumers(db);
   const symbols = ['VHOST_SET_FEATURES', '@features:vhost', 'struct vhost_vring_addr', 'VHOST_USER_SET_MEM_TABLE', 'VIRTIO_F_ACCESS_PLATFORM', 'VHOST_USER_*'];
+  // The first query of a process also compiles SQLite's WebAssembly functions it calls (lazily).
+  const t0 = performance.now();
+  usesOf(index, 'VHOST_GET_FEATURES');
+  const first = performance.now() - t0;
   const times: number[] = [];
   for (let i = 0; i < 5; i++)
     for (const s of symbols) {
@@ -59,7 +63,7 @@ export async function runConsumersBench(): Promise<void> {
       times.push(performance.now() - t);
     }
   index.close();
-  console.log(`consumers query, in process          median ${median(times).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms over ${times.length} (target < 50 ms)`);
+  console.log(`consumers query, in process          first ${first.toFixed(1)} ms, then median ${median(times).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms over ${times.length} (target < 50 ms)`);
   const oneQuery = median(Array.from({ length: 7 }, () => wall(['consumers', '--db', db, 'VHOST_SET_FEATURES'])));
   console.log(`consumers query, one process         median ${oneQuery.toFixed(1)} ms (node start-up and opening the index included)`);
   const plain = median(Array.from({ length: 9 }, () => wall(['--format', 'terse', '--fail-on', 'never', EXAMPLE])));

@@ -89,8 +89,8 @@ export async function validateForSend(opts: ValidateOptions, io: CliIO): Promise
     const terse = terseFormatter({ color: false, tool: opts.tool, siteUrl: config.siteUrl ?? opts.siteUrl });
     const withFindings = reports.filter((r) => r.findings.length > 0);
     for (const r of withFindings) {
-      const breaks = r.findings.flatMap((f) => (f.consumerUses ?? []).filter((u) => u.verdict === 'breaks').map((u) => `${u.project} ${u.file}:${u.line}: ${u.why}\n`));
-      const lines = (terse.patch(r) + breaks.join('')).replace(/^/gm, '  ').trimEnd();
+      const breaks = new Set(r.findings.flatMap((f) => (f.consumerUses ?? []).filter((u) => u.verdict === 'breaks').map((u) => `breaks ${u.project} ${u.file}:${u.line}: ${u.why}\n`)));
+      const lines = (terse.patch(r) + [...breaks].join('')).replace(/^/gm, '  ').trimEnd();
       io.stderr(`patch-review: ${patchTitle(r.patch)}\n${lines}\n  checklists and references: patch-review ${opts.file}\n`);
     }
     const blocking = reports.flatMap((r) => r.findings).filter((f) => failsAt([f], failOn));

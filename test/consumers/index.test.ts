@@ -125,3 +125,15 @@ test('review --consumers: the finding lists the real use sites with the pattern 
     t.cleanup();
   }
 });
+
+test('review --consumers, text: one "affects:" line per use site', async () => {
+  const t = toyCheckout('toyvmm');
+  try {
+    const db = join(t.root, 'c.db');
+    await runCli(['consumers', 'index', '--db', db, t.dir]);
+    const r = await runCli(['--fail-on', 'never', '--consumers', db, EXAMPLE]);
+    assert.match(r.stdout, /\n {10}affects: toyvmm rs\/vhost\/worker\.rs:11 Worker::start: features = self\.acked_features & avail_features, masks nothing → a newly offered bit is enabled when the guest acks it\n {10}affects: toyvmm /);
+  } finally {
+    t.cleanup();
+  }
+});
