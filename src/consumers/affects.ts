@@ -15,7 +15,8 @@ export interface AffectedUse {
   why: string;
 }
 
-export type UseLookup = (symbol: string) => IndexedUse[];
+/** Uses of a symbol; with `definitions`, the consumers' own definitions of it too (and bare mentions). */
+export type UseLookup = (symbol: string, definitions?: boolean) => IndexedUse[];
 
 /** At most this many sites per finding, the breaking ones first. */
 const MAX_PER_FINDING = 12;
@@ -108,6 +109,12 @@ function requestsOf(fact: Fact, facts: Fact[]): string[] {
   return facts.filter((f) => f.function && f.function === fact.function && f.file === fact.file && uapiName(f.symbol) && !isFeatureBit(f.symbol)).map((f) => f.symbol);
 }
 
+/** A consumer's own copy of a definition whose value the patch changes. */
+function ownCopy(u: IndexedUse, fact: Fact): AffectedUse {
+  const abi = fact.compat?.class === 'abi-break';
+  return { use: u, verdict: abi ? 'breaks' : 'check', why: `defines its own copy (${u.detail || 'no value read'}) → keeps the old value until it syncs its headers` };
+}
+
 function affectedByFact(fact: Fact, facts: Fact[], lookup: UseLookup): AffectedUse[] {
   const out: AffectedUse[] = [];
   const sites = (sym: string) => lookup(sym);
@@ -144,7 +151,10 @@ function affectedByFact(fact: Fact, facts: Fact[], lookup: UseLookup): AffectedU
     case 'enum-value-changed':
     case 'enum-value-removed':
     case 'sentinel-moved':
-      for (const u of sites(fact.symbol)) out.push(declarationSite(u, fact));
+      for (const u of lookup(fact.symbol, true)) {
+        if (u.kind === 'defines') out.push(ownCopy(u, fact));
+        else if (u.kind !== 'mention') out.push(declarationSite(u, fact));
+      }
       break;
     default:
       if (fact.symbol.startsWith('VHOST_USER_') && !isFeatureBit(fact.symbol) && fact.kind !== 'symbol-removed') for (const u of sites(fact.symbol)) out.push(messageSite(u, fact));
@@ -160,9 +170,10 @@ const RANK: Record<Verdict, number> = { breaks: 0, check: 1, safe: 2 };
  */
 export function consumersAffected(findings: Finding[], facts: Fact[], lookup: UseLookup): AffectedUse[][] {
   const memo = new Map<string, IndexedUse[]>();
-  const cached: UseLookup = (s) => {
-    let r = memo.get(s);
-    if (!r) memo.set(s, (r = lookup(s)));
+  const cached: UseLookup = (s, definitions = false) => {
+    const key = `${definitions ? 1 : 0}${s}`;
+    let r = memo.get(key);
+    if (!r) memo.set(key, (r = lookup(s, definitions)));
     return r;
   };
   return findings.map((f) => {

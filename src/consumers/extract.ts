@@ -44,6 +44,8 @@ function newScope(name: string | null, text: string): Scope {
 const operatorOf = (n: Node): string => n.childForFieldName('operator')?.type ?? (n.type === 'unary_expression' ? (n.child(0)?.type ?? '') : '');
 const isArgs = (n: Node | null): boolean => !!n && (n.type === 'argument_list' || n.type === 'arguments') && n.parent?.type === 'call_expression';
 const row = (n: Node) => n.startPosition.row + 1;
+/** VFIO's argsz, or iommufd's size set from sizeof: the caller says how big its struct is. */
+const isSizeField = (field: string, text: string) => field === 'argsz' || (field === 'size' && /sizeof|size_of/.test(text));
 
 /** The transport a features computation feeds, from the file's path first, then what the function names. */
 function transportOf(file: string, text: string): string {
@@ -106,12 +108,24 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
     return f.text;
   };
 
+  /** A Rust `ioctl_iow_nr!(NAME, TYPE, NR, ARG)` style declaration: its token tree defines NAME. */
+  const ioctlMacro = (tokens: Node): boolean => tokens.parent?.type === 'macro_invocation' && /^ioctl_(io|ior|iow|iowr)_nr$/.test(tokens.parent.childForFieldName('macro')?.text ?? '');
+
+  /** The consumer's own value for a name it defines: a request encoding, a bit number, an enum value. */
+  const definedValue = (n: Node): string => {
+    const p = n.parent;
+    if (!p) return '';
+    if (p.type === 'token_tree') return `${p.parent?.childForFieldName('macro')?.text ?? ''}!${p.text}`.replace(/\s+/g, ' ').slice(0, 100);
+    return (p.childForFieldName('value')?.text ?? '').replace(/\s+/g, ' ').slice(0, 100);
+  };
+
   /** How a named uAPI symbol is used, from the syntax around it. */
   const classify = (symbol: string, n: Node): UseKind => {
     const parent = n.parent;
     if (!parent) return 'mention';
     if (parent.type === 'case_statement' || parent.type === 'match_pattern' || parent.type === 'or_pattern') return 'handles';
-    if (parent.type === 'preproc_def' || parent.type === 'enumerator' || parent.type === 'macro_invocation' || parent.type === 'token_tree') return 'defines';
+    if (parent.type === 'enumerator' || ((parent.type === 'const_item' || parent.type === 'static_item') && parent.childForFieldName('name')?.id === n.id)) return 'defines';
+    if (parent.type === 'token_tree') return ioctlMacro(parent) && parent.namedChildren[0]?.id === n.id ? 'defines' : 'mention';
     const { node: up, negated } = climb(n);
     const p = up.parent;
     if (!p) return 'mention';
@@ -145,7 +159,7 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
     return u;
   };
 
-  const noteField = (sym: string, field: string, n: Node, written: boolean) => {
+  const noteField = (sym: string, field: string, n: Node, written: boolean, assignment: string) => {
     const u = structUse(sym);
     if (written) {
       u.build.add(field);
@@ -154,7 +168,7 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
       u.read.add(field);
       u.readLine ||= row(n);
     }
-    if (field === 'argsz' && written) scope.sizeFields.push(n.parent?.text.slice(0, 80) ?? field);
+    if (written && isSizeField(field, assignment)) scope.sizeFields.push(assignment.replace(/\s+/g, ' ').slice(0, 80));
   };
 
   /** `a | b | c` of feature bits: an allow-list when it names at least two. */
@@ -247,7 +261,7 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
             const field = pair?.type === 'initializer_pair' ? pair.childForFieldName('designator')?.text.replace(/^\./, '') : null;
             if (field) {
               u.build.add(field);
-              if (field === 'argsz') scope.sizeFields.push(pair!.text.replace(/\s+/g, ' ').slice(0, 80));
+              if (isSizeField(field, pair!.text)) scope.sizeFields.push(pair!.text.replace(/\s+/g, ' ').slice(0, 80));
             }
           }
         }
@@ -268,7 +282,7 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
     while (top.parent?.type === 'field_expression' || top.parent?.type === 'subscript_expression' || top.parent?.type === 'index_expression') top = top.parent;
     const p = top.parent;
     const written = !!p && (p.type === 'assignment_expression' || p.type === 'compound_assignment_expr') && p.childForFieldName('left')?.id === top.id;
-    noteField(sym, field, n, written);
+    noteField(sym, field, n, written, written ? p!.text : '');
   };
 
   const rustStructExpr = (n: Node) => {
@@ -282,7 +296,7 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
       const field = f?.type === 'field_initializer' ? (f.childForFieldName('field') ?? f.childForFieldName('name') ?? f.namedChild(0))?.text : f?.type === 'shorthand_field_initializer' ? f.text : null;
       if (field) {
         u.build.add(field);
-        if (field === 'argsz') scope.sizeFields.push(f!.text.replace(/\s+/g, ' ').slice(0, 80));
+        if (isSizeField(field, f!.text)) scope.sizeFields.push(f!.text.replace(/\s+/g, ' ').slice(0, 80));
       }
     }
     const v = assignedName(n);
@@ -370,7 +384,10 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
         const parentType = n.parent?.type;
         if (parentType === 'scoped_identifier') return;
         const sym = symbolOf(n);
-        if (sym) site(sym, n, classify(sym, n), classifyDetail(n));
+        if (sym) {
+          const kind = classify(sym, n);
+          site(sym, n, kind, kind === 'defines' ? definedValue(n) : classifyDetail(n));
+        }
         else if (scope !== fileScope && (parentType === 'case_statement' || parentType === 'match_pattern')) {
           const e = errnoName(n);
           if (e) scope.errnos.add(e);
@@ -435,13 +452,13 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
         for (const v of n.childForFieldName('body')?.namedChildren ?? []) {
           const name = v?.type === 'enum_variant' ? v.childForFieldName('name')?.text : null;
           const sym = name && rustEnumVariant(owner, name);
-          if (sym) site(sym, v!, 'defines');
+          if (sym) site(sym, v!, 'defines', v!.childForFieldName('value')?.text ?? '');
         }
         return;
       }
       case 'preproc_def': {
         const sym = uapiName(n.childForFieldName('name')?.text ?? '');
-        if (sym) site(sym, n, 'defines');
+        if (sym) site(sym, n, 'defines', (n.childForFieldName('value')?.text ?? '').trim().replace(/\s+/g, ' ').slice(0, 100));
         return;
       }
       case 'comment':

@@ -9,7 +9,7 @@ import { consumersAffected, withConsumerUses } from './affects.js';
 
 export async function consumerUsesFor(path: string, ctx: DiffContext): Promise<{ apply: (r: PatchReport) => PatchReport['findings']; close: () => void }> {
   const index = await openConsumers(path);
-  const lookup = (s: string) => usesOf(index, s);
+  const lookup = (s: string, definitions?: boolean) => usesOf(index, s, { all: !!definitions });
   return {
     apply(r) {
       if (r.findings.length === 0) return r.findings;

@@ -64,3 +64,18 @@ test('backend feature bits do not reach the virtio features negotiation sites', 
   const [b] = consumersAffected([finding(['VIRTIO_F_NEW'], 'drivers/vhost/net.c')], [fact({ kind: 'mask-bit-added', symbol: 'VIRTIO_F_NEW', file: 'drivers/vhost/net.c' })], index(uses));
   assert.equal(b![0]!.verdict, 'breaks');
 });
+
+test('a changed value: a consumer\'s own copy of the definition keeps the old one; its users are listed too', () => {
+  const uses = [
+    use({ symbol: 'VHOST_BACKEND_F_X', kind: 'defines', detail: '0x6', line: 3 }),
+    use({ symbol: 'VHOST_BACKEND_F_X', kind: 'feature-set', line: 9 }),
+    use({ symbol: 'VHOST_BACKEND_F_X', kind: 'mention', line: 12 }),
+  ];
+  const lookup = (s: string, definitions?: boolean) => uses.filter((u) => u.symbol === s && (definitions || (u.kind !== 'defines' && u.kind !== 'mention')));
+  const f = fact({ kind: 'macro-value-changed', symbol: 'VHOST_BACKEND_F_X', detail: 'VHOST_BACKEND_F_X changed from 0x6 to 0x7', compat: { class: 'abi-break', reason: 'binaries built against the old header still use 0x6' } });
+  const [a] = consumersAffected([finding(['VHOST_BACKEND_F_X'])], [f], lookup);
+  assert.deepEqual(a!.map((x) => [x.use.line, x.verdict, x.why]), [
+    [3, 'breaks', 'defines its own copy (0x6) → keeps the old value until it syncs its headers'],
+    [9, 'breaks', 'feature-set with the value from its own copy of the header → binaries built against the old header still use 0x6'],
+  ]);
+});

@@ -89,3 +89,25 @@ test('Rust: rust-vmm enum names map to the protocol names; allow-list of protoco
   const neg = one(uses, '@features:vhost-user', 'negotiates');
   assert.deepEqual([neg.pattern, neg.patternDetail], ['features-allow-list', 'VHOST_USER_PROTOCOL_F_CONFIG,VHOST_USER_PROTOCOL_F_MQ,VHOST_USER_PROTOCOL_F_REPLY_ACK']);
 });
+
+test('C: iommufd size from sizeof into .size, errno handled; vdpa netlink commands and attributes sent and read', async () => {
+  const uses = await usesOf('src/iommufd_vdpa.c');
+  const map = one(uses, 'IOMMU_IOAS_MAP', 'ioctl');
+  assert.deepEqual([map.function, map.pattern, map.patternDetail], ['toy_ioas_map', 'errno-handled', 'EOPNOTSUPP']);
+  const built = one(uses, 'struct iommu_ioas_map', 'struct-build');
+  assert.deepEqual([built.detail, built.pattern, built.patternDetail], ['flags,ioas_id,length,size,user_va', 'size-field', '.size = sizeof(map)']);
+  assert.equal(one(uses, 'VDPA_CMD_DEV_NEW', 'sends').detail, 'toy_nl_msg');
+  assert.equal(one(uses, 'VDPA_ATTR_DEV_NAME', 'sends').detail, 'mnl_attr_put_strz');
+  assert.equal(one(uses, 'VDPA_ATTR_DEV_NAME', 'handles').function, 'toy_vdpa_dev_show');
+  assert.equal(find(uses, 'VDPA_ATTR_DEV_ID', 'handles').length, 2);
+});
+
+test('definitions keep the consumer\'s own value: C #define, Rust ioctl macros, consts and rust-vmm enum values', async () => {
+  const c = await usesOf('src/vhost_user.c');
+  assert.equal(one(c, 'VHOST_USER_TOY_REQUEST', 'defines').detail, '77');
+  const rs = await usesOf('rs/vhost/worker.rs');
+  assert.equal(one(rs, 'VHOST_SET_FEATURES', 'defines').detail, 'ioctl_iow_nr!(VHOST_SET_FEATURES, VHOST, 0x00, u64)');
+  assert.equal(one(rs, 'VIRTIO_F_TOY_BIT', 'defines').detail, '40');
+  const fe = await usesOf('rs/vhost_user/frontend.rs');
+  assert.equal(one(fe, 'VHOST_USER_SET_VRING_NUM', 'defines').detail, '8');
+});

@@ -17,7 +17,7 @@ test('consumers index: project and version from git, skipped when HEAD is indexe
     const db = join(t.root, 'c.db');
     const first = await runCli(['consumers', 'index', '--db', db, t.dir]);
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /^toyvmm v1\.2\.0 \(.*toyvmm\): 4 of 4 files parsed, \d+ uses/);
+    assert.match(first.stdout, /^toyvmm v1\.2\.0 \(.*toyvmm\): 5 of 5 files parsed, \d+ uses/);
     const again = await runCli(['consumers', 'index', '--db', db, t.dir]);
     assert.match(again.stdout, /already indexed at this commit/);
     commitFile(t.dir, 'src/extra.c', 'int toy_extra(int fd) { return ioctl(fd, VHOST_RESET_OWNER); }\n');
@@ -25,7 +25,7 @@ test('consumers index: project and version from git, skipped when HEAD is indexe
     const [r] = JSON.parse(moved.stdout) as { status: string; version: string; head: string; parsed: number }[];
     assert.equal(r!.status, 'indexed');
     assert.equal(r!.version, 'v1.2.0-1-g' + git(t.dir, 'rev-parse', '--short=7', 'HEAD'));
-    assert.equal(r!.parsed, 5);
+    assert.equal(r!.parsed, 6);
     const index = await openConsumers(db);
     try {
       // Replaced, not added to: one row per site after two indexing runs.
