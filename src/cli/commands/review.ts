@@ -24,6 +24,7 @@ const HELP = `usage: patch-review [options] FILE|DIR|- …
        patch-review kb list|show ID|lint|coverage …
        patch-review spec index|show …
        patch-review hook install|uninstall [--repo DIR] [--fail-on LEVEL]
+       patch-review consumers index --db DB DIR… | consumers SYMBOL [--db DB]
 
 Reviews patches (format-patch files, mails, mbox/mbox.gz, unified diffs, folders, stdin)
 against the knowledge base of virtualization uAPI behaviours.
@@ -35,6 +36,7 @@ options:
   --knowledge DIR    extra knowledge directory (repeatable)
   --config FILE      settings file (default: the nearest ${CONFIG_FILE} up to the repository root)
   --inbox DB         a list index (patch-review inbox index): show prior discussions per patch
+  --consumers DB     a consumers index (patch-review consumers index): real use sites per finding
   --headers DIR      uAPI headers to check new ioctl numbers against (default /usr/include/linux)
   --spec-index FILE  a saved spec index (patch-review spec index --out FILE): check new feature bits
                      and vhost-user ids against it, and print the cited sections' requirements
@@ -60,6 +62,7 @@ export const run: CommandRun = async (args, io) => {
     headers: { type: 'string' },
     'spec-index': { type: 'string' },
     inbox: { type: 'string' },
+    consumers: { type: 'string' },
     knowledge: { type: 'string', multiple: true },
     git: { type: 'string', multiple: true },
     repo: { type: 'string' },
@@ -138,10 +141,14 @@ export const run: CommandRun = async (args, io) => {
     const inboxPath = o.inbox ?? config.inbox;
     const prior = inboxPath ? await priorDiscussionFor(inboxPath, o.headers ? { headersDir: o.headers } : {}) : null;
     closers.push(() => prior?.close());
+    const consumersPath = o.consumers ?? config.consumers;
+    const users = consumersPath ? await (await import('../../consumers/review.js')).consumerUsesFor(consumersPath, o.headers ? { headersDir: o.headers } : {}) : null;
+    closers.push(() => users?.close());
     const onReport = (all: PatchReport) => {
       const r = keep ? { ...all, findings: all.findings.filter(keep) } : all;
       if (specStatements) r.findings = specStatements(r.findings);
       if (prior) r.prior = prior.of(r);
+      if (users) r.findings = users.apply(r);
       addToSummary(kept, r);
       if (failsAt(r.findings, failOn)) failed = true;
       for (const w of writers) w.sink.write(w.fmt.patch(r));
@@ -154,7 +161,7 @@ export const run: CommandRun = async (args, io) => {
     if (specIndex) ctx.spec = { ...(specIndex.virtio ? { virtio: specIndex.virtio } : {}), ...(specIndex.vhostUser ? { vhostUser: specIndex.vhostUser } : {}) };
     const streamed =
       jobs > 1
-        ? await (await import('../../analyze/parallel.js')).reviewStreamParallel(items, rules, onReport, { jobs, knowledgeDirs, ctx, lean: !prior && writers.every((w) => w.fmt.lean) })
+        ? await (await import('../../analyze/parallel.js')).reviewStreamParallel(items, rules, onReport, { jobs, knowledgeDirs, ctx, lean: !prior && !users && writers.every((w) => w.fmt.lean) })
         : await reviewStream(items as AsyncIterable<IngestItem>, rules, onReport, ctx);
     progress?.(-1);
     const summary = { ...kept, skipped: streamed.skipped };
