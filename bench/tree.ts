@@ -51,10 +51,10 @@ export function runTreeBench(bin: string): void {
   const text = readFileSync(join(real, rel), 'utf8');
   const at = text.indexOf('struct vhost_vring_state {');
   if (at < 0) return;
-  const lines = text.slice(0, at).split('\n').length + 1; // the line after the struct's opening brace
+  const start = text.slice(0, at).split('\n').length; // the struct's first line, 1-based
   const all = text.split('\n');
-  const ctx = all.slice(lines - 1, lines + 2);
-  const diff = `diff --git a/${rel} b/${rel}\n--- a/${rel}\n+++ b/${rel}\n@@ -${lines},3 +${lines},4 @@\n${ctx.map((l, i) => (i === 1 ? ` ${l}\n+\tunsigned int pad;` : ` ${l}`)).join('\n')}\n`;
+  const [head, m1, m2, end] = all.slice(start - 1, start + 3);
+  const diff = `diff --git a/${rel} b/${rel}\n--- a/${rel}\n+++ b/${rel}\n@@ -${start},4 +${start},5 @@\n ${head}\n ${m1}\n ${m2}\n+\tunsigned int pad;\n ${end}\n`;
   const realPatch = join(root, 'real.patch');
   writeFileSync(realPatch, diff);
   compare('uAPI struct patch, real kernel tree', real, realPatch, bin);

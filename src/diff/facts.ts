@@ -77,7 +77,12 @@ export function analyzeDiff(patch: Patch, ctx: DiffContext = {}): DiffResult {
   }
   for (const produce of PATCH_PRODUCERS) append(facts, produce(scope));
   append(facts, patchFacts(patch, files));
-  if (ctx.tree) verifyLayouts(facts, whole, ctx.tree);
+  if (ctx.tree) {
+    const tree = ctx.tree;
+    const ioctlsTaking = (key: string) =>
+      tree.kind === 'kernel' ? (scope.catalogue().ioctlArgs.get(key) ?? []).map((name) => ({ name, header: `linux/${scope.catalogue().byName.get(name)?.file ?? ''}` })) : [];
+    verifyLayouts(facts, whole, tree, ioctlsTaking);
+  }
   markUnverified(facts, ctx.tree ? `the headers could not be compiled in ${ctx.tree.root}` : NO_TREE);
   return { files, facts };
 }

@@ -74,7 +74,13 @@ export interface LayoutCheck {
  * Verifies the layout/number facts of the patch's uAPI headers. Facts it cannot verify are
  * marked unverified with the reason. Returns null when there was nothing to check.
  */
-export function verifyLayouts(facts: Fact[], whole: Map<FileDiff, WholeFile>, tree: SourceTree): LayoutCheck | null {
+export interface TreeIoctl {
+  name: string;
+  /** Include name of the header that defines it ("linux/vhost.h"). */
+  header: string;
+}
+
+export function verifyLayouts(facts: Fact[], whole: Map<FileDiff, WholeFile>, tree: SourceTree, ioctlsTaking: (structKey: string) => TreeIoctl[] = () => []): LayoutCheck | null {
   const claims = facts.filter(claimsLayoutOrNumber);
   if (claims.length === 0) return null;
   const headers = [...whole.values()].filter((w) => w.file.role === 'uapi-header' && includeName(w.file.path));
@@ -96,10 +102,29 @@ export function verifyLayouts(facts: Fact[], whole: Map<FileDiff, WholeFile>, tr
   const oldSide = side('old');
   const newSide = side('new');
   const dirs = includeDirs(tree);
-  const compiled = {
-    old: compileLayouts({ headers: oldSide.headers, extraIncludes: [], includeDirs: dirs, query: oldSide.query }, cc),
-    new: compileLayouts({ headers: newSide.headers, extraIncludes: [], includeDirs: dirs, query: newSide.query }, cc),
+  // Request numbers of ioctls elsewhere in the tree that take a struct the patch changes
+  // (vhost.h's VHOST_SET_VRING_NUM for vhost_types.h's struct vhost_vring_state).
+  const patched = new Set([...oldSide.headers, ...newSide.headers].map((h) => h.name));
+  const extra = new Map<string, string>();
+  for (const f of mine) {
+    if (!f.kind.startsWith('struct-')) continue;
+    for (const key of [`struct ${f.symbol}`, `union ${f.symbol}`]) {
+      for (const io of ioctlsTaking(key)) {
+        if (patched.has(io.header) || oldSide.ioctlArg.has(io.name)) continue;
+        extra.set(io.name, io.header);
+        oldSide.ioctlArg.set(io.name, key);
+        newSide.ioctlArg.set(io.name, key);
+      }
+    }
+  }
+  const compileSide = (s: SideData) => {
+    const withExtra = { headers: s.headers, extraIncludes: [...new Set(extra.values())], includeDirs: dirs, query: { ...s.query, macros: [...s.query.macros, ...extra.keys()] } };
+    const r = compileLayouts(withExtra, cc);
+    // An included header that does not compile must not cost the patch's own layouts.
+    if (extra.size > 0 && [...r.values()].every((v) => v === null)) return compileLayouts({ headers: s.headers, extraIncludes: [], includeDirs: dirs, query: s.query }, cc);
+    return r;
   };
+  const compiled = { old: compileSide(oldSide), new: compileSide(newSide) };
   const abis = cc.abis.filter((a) => compiled.old.get(a) || compiled.new.get(a));
   const by = `gcc ${abis.join(' and ')}${cc.missing.length ? ` (not ${cc.missing.join(', ')})` : ''}`;
   for (const f of mine) {

@@ -121,7 +121,7 @@ function cacheDir(): string {
   return join(process.env['XDG_CACHE_HOME'] || join(process.env['HOME'] || os().homedir(), '.cache'), 'patch-review', 'layouts');
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 function cacheKey(req: CompileRequest, abi: CompiledAbi, cc: Compiler): string {
   const h = createHash('sha256').update(`v${FORMAT}\0${cc.gcc}\0${abi}\0`);
@@ -164,7 +164,6 @@ function program(req: CompileRequest, queries: Query[]): string {
   const lines = ['#include <stddef.h>'];
   for (const h of req.headers) lines.push(`#include <${h.name}>`);
   for (const x of req.extraIncludes) lines.push(`#include <${x}>`);
-  lines.push('#define PR_SZ(T, M) sizeof(((T *)0)->M)');
   lines.push('__attribute__((used, section(".prvals"))) static const unsigned long long pr_vals[] = {');
   const first = lines.length;
   queries.forEach((q, i) => {
@@ -192,7 +191,7 @@ function queriesOf(q: LayoutQuery): Query[] {
     for (const m of members) {
       if (!IDENT.test(m)) continue;
       out.push({ kind: 'offset', key, member: m, expr: `offsetof(${key}, ${m})`, line: 0 });
-      out.push({ kind: 'msize', key, member: m, expr: `PR_SZ(${key}, ${m})`, line: 0 });
+      out.push({ kind: 'msize', key, member: m, expr: `sizeof(((${key} *)0)->${m})`, line: 0 });
     }
   }
   for (const m of q.macros) if (IDENT.test(m)) out.push({ kind: 'macro', key: m, expr: `(unsigned long long)(${m})`, line: 0 });
@@ -219,6 +218,11 @@ export function compileLayouts(req: CompileRequest, cc: Compiler): Map<CompiledA
   const work = mkdtempSync(join(os().tmpdir(), 'patch-review-layout-'));
   try {
     const inc = join(work, 'include');
+    // What headers_install does to a kernel tree's uapi headers: the compiler.h includes go
+    // (stubs here) and the sparse annotations are defined away (-D below).
+    mkdirSync(join(work, 'stub', 'linux'), { recursive: true });
+    writeFileSync(join(work, 'stub', 'linux', 'compiler_types.h'), '');
+    writeFileSync(join(work, 'stub', 'linux', 'compiler.h'), '');
     for (const h of req.headers) {
       if (h.name.includes('..')) continue;
       mkdirSync(dirname(join(inc, h.name)), { recursive: true });
@@ -266,7 +270,7 @@ function runCompilers(abis: CompiledAbi[], work: string, inc: string, req: Compi
   for (const abi of abis) {
     const src = join(work, `${abi}.c`);
     writeFileSync(src, program(req, queries.get(abi)!));
-    const args = [cc.gcc, abi === 'i386' ? '-m32' : '-m64', '-c', '-w', '-std=gnu11', '-fno-diagnostics-color', '-I', inc, ...req.includeDirs.flatMap((d) => ['-I', d]), '-idirafter', '/usr/include/x86_64-linux-gnu', '-o', join(work, `${abi}.o`), src];
+    const args = [cc.gcc, abi === 'i386' ? '-m32' : '-m64', '-c', '-w', '-std=gnu11', '-fno-diagnostics-color', '-I', inc, ...req.includeDirs.flatMap((d) => ['-I', d]), '-D__user=', '-D__force=', '-D__iomem=', '-D__attribute_const__=', '-idirafter', join(work, 'stub'), '-idirafter', '/usr/include/x86_64-linux-gnu', '-o', join(work, `${abi}.o`), src];
     cmds.push(`${args.map(q).join(' ')} 2> ${q(join(work, `${abi}.err`))} &`);
   }
   cmds.push('wait');
@@ -282,7 +286,9 @@ function runCompilers(abis: CompiledAbi[], work: string, inc: string, req: Compi
       /* no diagnostics */
     }
     const src = join(work, `${abi}.c`);
-    const lines = [...err.matchAll(/^(.*?):(\d+):\d+: error:/gm)].filter((m) => m[1] === src).map((m) => Number(m[2]));
+    // An error inside a macro (an _IOW of a type this side lacks) is reported in the header,
+    // with a note "in expansion of macro" at our line: both kinds point at the query to drop.
+    const lines = [...err.matchAll(/^(.*?):(\d+):\d+: (?:error|note):/gm)].filter((m) => m[1] === src).map((m) => Number(m[2]));
     out.set(abi, { obj, errorLines: lines });
   }
   return out;
