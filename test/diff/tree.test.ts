@@ -260,3 +260,19 @@ test('review in a QEMU tree: the tree\'s vhost-user.rst is the spec index, no --
   const none = JSON.parse((await runCli(['--format', 'json', '--no-tree', file])).stdout).patches[0].findings.filter((f: { symbols: string[] }) => f.symbols.includes('VHOST_USER_NEW_THING'));
   assert.ok(spec.length > none.length, 'the id collision with the tree\'s document is found only with the tree');
 });
+
+test('review --git inside a kernel tree finds the tree by itself and compiles the layouts of the range', { skip: noCc }, async () => {
+  const k = kernelTree();
+  const path = join(k, 'include/uapi/linux/demo.h');
+  writeFileSync(path, HEADER.replace('\t__u32 len;\n', '\t__u32 len;\n\t__u32 pad;\n'));
+  git(k, 'commit', '-qam', 'demo: add a pad member');
+  const r = await runCli(['--format', 'json', '--git', 'HEAD~1..HEAD'], { cwd: k });
+  const j = JSON.parse(r.stdout);
+  assert.match(j.summary.sources.join('\n'), /kernel tree/);
+  const layout = j.patches[0].findings.find((f: { ruleId: string }) => f.ruleId === 'uapi-struct-layout-break');
+  assert.equal(layout.severity, 'error');
+  assert.match(layout.message, /sizeof 16 → 24/);
+  // --no-tree turns it off.
+  const off = JSON.parse((await runCli(['--format', 'json', '--no-tree', '--git', 'HEAD~1..HEAD'], { cwd: k })).stdout);
+  assert.equal(off.summary.sources, undefined);
+});
