@@ -12,7 +12,7 @@ import { analyzeDiff } from '../../src/diff/facts.js';
 import { treeAt, findTree } from '../../src/diff/tree/detect.js';
 import { wholeFiles } from '../../src/diff/tree/whole-file.js';
 import { parseUnifiedDiff } from '../../src/diff/parse.js';
-import { findCompiler } from '../../src/diff/uapi/compiled-layout.js';
+import { findCompiler, resetCompiler } from '../../src/diff/uapi/compiled-layout.js';
 import type { Patch } from '../../src/model/patch.js';
 
 process.env['XDG_CACHE_HOME'] = mkdtempSync(join(tmpdir(), 'pr-tree-cache-'));
@@ -275,4 +275,21 @@ test('review --git inside a kernel tree finds the tree by itself and compiles th
   // --no-tree turns it off.
   const off = JSON.parse((await runCli(['--format', 'json', '--no-tree', '--git', 'HEAD~1..HEAD'], { cwd: k })).stdout);
   assert.equal(off.summary.sources, undefined);
+});
+
+test('without a compiler the tree still gives whole files, and a layout claim stays a heuristic that says no gcc', () => {
+  const k = kernelTree();
+  const diff = patchOf(k, 'include/uapi/linux/demo.h', (t) => t.replace('\t__u32 len;\n', '\t__u32 len;\n\t__u32 pad;\n'));
+  const saved = process.env['PATCH_REVIEW_CC'];
+  process.env['PATCH_REVIEW_CC'] = join(k, 'no-such-cc');
+  resetCompiler();
+  try {
+    const f = analyzeDiff(asPatch(diff), { tree: treeAt(k)! }).facts.find((x) => x.kind === 'struct-member-inserted')!;
+    assert.equal(f.verified, undefined);
+    assert.match(f.unverified!, /no C compiler/);
+  } finally {
+    if (saved === undefined) delete process.env['PATCH_REVIEW_CC'];
+    else process.env['PATCH_REVIEW_CC'] = saved;
+    resetCompiler();
+  }
 });
