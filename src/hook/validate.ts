@@ -22,6 +22,7 @@ import {
   type OnError,
 } from '../cli/config.js';
 import { gitOut } from './git.js';
+import type { DiffContext } from '../diff/facts.js';
 import { clearState, readState, sendPosition, seriesStep, statePath, writeState } from './state.js';
 
 export interface ValidateOptions {
@@ -32,6 +33,8 @@ export interface ValidateOptions {
   onError?: OnError;
   siteUrl: string;
   tool: { name: string; version: string };
+  /** What the review knows beyond the patch: the tree send-email runs in (whole files, compiled layouts). */
+  ctx?: DiffContext;
 }
 
 async function gitDirOf(cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
@@ -77,7 +80,7 @@ export async function validateForSend(opts: ValidateOptions, io: CliIO): Promise
     const users = config.consumers ? await (await import('../consumers/review.js')).consumerUsesFor(config.consumers, {}) : null;
     for (const patch of patches) {
       const step = seriesStep(patch, readState(state), position, Date.now());
-      const r = reviewPatch(patch, rules, step.series); // folds this patch into step.series
+      const r = reviewPatch(patch, rules, step.series, opts.ctx ?? {}); // folds this patch into step.series
       if (step.after) writeState(state, step.after);
       else clearState(state);
       const kept = { ...r, findings: r.findings.filter(keep) };

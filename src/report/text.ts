@@ -66,7 +66,8 @@ export const textFormatter: FormatterFactory = (ctx) => {
       ];
       if (s.acknowledged) parts.push(`${s.acknowledged} acknowledged`);
       if (skipped) parts.push(`${skipped} mail${skipped === 1 ? '' : 's'} skipped (${s.skipped.reply} replies, ${s.skipped['cover-letter']} cover letters, ${s.skipped['no-diff']} without a diff)`);
-      return c('bold', `patch-review: ${parts.join(', ')}`) + '\n';
+      const sources = (s.sources ?? []).map((l) => `patch-review: used ${l}\n`).join('');
+      return sources + c('bold', `patch-review: ${parts.join(', ')}`) + '\n';
     },
   };
 };

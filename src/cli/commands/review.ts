@@ -10,6 +10,7 @@ import { loadKnowledge, PACKAGE_ROOT } from '../../knowledge/load.js';
 import { compileRules } from '../../analyze/rules.js';
 import { reviewStream } from '../../analyze/review.js';
 import type { DiffContext } from '../../diff/facts.js';
+import { applyTree, chooseTree } from '../tree-option.js';
 import type { Finding } from '../../model/finding.js';
 import type { VirtioSpecIndex } from '../../spec/types.js';
 import { parseSubject } from '../../ingest/subject.js';
@@ -40,6 +41,10 @@ options:
   --headers DIR      uAPI headers to check new ioctl numbers against (default /usr/include/linux)
   --spec-index FILE  a saved spec index (patch-review spec index --out FILE): check new feature bits
                      and vhost-user ids against it, and print the cited sections' requirements
+  --tree DIR         the kernel or QEMU tree the patches apply to: whole files, its own uAPI headers
+                     or vhost-user.rst, and struct layouts compiled with gcc (default: the tree
+                     the current directory is in, for --git and stdin)
+  --no-tree          do not use a source tree
   --jobs N           analyse with N worker threads (large mboxes; output order is unchanged)
   --git RANGE        review a git range (A..B, or one commit) in --repo (default: current directory)
   --explain RULE     print the knowledge entry behind a rule id
@@ -61,6 +66,8 @@ export const run: CommandRun = async (args, io) => {
     jobs: { type: 'string', short: 'j' },
     headers: { type: 'string' },
     'spec-index': { type: 'string' },
+    tree: { type: 'string' },
+    'no-tree': { type: 'boolean' },
     inbox: { type: 'string' },
     consumers: { type: 'string' },
     knowledge: { type: 'string', multiple: true },
@@ -159,6 +166,10 @@ export const run: CommandRun = async (args, io) => {
     const ctx: DiffContext = {};
     if (o.headers) ctx.headersDir = o.headers;
     if (specIndex) ctx.spec = { ...(specIndex.virtio ? { virtio: specIndex.virtio } : {}), ...(specIndex.vhostUser ? { vhostUser: specIndex.vhostUser } : {}) };
+    // A run the hook, b4 or --git starts sits in the tree the patches apply to.
+    const tree = chooseTree({ ...(o.tree !== undefined ? { tree: o.tree } : {}), noTree: !!o['no-tree'], auto: ranges.length > 0 || inputs.includes('-') || formats.includes('b4'), cwd: o.repo ?? io.cwd });
+    const treeLines = await applyTree(tree, ctx);
+    if (tree || o.tree !== undefined) kept.sources = treeLines;
     const streamed =
       jobs > 1
         ? await (await import('../../analyze/parallel.js')).reviewStreamParallel(items, rules, onReport, { jobs, knowledgeDirs, ctx, lean: !prior && !users && writers.every((w) => w.fmt.lean) })
