@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PACKAGE_ROOT } from '../src/knowledge/load.js';
+import { PACKAGE_ROOT } from '../src/io/paths.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'patch-review.js');
 const EXAMPLE = join(PACKAGE_ROOT, 'examples', '0001-vhost-vsock-offer-ACCESS_PLATFORM.patch');
@@ -74,17 +74,15 @@ export async function runConsumersBench(): Promise<void> {
 
 /** What --consumers adds per patch once the index is open: facts again, lookups, verdicts. */
 async function perPatchCost(db: string): Promise<void> {
-  const { loadKnowledge } = await import('../src/knowledge/load.js');
-  const { compileRules } = await import('../src/analyze/rules.js');
-  const { reviewStream } = await import('../src/analyze/review.js');
+  const { openReview } = await import('../src/engine/index.js');
   const { readInput } = await import('../src/ingest/read-input.js');
   const { consumerUsesFor } = await import('../src/consumers/review.js');
-  const kb = await loadKnowledge([]);
-  const rules = compileRules(kb.entries);
+  const engine = await openReview();
   const reports: Parameters<Awaited<ReturnType<typeof consumerUsesFor>>['apply']>[0][] = [];
-  await reviewStream(readInput({ name: EXAMPLE, readStdin: async () => Buffer.alloc(0) }) as never, rules, (r) => {
+  await engine.review(readInput({ name: EXAMPLE, readStdin: async () => Buffer.alloc(0) }), (r) => {
     reports.push(r);
-  }, {});
+  });
+  engine.close();
   const users = await consumerUsesFor(db, {});
   const times: number[] = [];
   for (let i = 0; i < 20; i++)

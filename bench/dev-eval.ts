@@ -4,9 +4,8 @@
 // `npm run eval` prints the figures per category; test/dev-eval.test.ts asserts the targets.
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PACKAGE_ROOT, loadKnowledge } from '../src/knowledge/load.js';
-import { compileRules } from '../src/analyze/rules.js';
-import { reviewPatch } from '../src/analyze/review.js';
+import { PACKAGE_ROOT } from '../src/io/paths.js';
+import { openReview } from '../src/engine/index.js';
 import { parseMail } from '../src/ingest/mail.js';
 import { extractPatch } from '../src/ingest/extract.js';
 import { SEVERITY_RANK, type Finding } from '../src/model/finding.js';
@@ -35,13 +34,12 @@ export interface DevSummary {
 }
 
 export async function evaluateDev(dir = DEV_DIR): Promise<DevSummary> {
-  const kb = await loadKnowledge();
-  const rules = compileRules(kb.entries);
+  const engine = await openReview();
   const labels = readFileSync(join(dir, 'labels.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { file: string; kind: 'labeled' | 'control'; category?: string });
   const results: DevResult[] = [];
   for (const l of labels) {
     const r = extractPatch(parseMail(readFileSync(join(dir, l.file))), l.file);
-    const findings = 'patch' in r ? reviewPatch(r.patch, rules).findings : [];
+    const findings = 'patch' in r ? engine.reviewOne(r.patch).findings : [];
     const serious = findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.warning);
     results.push({
       file: l.file,

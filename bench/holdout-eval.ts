@@ -7,9 +7,8 @@
 // half alone, so that the test half never turns into a second develop set.
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PACKAGE_ROOT, loadKnowledge } from '../src/knowledge/load.js';
-import { compileRules } from '../src/analyze/rules.js';
-import { reviewPatch } from '../src/analyze/review.js';
+import { PACKAGE_ROOT } from '../src/io/paths.js';
+import { openReview } from '../src/engine/index.js';
 import { parseMail } from '../src/ingest/mail.js';
 import { extractPatch } from '../src/ingest/extract.js';
 import { openMaybeGzip, splitMbox } from '../src/ingest/mbox.js';
@@ -136,8 +135,7 @@ export function summarise(results: HoldoutResult[]): HalfSummary {
 }
 
 export async function evaluateHoldout(halves: readonly Half[] = HALVES): Promise<Record<Half, { summary: HalfSummary; results: HoldoutResult[] }>> {
-  const kb = await loadKnowledge();
-  const rules = compileRules(kb.entries);
+  const engine = await openReview();
   const labels = halves.flatMap((h) => readLabels(h));
   const mails = await loadMails(labels);
   const out = {} as Record<Half, { summary: HalfSummary; results: HoldoutResult[] }>;
@@ -147,7 +145,7 @@ export async function evaluateHoldout(halves: readonly Half[] = HALVES): Promise
       const raw = mails.get(l.message_id);
       if (!raw) throw new Error(`eval: ${l.id} <${l.message_id}> not found in ${l.source}`);
       const r = extractPatch(parseMail(raw), `${l.source}#${l.id}`);
-      results.push(judge(l, 'patch' in r ? reviewPatch(r.patch, rules).findings : []));
+      results.push(judge(l, 'patch' in r ? engine.reviewOne(r.patch).findings : []));
     }
     out[half] = { summary: summarise(results), results };
   }

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, statSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PACKAGE_ROOT } from '../src/knowledge/load.js';
+import { PACKAGE_ROOT } from '../src/io/paths.js';
 import { splitMbox } from '../src/ingest/mbox.js';
 import { openInbox } from '../src/inbox/store.js';
 import { relatedFor, type RelatedResult } from '../src/inbox/related.js';

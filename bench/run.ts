@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { PACKAGE_ROOT } from '../src/knowledge/load.js';
+import { PACKAGE_ROOT } from '../src/io/paths.js';
 import { openMaybeGzip, splitMbox } from '../src/ingest/mbox.js';
 import { parseMail } from '../src/ingest/mail.js';
 import { extractPatch } from '../src/ingest/extract.js';

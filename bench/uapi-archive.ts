@@ -6,12 +6,10 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { PACKAGE_ROOT, loadKnowledge } from '../src/knowledge/load.js';
+import { PACKAGE_ROOT } from '../src/io/paths.js';
 import { readInput } from '../src/ingest/read-input.js';
-import { analyzeDiff } from '../src/diff/facts.js';
-import { compileRules } from '../src/analyze/rules.js';
-import { reviewPatch } from '../src/analyze/review.js';
-import { newSeries, seriesKey, type SeriesSummary } from '../src/analyze/series.js';
+import { openReview } from '../src/engine/index.js';
+import { newSeries, seriesKeyOf, type SeriesSummary } from '../src/analyze/series.js';
 import type { Fact } from '../src/model/facts.js';
 import type { Finding } from '../src/model/finding.js';
 
@@ -32,7 +30,7 @@ async function main(): Promise<void> {
     return;
   }
   const limit = values.limit ? Number(values.limit) : Infinity;
-  const rules = compileRules((await loadKnowledge()).entries);
+  const engine = await openReview(values.headers ? { headersDir: values.headers } : {});
   const kinds = new Map<string, number>();
   const classes = new Map<string, number>();
   const breaks: { id: string; subject: string; f: Fact }[] = [];
@@ -50,18 +48,17 @@ async function main(): Promise<void> {
     const p = item.patch;
     const id = p.messageId ?? p.source;
     try {
-      const { facts } = analyzeDiff(p, values.headers ? { headersDir: values.headers } : {});
-      for (const f of facts) {
+      const key = seriesKeyOf(p);
+      let s = open.get(key);
+      if (!s) open.set(key, (s = newSeries(key)));
+      const report = engine.reviewOne(p, s);
+      if (p.prefix.total === null || p.prefix.index === p.prefix.total) open.delete(key);
+      for (const f of report.facts ?? []) {
         if (!UAPI_KINDS.test(f.kind)) continue;
         kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
         if (f.compat) classes.set(f.compat.class, (classes.get(f.compat.class) ?? 0) + 1);
         if (f.compat?.class === 'abi-break') breaks.push({ id, subject: p.rawSubject, f });
       }
-      const key = seriesKey(p);
-      let s = open.get(key);
-      if (!s) open.set(key, (s = newSeries(key)));
-      const report = reviewPatch(p, rules, s);
-      if (p.prefix.total === null || p.prefix.index === p.prefix.total) open.delete(key);
       const found = report.findings.filter((x) => x.compatClass === 'abi-break');
       breakFindings += found.length;
       if (found.length > 0) breakFindingPatches++;

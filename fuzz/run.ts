@@ -8,7 +8,7 @@ import { Session } from 'node:inspector';
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../src/knowledge/load.js';
+import { PACKAGE_ROOT } from '../src/io/paths.js';
 import { InputError } from '../src/model/errors.js';
 import { TARGETS } from './targets.js';
 import { mutate, type Rng } from './mutate.js';

@@ -1,7 +1,7 @@
 // Shared test helpers: paths, the shared corpus (optional), and running the CLI in-process.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PACKAGE_ROOT } from '../src/knowledge/load.js';
+import { PACKAGE_ROOT } from '../src/io/paths.js';
 import { main } from '../src/cli/main.js';
 import type { CliIO } from '../src/cli/io.js';
 

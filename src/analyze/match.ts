@@ -3,7 +3,6 @@
 import { UAPI_DECLARATION_KINDS, type Fact } from '../model/facts.js';
 import { SEVERITY_RANK, type Finding, type Severity, type CompatClass } from '../model/finding.js';
 import type { Trailer } from '../model/patch.js';
-import { resolveReference } from '../knowledge/entry.js';
 import { candidateTriggers, triggerMatches, type RuleSet } from './rules.js';
 
 interface Hit {
@@ -51,6 +50,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
   const findings: Finding[] = [];
   for (const [key, hit] of hits) {
     const entry = rules.entries.get(key.split('\u0000')[0]!)!;
+    const meta = rules.meta.get(entry.id)!;
     // uAPI rules (category uapi-abi) are at least as severe as the worst declaration change
     // they saw (a break is an error whatever the trigger said) and point at it; an entry may
     // still raise a compatible change to a warning for a reason of its own.
@@ -75,14 +75,14 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
       ruleId: entry.id,
       category: entry.category,
       severity: hit.severity,
-      title: entry.title,
-      message: details.length > 0 ? `${entry.summary.trim()} Here: ${details.slice(0, 3).join('; ')}${details.length > 3 ? ` (+${details.length - 3} more)` : ''}.` : entry.summary.trim(),
+      title: meta.title,
+      message: details.length > 0 ? `${meta.summary} Here: ${details.slice(0, 3).join('; ')}${details.length > 3 ? ` (+${details.length - 3} more)` : ''}.` : meta.summary,
       file: hit.fact.file,
       line: hit.fact.line,
       symbols,
-      checklist: entry.checklist,
-      consumers: entry.consumers,
-      references: entry.references.map(resolveReference),
+      checklist: meta.checklist,
+      consumers: meta.consumers,
+      references: meta.references,
     };
     if (worst) {
       finding.compatClass = worst.compat!.class;

@@ -5,6 +5,8 @@ import type { Entry } from '../knowledge/entry.js';
 import type { Fact, FactKind } from '../model/facts.js';
 import { SEVERITY_RANK, type Severity } from '../model/finding.js';
 import { unsafeReason } from '../knowledge/safe-regex.js';
+import { resolveReference } from '../knowledge/entry.js';
+import type { RuleMeta, RulesMeta } from '../model/report.js';
 
 export interface CompiledTrigger {
   entry: Entry;
@@ -24,6 +26,8 @@ export interface RuleSet {
   /** Triggers with neither: checked against every fact. */
   scanAny: CompiledTrigger[];
   entries: Map<string, Entry>;
+  /** Rule metadata, built on first use per rule (references resolved once, not per finding). */
+  meta: RulesMeta;
 }
 
 /** Without explicit triggers an entry fires on any mention, but never above warning: errors need a narrow trigger. */
@@ -115,7 +119,27 @@ export function compileRules(entries: Entry[]): RuleSet {
       else scanAny.push(ct);
     }
   }
-  return { bySymbol, scanByKind, scanAny, entries: new Map(entries.map((e) => [e.id, e])) };
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  return { bySymbol, scanByKind, scanAny, entries: byId, meta: rulesMeta(byId) };
+}
+
+/**
+ * Metadata per rule, made when a rule first fires: an entry's texts and references live in the
+ * snapshot's details file, and most entries never fire in a run.
+ */
+function rulesMeta(entries: Map<string, Entry>): RulesMeta {
+  const made = new Map<string, RuleMeta>();
+  return {
+    get(ruleId) {
+      let m = made.get(ruleId);
+      if (m) return m;
+      const e = entries.get(ruleId);
+      if (!e) return undefined;
+      m = { id: e.id, title: e.title, category: e.category, summary: e.summary.trim(), checklist: e.checklist, consumers: e.consumers, references: e.references.map(resolveReference) };
+      made.set(ruleId, m);
+      return m;
+    },
+  };
 }
 
 export function triggerMatches(t: CompiledTrigger, f: Fact): boolean {

@@ -19,10 +19,20 @@ export interface SeriesSummary {
   linkTrailer: boolean;
 }
 
-export function seriesKey(p: Patch): string {
-  if (p.prefix.total === null || p.prefix.total <= 1) return `single:${p.messageId ?? p.source}`;
-  const root = p.references[0] ?? p.inReplyTo ?? p.messageId ?? p.source;
-  return `${root}|v${p.prefix.version}|${p.prefix.total}`;
+/**
+ * The one series key. git send-email threads a series under its first mail: the cover letter
+ * (0/N), or patch 1/N when there is none; every later patch replies to it. Patch 1/N replies
+ * to a cover letter when there is one (`covers`: the cover letters seen, by Message-ID), and
+ * to anything (an older thread) otherwise.
+ */
+export function seriesKeyOf(p: Patch, covers: ReadonlyMap<string, string> = new Map()): string {
+  const { index, total, version } = p.prefix;
+  if (total === null || total <= 1) return `single:${p.messageId ?? p.source}`;
+  // format-patch files carry no Message-ID: a folder of them is one series.
+  const own = p.messageId ?? p.source.replace(/[^/]*$/, '');
+  const parent = p.inReplyTo ?? p.references[p.references.length - 1] ?? null;
+  const root = index === 1 ? (parent && covers.has(parent) ? parent : own) : (parent ?? own);
+  return `${root}|v${version}|${total}`;
 }
 
 export function newSeries(key: string): SeriesSummary {
@@ -102,4 +112,25 @@ export function seriesFacts(s: SeriesSummary): Fact[] {
     out.push(at('series-uapi-without-link', s.uapiChanged, `uAPI change in ${s.uapiChanged} with no Link: to the userspace side`));
   }
   return out;
+}
+
+/** Merges a patch's series contribution (folded into a fresh summary): flags OR, first value wins, counts add up. */
+export function mergeSeries(into: SeriesSummary, delta: SeriesSummary): void {
+  const target = into as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(delta)) {
+    if (k === 'key') continue;
+    const cur = target[k];
+    if (typeof v === 'boolean') target[k] = Boolean(cur) || v;
+    else if (typeof v === 'number') target[k] = (typeof cur === 'number' ? cur : 0) + v;
+    else if (cur === null || cur === undefined) target[k] = v;
+  }
+}
+
+/** Whether a patch closes its series and the series may be judged (all of it was seen). */
+export function seriesVerdictPoint(p: Patch, s: SeriesSummary): { judge: boolean; closes: boolean } {
+  const { index, total } = p.prefix;
+  // Judge a series only when all of it was seen: a lone "[PATCH 3/3]" on stdin (b4, a hook
+  // run without state) cannot know what patches 1 and 2 documented. The last patch closes its
+  // series either way.
+  return { judge: total === null || (index === total && s.seen >= total), closes: total === null || index === total };
 }

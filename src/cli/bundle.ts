@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { rmSync, readFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../knowledge/load.js';
+import { PACKAGE_ROOT } from '../io/paths.js';
 
 const out = join(PACKAGE_ROOT, 'dist', 'bundle');
 const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };

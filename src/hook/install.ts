@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync, chmodSync, mkdirSync, lstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../model/errors.js';
-import { git } from './git.js';
+import { git } from '../io/git.js';
 import { CHAINED_NAME, HOOK_NAME, hookScript, isOurHook, type ScriptSettings } from './script.js';
 
 /** The directory git runs hooks from: `.git/hooks`, or `core.hooksPath`. */

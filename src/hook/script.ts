@@ -1,7 +1,8 @@
 // The sendemail-validate hook script that `patch-review hook install` writes. It runs a hook it
 // replaced first, then patch-review; if patch-review cannot run at all (node gone, a crash) the
 // script itself applies the fail-open/fail-closed policy, since nothing else is left to do it.
-import type { FailOn, OnError } from '../cli/config.js';
+import type { OnError } from '../config/project-config.js';
+import type { FailOn } from '../config/policy.js';
 
 export const HOOK_NAME = 'sendemail-validate';
 /** Where an existing hook is kept while ours is installed; uninstall puts it back. */

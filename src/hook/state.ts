@@ -1,10 +1,11 @@
 // Series state between sendemail-validate runs. git send-email starts the hook once per file,
-// so the summary that `reviewStream` keeps in memory for an mbox is kept here in a file under
-// the git directory instead; the review itself is the same `reviewPatch` call.
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+// so the summary that the engine's series tracker keeps in memory for an mbox is kept here in a file under
+// the git directory instead; the review itself is the engine's `reviewOne`.
+import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { dirname, join } from 'node:path';
 import type { Patch } from '../model/patch.js';
-import { newSeries, seriesKey, type SeriesSummary } from '../analyze/series.js';
+import { newSeries, seriesKeyOf, type SeriesSummary } from '../analyze/series.js';
 
 export interface SendState {
   v: 1;
@@ -35,9 +36,7 @@ export function readState(path: string): SendState | null {
 
 export function writeState(path: string, s: SendState): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(s));
-  renameSync(tmp, path);
+  writeFileAtomic(path, JSON.stringify(s));
 }
 
 export function clearState(path: string): void {
@@ -74,11 +73,11 @@ export interface SeriesStep {
  */
 export function seriesStep(patch: Patch, prior: SendState | null, position: SendPosition | null, now: number): SeriesStep {
   const { index, total, version } = patch.prefix;
-  if (total === null || total <= 1 || index === null) return { series: newSeries(seriesKey(patch)), after: null };
+  if (total === null || total <= 1 || index === null) return { series: newSeries(seriesKeyOf(patch)), after: null };
   // The first file of a send never continues an earlier send.
   const usable = prior && position?.counter !== 1 && now - prior.updated < STALE_MS ? prior : null;
   const continues = usable !== null && usable.total === total && usable.version === version && usable.next === index;
-  const series = continues ? usable.series : index === 1 ? newSeries(seriesKey(patch)) : undefined;
+  const series = continues ? usable.series : index === 1 ? newSeries(seriesKeyOf(patch)) : undefined;
   const lastOfSend = position !== null && position.counter === position.total;
   if (!series || index >= total || lastOfSend) return { series, after: null };
   return { series, after: { v: 1, version, total, next: index + 1, updated: now, series } };

@@ -2,28 +2,23 @@
 // decide whether the send may go on. A non-zero exit stops the whole send, so a refusal always
 // says why and how to override it; a failure of patch-review itself follows the on-error policy.
 import { basename, resolve } from 'node:path';
-import type { CliIO } from '../cli/io.js';
 import type { PatchReport } from '../model/report.js';
 import { readInput, type IngestItem } from '../ingest/read-input.js';
-import { loadKnowledge } from '../knowledge/load.js';
-import { compileRules } from '../analyze/rules.js';
-import { reviewPatch } from '../analyze/review.js';
+import { openReview } from '../engine/index.js';
 import { terseFormatter } from '../report/terse.js';
 import { patchTitle } from '../report/common.js';
-import {
-  compileIgnores,
-  failsAt,
-  loadProjectConfig,
-  mergeConfigs,
-  readGitConfigEntries,
-  gitConfigToConfig,
-  onErrorOf,
-  type FailOn,
-  type OnError,
-} from '../cli/config.js';
-import { gitOut } from './git.js';
-import type { DiffContext } from '../diff/facts.js';
+import { loadProjectConfig, mergeConfigs, readGitConfigEntries, gitConfigToConfig, onErrorOf, type OnError } from '../config/project-config.js';
+import type { FailOn } from '../config/policy.js';
+import { gitOut } from '../io/git.js';
+import type { TreeChoice } from '../engine/tree.js';
 import { clearState, readState, sendPosition, seriesStep, statePath, writeState } from './state.js';
+
+/** What a hook run needs from the outside world (the CLI passes its CliIO). */
+export interface HookIO {
+  stderr: (text: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
 
 export interface ValidateOptions {
   /** $1: the file git send-email is about to send. */
@@ -34,7 +29,7 @@ export interface ValidateOptions {
   siteUrl: string;
   tool: { name: string; version: string };
   /** What the review knows beyond the patch: the tree send-email runs in (whole files, compiled layouts). */
-  ctx?: DiffContext;
+  tree?: TreeChoice;
 }
 
 async function gitDirOf(cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
@@ -50,7 +45,7 @@ async function collect(items: AsyncIterable<IngestItem>): Promise<IngestItem[]> 
   return out;
 }
 
-export async function validateForSend(opts: ValidateOptions, io: CliIO): Promise<number> {
+export async function validateForSend(opts: ValidateOptions, io: HookIO): Promise<number> {
   const name = basename(opts.file);
   let policy: OnError = opts.onError ?? 'open';
   let state: string | null = null;
@@ -70,33 +65,33 @@ export async function validateForSend(opts: ValidateOptions, io: CliIO): Promise
     const patches = items.flatMap((i) => (i.kind === 'patch' ? [i.patch] : []));
     if (patches.length === 0) return 0; // a cover letter or a reply: nothing to review
 
-    const kb = await loadKnowledge(config.knowledge);
-    if (kb.problems.length > 0) io.stderr(`patch-review: warning: ${kb.problems.length} knowledge problem(s), e.g. ${kb.problems[0]!.file}: ${kb.problems[0]!.message}\n`);
-    const rules = compileRules(kb.entries);
-    const keep = compileIgnores(config.ignore) ?? (() => true);
+    // consumers (in .patch-review.yml or git config patch-review.consumers) give each finding the use sites it breaks.
+    const engine = await openReview({
+      project: config,
+      ...(opts.tree ? { tree: opts.tree } : {}),
+      onWarning: (w) => {
+        if (w.kind === 'knowledge-problems') io.stderr(`patch-review: warning: ${w.problems.length} knowledge problem(s), e.g. ${w.problems[0]!.file}: ${w.problems[0]!.message}\n`);
+      },
+    });
     const position = sendPosition(io.env);
     const reports: PatchReport[] = [];
-    // consumers: in .patch-review.yml or git config patch-review.consumers: the use sites a finding breaks.
-    const users = config.consumers ? await (await import('../consumers/review.js')).consumerUsesFor(config.consumers, {}) : null;
     for (const patch of patches) {
       const step = seriesStep(patch, readState(state), position, Date.now());
-      const r = reviewPatch(patch, rules, step.series, opts.ctx ?? {}); // folds this patch into step.series
+      reports.push(engine.reviewOne(patch, step.series)); // folds this patch into step.series
       if (step.after) writeState(state, step.after);
       else clearState(state);
-      const kept = { ...r, findings: r.findings.filter(keep) };
-      reports.push(users ? { ...kept, findings: users.apply(kept) } : kept);
     }
-    users?.close();
+    engine.close();
 
     // One checkpatch-style line per finding: the send is interactive, the checklists are one command away.
-    const terse = terseFormatter({ color: false, tool: opts.tool, siteUrl: config.siteUrl ?? opts.siteUrl });
+    const terse = terseFormatter({ color: false, tool: opts.tool, siteUrl: config.siteUrl ?? opts.siteUrl, rulesMeta: engine.rulesMeta });
     const withFindings = reports.filter((r) => r.findings.length > 0);
     for (const r of withFindings) {
       const breaks = new Set(r.findings.flatMap((f) => (f.consumerUses ?? []).filter((u) => u.verdict === 'breaks').map((u) => `breaks ${u.project} ${u.file}:${u.line}: ${u.why}\n`)));
       const lines = (terse.patch(r) + [...breaks].join('')).replace(/^/gm, '  ').trimEnd();
       io.stderr(`patch-review: ${patchTitle(r.patch)}\n${lines}\n  checklists and references: patch-review ${opts.file}\n`);
     }
-    const blocking = reports.flatMap((r) => r.findings).filter((f) => failsAt([f], failOn));
+    const { blocking } = engine.verdict(reports.flatMap((r) => r.findings), failOn);
     if (blocking.length === 0) {
       if (withFindings.length === 0) io.stderr(`patch-review: ${patchTitle(patches[0]!)}: no findings\n`);
       return 0;

@@ -1,10 +1,10 @@
 // Reads a public-inbox v2 repository: epochs git/0.git, git/1.git…, where every commit holds
 // one mail in the blob "m". Git is run with fixed argument lists; the only user-given value,
 // the repository path, is always the value of --git-dir=, never an argument of its own.
-import { spawn, execFile } from 'node:child_process';
 import { readdirSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../model/errors.js';
+import { git as runGit, gitSpawn } from '../io/git.js';
 
 /** A v2 inbox directory (with git/N.git epochs) or one epoch repository itself. */
 export function isPublicInboxV2(dir: string): boolean {
@@ -25,13 +25,15 @@ export function epochsOf(dir: string): { name: string; gitDir: string }[] {
   return [];
 }
 
-function git(gitDir: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('git', [`--git-dir=${gitDir}`, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 }, (err, stdout, stderr) => {
-      if (err) reject(new InputError(gitDir, `git ${args[0]} failed: ${(stderr || err.message).trim().split('\n')[0]}`));
-      else resolve(stdout);
-    });
-  });
+async function git(gitDir: string, args: string[]): Promise<string> {
+  let r;
+  try {
+    r = await runGit([`--git-dir=${gitDir}`, ...args], process.cwd(), undefined, { maxBuffer: 1 << 28 });
+  } catch (e) {
+    throw new InputError(gitDir, `git ${args[0]} failed: ${(e as Error).message.trim().split('\n')[0]}`);
+  }
+  if (r.code !== 0) throw new InputError(gitDir, `git ${args[0]} failed: ${(r.stderr || `exit ${r.code}`).trim().split('\n')[0]}`);
+  return r.stdout;
 }
 
 /** Commits of an epoch not yet read, oldest first: everything after `since` (all when `since` is unknown). */
@@ -56,7 +58,7 @@ export async function newCommits(gitDir: string, since: string | undefined): Pro
 /** The mail of each commit ("<commit>:m"), streamed through one `git cat-file --batch`; commits without one (deletions) are skipped. */
 export async function* mailsOfCommits(gitDir: string, commits: string[]): AsyncGenerator<{ commit: string; raw: Buffer }> {
   if (commits.length === 0) return;
-  const child = spawn('git', [`--git-dir=${gitDir}`, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = gitSpawn([`--git-dir=${gitDir}`, 'cat-file', '--batch']);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();

@@ -3,6 +3,7 @@
 import { createReadStream, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { InputError } from '../model/errors.js';
+import { cannotRead } from '../io/read-error.js';
 import { isGzip, looksLikeMbox, openMaybeGzip, splitMbox } from '../ingest/mbox.js';
 import { epochsOf, newCommits, mailsOfCommits } from './public-inbox.js';
 import { isMaildir, maildirMails } from './maildir.js';
@@ -14,8 +15,7 @@ export function detectSource(path: string): SourceKind {
   try {
     st = statSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(path, code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code ?? 'error'})`);
+    throw cannotRead(path, e, { byCode: { ENOENT: 'no such file or directory' } });
   }
   if (st.isDirectory()) {
     if (epochsOf(path).length > 0) return 'public-inbox';

@@ -14,6 +14,7 @@ import { setFlagsFromString } from 'node:v8';
 import initSqlJs from 'sql.js';
 import type { Database, Statement, SqlValue, BindParams } from 'sql.js';
 import { InputError } from '../model/errors.js';
+import { cannotRead } from '../io/read-error.js';
 
 export const SCHEMA_VERSION = 1;
 /** SQLite's application_id for our files ("prix"): read from the header, so checking it costs nothing. */
@@ -178,7 +179,7 @@ export async function openInbox(path: string, opts: { create?: boolean } = {}): 
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new InputError(path, `cannot read the index (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw cannotRead(path, e, { what: 'the index' });
   }
   if (bytes.length < 100 || bytes.subarray(0, 16).toString('latin1') !== 'SQLite format 3\0') throw new InputError(path, 'not an SQLite database (not a patch-review index)');
   // Both numbers live in the file header (offsets 60 and 68, big-endian): no need to open it to check.

@@ -2,7 +2,7 @@
 // The range is user input: it is validated, may not start with "-", and always follows
 // --end-of-options, so it can never pass an option to git.
 import { InputError } from '../model/errors.js';
-import { createRequire } from 'node:module';
+import { git } from '../io/git.js';
 
 const SAFE_REV = /^[A-Za-z0-9._/@{}~^:+-]+$/;
 
@@ -27,23 +27,19 @@ export function validateRevSyntax(range: string): void {
 /** `git format-patch --stdout` of the range; a single REV means that one commit. */
 export async function formatPatchRange(range: string, repoDir: string): Promise<Buffer> {
   validateRevSyntax(range);
-  // Required, not imported: the bundled review has no ES module loader (see src/cli/bundle.ts).
-  const { simpleGit } = createRequire(import.meta.url)('simple-git') as typeof import('simple-git');
-  const git = simpleGit({ baseDir: repoDir, binary: 'git', maxConcurrentProcesses: 1 });
-  try {
-    await git.raw(['rev-parse', '--git-dir']);
-  } catch {
-    throw new InputError(repoDir, 'not a git repository');
-  }
+  const inRepo = await git(['rev-parse', '--git-dir'], repoDir).catch(() => null);
+  if (!inRepo || inRepo.code !== 0) throw new InputError(repoDir, 'not a git repository');
   const { from, to } = splitRange(range);
   for (const rev of [from, to]) {
     if (rev === null) continue;
-    // simple-git does not reject on a quiet non-zero exit: an empty answer means "unknown".
-    const sha = await git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).catch(() => '');
-    if (!/^[0-9a-f]{40,64}\s*$/.test(sha)) throw new InputError(range, `unknown revision "${rev}" in ${repoDir}`);
+    // --quiet: an unknown revision is an empty answer and a non-zero exit, nothing on stderr.
+    const r = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], repoDir);
+    if (r.code !== 0 || !/^[0-9a-f]{40,64}\s*$/.test(r.stdout)) throw new InputError(range, `unknown revision "${rev}" in ${repoDir}`);
   }
   const spec = from === null ? ['-1', '--end-of-options', to] : ['--end-of-options', `${from}..${to}`];
-  const out = await git.raw(['format-patch', '--stdout', '--no-signature', ...spec]);
+  const formatted = await git(['format-patch', '--stdout', '--no-signature', ...spec], repoDir, undefined, { maxBuffer: 1 << 29 });
+  if (formatted.code !== 0) throw new InputError(range, `git format-patch failed: ${formatted.stderr.trim().split('\n')[0] || `exit ${formatted.code}`}`);
+  const out = formatted.stdout;
   if (out.trim() === '') throw new InputError(range, 'the range holds no commits');
   return Buffer.from(out, 'utf8');
 }

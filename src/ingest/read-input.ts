@@ -5,6 +5,7 @@ import { readdirSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Patch, SubjectPrefix } from '../model/patch.js';
 import { InputError } from '../model/errors.js';
+import { cannotRead } from '../io/read-error.js';
 import { parseMail } from './mail.js';
 import { extractPatch, type SkipReason } from './extract.js';
 import { isGzip, looksLikeMbox, openMaybeGzip, splitMbox, readFileHead } from './mbox.js';
@@ -48,8 +49,7 @@ export async function* readInput(src: InputSource, opts: { rawMail?: boolean } =
   try {
     st = statSync(src.name);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(src.name, code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code ?? 'error'})`);
+    throw cannotRead(src.name, e, { byCode: { ENOENT: 'no such file or directory' } });
   }
   if (st.isDirectory()) {
     const names = readdirSync(src.name).filter((n) => FOLDER_FILES.test(n)).sort();
@@ -91,7 +91,7 @@ function readWhole(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new InputError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw cannotRead(path, e);
   }
 }
 

@@ -1,7 +1,8 @@
 // Build step: compile the built-in knowledge base into dist/knowledge.snapshot.json so that
 // a review never parses YAML. Invalid entries do not fail the build (kb lint does), but
 // they are listed so the author sees them at once.
-import { readSources, hashSources, writeSnapshot, BUILTIN_KNOWLEDGE, BUILTIN_SNAPSHOT } from './load.js';
+import { readSources, hashSources, writeSnapshot } from './load.js';
+import { BUILTIN_KNOWLEDGE, BUILTIN_SNAPSHOT } from '../io/paths.js';
 import { compileSources } from './compile.js';
 
 const sources = readSources(BUILTIN_KNOWLEDGE);

@@ -1,31 +1,14 @@
 // Loads the knowledge base fast: the sources are hashed, and a compiled snapshot with the
 // same hash (built with the package, or cached after a first compile) is used instead of
 // parsing YAML and validating again. Only a changed knowledge base pays for compilation.
-import { readdirSync, readFileSync, writeFileSync, renameSync, mkdirSync, existsSync, statSync } from 'node:fs';
-import { join, relative, dirname, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync, existsSync, statSync, mkdirSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import type { Entry, KnowledgeBase } from './entry.js';
 import type { SourceFile, Problem } from './compile.js';
 import { InputError } from '../model/errors.js';
-
-/**
- * The package root: the nearest directory above this module with the package's package.json
- * (dist/src/knowledge/ when compiled, dist/bundle/ when bundled).
- */
-export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
-
-function findPackageRoot(from: string): string {
-  for (let d = from; ; d = dirname(d)) {
-    try {
-      if ((JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name?: string }).name === 'patch-review') return d;
-    } catch {
-      /* no package.json here */
-    }
-    if (dirname(d) === d) return join(from, '..', '..', '..');
-  }
-}
-export const BUILTIN_KNOWLEDGE = join(PACKAGE_ROOT, 'knowledge');
-export const BUILTIN_SNAPSHOT = join(PACKAGE_ROOT, 'dist', 'knowledge.snapshot.json');
+import { BUILTIN_KNOWLEDGE, BUILTIN_SNAPSHOT } from '../io/paths.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { cannotRead } from '../io/read-error.js';
 
 interface Snapshot {
   hash: string;
@@ -80,7 +63,7 @@ function attachLazyDetails(lite: SnapshotEntry[], snapshotPath: string, hash: st
     try {
       buf = readFileSync(path);
     } catch (e) {
-      throw new InputError(path, `cannot read the knowledge snapshot's details (${(e as NodeJS.ErrnoException).code ?? 'error'}): run \`npm run build\` again`);
+      throw cannotRead(path, e, { what: "the knowledge snapshot's details", hint: ': run `npm run build` again' });
     }
     const nl = buf.indexOf(0x0a);
     if ((JSON.parse(buf.toString('utf8', 0, nl)) as { hash?: string }).hash !== hash) {
@@ -171,9 +154,7 @@ export function writeJson(path: string, data: unknown): boolean {
 function writeText(path: string, text: string): boolean {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    writeFileAtomic(path, text);
     return true;
   } catch {
     /* read-only home or dist: compile again next time */

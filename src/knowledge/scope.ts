@@ -2,6 +2,8 @@
 // vhost-user protocol document: rules as data, one per source.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { VhostUserIndex } from '../spec/types.js';
+import { readHeader } from '../diff/uapi/header-files.js';
 
 export interface ScopeName {
   name: string;
@@ -113,27 +115,18 @@ function namesInHeader(text: string, rule: HeaderRule): ScopeName[] {
 export function scopeFromHeaders(dir: string): ScopeName[] {
   const out: ScopeName[] = [];
   for (const rule of HEADER_RULES) {
-    const p = join(dir, rule.header);
-    if (!existsSync(p)) continue;
-    out.push(...namesInHeader(readFileSync(p, 'utf8'), rule));
+    const text = readHeader(join(dir, rule.header));
+    if (text !== null) out.push(...namesInHeader(text, rule));
   }
   return out;
 }
 
-/** vhost-user messages and protocol features, from docs/interop/vhost-user.rst. */
-export function scopeFromVhostUser(file: string): ScopeName[] {
-  const text = readFileSync(file, 'utf8');
+/** vhost-user messages and protocol features, from the index of docs/interop/vhost-user.rst (spec/vhost-user.ts reads it). */
+export function scopeFromVhostUser(index: VhostUserIndex): ScopeName[] {
   const out = new Map<string, ScopeName>();
-  // A message definition is its name on a line of its own, followed by its ":id:" field.
-  for (const m of text.matchAll(/^``(VHOST_USER_[A-Z0-9_]+)``\s*\n\s+:id:/gm)) {
-    out.set(m[1]!, { name: m[1]!, area: 'vhost-user', kind: 'message', source: 'vhost-user.rst' });
-  }
-  if (text.includes('VHOST_USER_F_PROTOCOL_FEATURES')) {
-    out.set('VHOST_USER_F_PROTOCOL_FEATURES', { name: 'VHOST_USER_F_PROTOCOL_FEATURES', area: 'vhost-user', kind: 'feature-bit', source: 'vhost-user.rst' });
-  }
-  for (const m of text.matchAll(/#define\s+(VHOST_USER_PROTOCOL_F_[A-Z0-9_]+)\s+\d+/g)) {
-    out.set(m[1]!, { name: m[1]!, area: 'vhost-user', kind: 'protocol-feature', source: 'vhost-user.rst' });
-  }
+  for (const m of index.messages) out.set(m.name, { name: m.name, area: 'vhost-user', kind: 'message', source: 'vhost-user.rst' });
+  for (const f of index.featureBits) out.set(f.name, { name: f.name, area: 'vhost-user', kind: 'feature-bit', source: 'vhost-user.rst' });
+  for (const f of index.protocolFeatures) out.set(f.name, { name: f.name, area: 'vhost-user', kind: 'protocol-feature', source: 'vhost-user.rst' });
   return [...out.values()];
 }
 

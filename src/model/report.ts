@@ -1,7 +1,8 @@
 // What renderers receive: per-patch results and a run summary.
-import type { Finding, Severity } from './finding.js';
+import type { Finding, Reference, Severity } from './finding.js';
 import type { Patch } from './patch.js';
 import type { FileDiff } from './diff.js';
+import type { Fact } from './facts.js';
 
 /** Where a patch sits in its series (grouped by thread root and version). */
 export interface SeriesInfo {
@@ -18,8 +19,30 @@ export interface PatchReport {
   files: FileDiff[];
   findings: Finding[];
   series?: SeriesInfo;
+  /** The typed facts the diff stage found (what the findings rest on); left out in lean runs. */
+  facts?: Fact[];
   /** Prior list discussion of what the patch touches (--inbox): rendered text and JSON. */
   prior?: { text: string; json: object };
+}
+
+/**
+ * What a formatter may want to know about a rule beyond a finding (ESLint's rulesMeta): the
+ * entry's title, summary, checklist, consumers and resolved references, built once per rule
+ * that fires and shared by all its findings.
+ */
+export interface RuleMeta {
+  id: string;
+  title: string;
+  category: Finding['category'];
+  summary: string;
+  checklist: string[];
+  consumers: string[];
+  references: Reference[];
+}
+
+/** Rule metadata by rule id, for the rules of the knowledge base a run uses. */
+export interface RulesMeta {
+  get(ruleId: string): RuleMeta | undefined;
 }
 
 export interface RunSummary {

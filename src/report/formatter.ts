@@ -1,12 +1,17 @@
 // Formatters are plug-ins (ESLint style): each turns reports into text, streaming per patch
 // so an archive never has to sit in memory. The registry loads them lazily by name.
-import type { PatchReport, RunSummary } from '../model/report.js';
+import type { PatchReport, RulesMeta, RunSummary } from '../model/report.js';
 
 export interface FormatContext {
   color: boolean;
   tool: { name: string; version: string };
   /** Base URL of the compatibility-notes site, for links to entries. */
   siteUrl: string;
+  /**
+   * Metadata of the rules behind the findings (title, summary, checklist, references), as the
+   * engine compiled them once; a finding names its rule by ruleId.
+   */
+  rulesMeta?: RulesMeta;
 }
 
 export interface Formatter {

@@ -8,12 +8,11 @@ import Handlebars from 'handlebars';
 import type { FormatterFactory } from './formatter.js';
 import type { Finding } from '../model/finding.js';
 import type { PatchReport } from '../model/report.js';
-import { PACKAGE_ROOT } from '../knowledge/load.js';
+import { TEMPLATE_DIR } from '../io/paths.js';
 import { referenceUrl } from '../knowledge/entry.js';
 import { entryUrl, location, patchTitle } from './common.js';
 import { locateFinding } from './email.js';
 
-export const TEMPLATE_DIR = join(PACKAGE_ROOT, 'templates');
 const TEMPLATES = ['head', 'patch', 'foot'] as const;
 /** Diff lines shown around a finding's line. */
 const EXCERPT_RADIUS = 3;

@@ -6,12 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Entry } from '../knowledge/entry.js';
-import { loadKnowledgeDir, BUILTIN_KNOWLEDGE, BUILTIN_SNAPSHOT, PACKAGE_ROOT } from '../knowledge/load.js';
+import { loadKnowledgeDir } from '../knowledge/load.js';
+import { BUILTIN_KNOWLEDGE, BUILTIN_SNAPSHOT, DEFAULT_HEADERS_DIR as DEFAULT_HEADERS, DEFAULT_SITE_URL, DEFAULT_VHOST_USER, EXAMPLES_DIR, SITE_TEMPLATES } from '../io/paths.js';
 import { scopeFromHeaders, scopeFromVhostUser, type ScopeName } from '../knowledge/scope.js';
 import { indexVhostUser } from '../spec/vhost-user.js';
 import type { VhostUserIndex } from '../spec/types.js';
 import { InputError, UsageError } from '../model/errors.js';
-import { DEFAULT_SITE_URL } from '../cli/commands/review.js';
 import { entryDates, type EntryDates } from './dates.js';
 import { reviewExamples } from './examples.js';
 import { readHeaderFacts, type HeaderFacts } from './header-facts.js';
@@ -26,10 +26,6 @@ import * as views from './views.js';
 import { paths, rootOf, type SiteModel } from './views.js';
 import { SiteWriter } from './write.js';
 
-export const DEFAULT_HEADERS = '/usr/include/linux';
-/** The vhost-user document of the shared spec corpus beside a checkout, used when present. */
-export const DEFAULT_VHOST_USER = resolve(PACKAGE_ROOT, '..', 'shared', 'spec', 'qemu-docs', 'vhost-user.rst');
-export const SITE_TEMPLATES = join(PACKAGE_ROOT, 'templates', 'site');
 
 export interface SiteOptions {
   /** Target directory (replaced as a whole at the end). */
@@ -76,7 +72,7 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
     const { entries, dirs } = await loadEntries(options, warnings);
     const headers = readHeaders(options.headers);
     const vhostUser = readVhostUser(options.vhostUser);
-    const scope: ScopeName[] = [...(headers ? scopeFromHeaders(headers.dir) : []), ...(vhostUser ? scopeFromVhostUser(vhostUser.file) : [])];
+    const scope: ScopeName[] = [...(headers ? scopeFromHeaders(headers.dir) : []), ...(vhostUser ? scopeFromVhostUser(vhostUser.index) : [])];
     const symbols = buildSymbolCatalogue(entries, { headers, vhostUser: vhostUser?.index ?? null, scope });
 
     const dates = new Map<string, EntryDates>();
@@ -88,7 +84,7 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
     // Anchors the entry template uses itself; body headings get other ids.
     const bodies = renderBodies(entries, ['main', 'entry-title', 'symbols-title', 'history', 'checklist', 'consumers', 'references', 'related', 'triggers', 'site-q']);
 
-    const examples = await reviewExamples(options.examples === undefined ? join(PACKAGE_ROOT, 'examples') : options.examples, entries);
+    const examples = await reviewExamples(options.examples === undefined ? EXAMPLES_DIR : options.examples, entries);
     warnings.push(...examples.warnings);
 
     const users = options.consumers ? await usersOf(options.consumers) : null;

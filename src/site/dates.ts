@@ -1,9 +1,9 @@
 // When each entry was first published and last changed, for the Atom feed, the sitemap and
 // the home page's recent notes: from git history when the knowledge directory is in a
 // repository (one `git log` for the whole directory), else from the file's modification time.
-import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { gitSync } from '../io/git.js';
 
 export interface EntryDates {
   created: Date;
@@ -35,9 +35,9 @@ export function entryDates(dir: string, files: string[]): Map<string, EntryDates
 function gitDates(dir: string): { dates: Map<string, EntryDates>; modified: Set<string> } {
   const dates = new Map<string, EntryDates>();
   const modified = new Set<string>();
-  const git = (args: string[]) => spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+  const git = (args: string[]) => gitSync(['-C', dir, ...args], dir);
   const log = git(['log', '--format=%x01%cI', '--name-only', '--relative', '--no-renames', '--', '.']);
-  if (log.error || log.status !== 0) return { dates, modified };
+  if (log.error || log.code !== 0) return { dates, modified };
   let when: Date | null = null;
   for (const line of log.stdout.split('\n')) {
     if (line.startsWith('\x01')) {
@@ -52,6 +52,6 @@ function gitDates(dir: string): { dates: Map<string, EntryDates>; modified: Set<
   }
   // Committed files edited since: their last change is newer than git knows.
   const ls = git(['ls-files', '-m']);
-  if (!ls.error && ls.status === 0) for (const l of ls.stdout.split('\n')) if (l) modified.add(l);
+  if (!ls.error && ls.code === 0) for (const l of ls.stdout.split('\n')) if (l) modified.add(l);
   return { dates, modified };
 }

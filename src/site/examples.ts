@@ -1,12 +1,11 @@
-// Example reviews: the patches in examples/ run through the same pipeline as
+// Example reviews: the patches in examples/ go through the review engine as with
 // `patch-review FILE`, so a visitor sees what a review of a real-looking patch says.
 import { readdirSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import type { Entry } from '../knowledge/entry.js';
 import type { PatchReport } from '../model/report.js';
 import { readInput } from '../ingest/read-input.js';
-import { reviewStream } from '../analyze/review.js';
-import { compileRules } from '../analyze/rules.js';
+import { openReview } from '../engine/index.js';
 
 export interface ExampleReview {
   /** File name in examples/. */
@@ -21,12 +20,13 @@ export async function reviewExamples(dir: string | null, entries: Entry[]): Prom
   const reviews: ExampleReview[] = [];
   const warnings: string[] = [];
   if (!dir || !existsSync(dir)) return { reviews, warnings };
-  const rules = compileRules(entries);
+  // The site's own entries, no project configuration: the examples show the knowledge base as published.
+  const engine = await openReview({ project: null, entries });
   const slugs = new Set<string>();
   for (const file of readdirSync(dir).filter((f) => EXAMPLE_FILE.test(f)).sort()) {
     const reports: PatchReport[] = [];
     try {
-      await reviewStream(readInput({ name: join(dir, file) }), rules, (r) => {
+      await engine.review(readInput({ name: join(dir, file) }), (r) => {
         reports.push(r);
       });
     } catch (e) {

@@ -2,8 +2,9 @@
 // for each #define its value, for ioctls the _IO/_IOR/_IOW/_IOWR type, number, direction and
 // argument type, for enum members their value, and where structs are defined. Only facts are
 // taken (names, numbers, types, line numbers); no comment text is carried over.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { headerNames } from '../diff/uapi/header-files.js';
 
 export type IoctlDirection = 'none' | 'write' | 'read' | 'read-write';
 
@@ -50,14 +51,8 @@ export interface HeaderFacts {
 const HEADER_FILE = /^(vhost[a-z_]*|vduse|vfio[a-z_]*|iommufd|vdpa|virtio_[a-z0-9_]+)\.h$/;
 
 export function readHeaderFacts(dir: string): HeaderFacts | null {
-  if (!existsSync(dir)) return null;
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => HEADER_FILE.test(n)).sort();
-  } catch {
-    return null;
-  }
-  if (names.length === 0) return null;
+  const names = headerNames(dir, (n) => HEADER_FILE.test(n));
+  if (!names || names.length === 0) return null;
   const definitions = new Map<string, HeaderDefinition>();
   for (const n of names) {
     for (const d of parseHeader(readFileSync(join(dir, n), 'utf8'), n)) if (!definitions.has(d.name)) definitions.set(d.name, d);

@@ -12,5 +12,5 @@ export {
   type SpecConflict,
   type SpecConflictKind,
 } from './checks.js';
-export { loadSpecIndex, parseSpecIndex, serializeSpecIndex, makeSpecIndexFile, specCounts, writeFileAtomic } from './spec-index.js';
+export { loadSpecIndex, parseSpecIndex, serializeSpecIndex, makeSpecIndexFile, specCounts } from './spec-index.js';
 export * from './types.js';

@@ -5,8 +5,9 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_KNOWLEDGE } from '../knowledge/load.js';
+import { BUILTIN_KNOWLEDGE } from '../io/paths.js';
 import { InputError } from '../model/errors.js';
+import { cannotRead } from '../io/read-error.js';
 import { resolveSpecLabel } from './spec-links.js';
 import type { VirtioSpecIndex } from './types.js';
 
@@ -122,7 +123,7 @@ export function readCatalogue(knowledgeDir: string): SectionCatalogue | null {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new InputError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw cannotRead(file, err);
   }
   return parseCatalogue(text, file);
 }

@@ -1,11 +1,11 @@
 // The saved spec index: one JSON file holding the virtio and vhost-user indexes, the
 // flat counts both print, and the file I/O (atomic write, validated read).
 
-import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../model/errors.js';
+import { cannotRead } from '../io/read-error.js';
 import type { SpecIndexFile, VhostUserIndex, VirtioSpecIndex } from './types.js';
 
 export const SPEC_INDEX_FORMAT = 'patch-review-spec-index';
@@ -118,23 +118,8 @@ export function loadSpecIndex(file: string): SpecIndexFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`);
+    throw cannotRead(file, err, { byCode: { ENOENT: 'no such file' } });
   }
   return parseSpecIndex(text, file);
 }
 
-/** Writes via a temporary file in the same directory and a rename, so a reader never sees half a file. */
-export function writeFileAtomic(file: string, data: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    const code = (err as NodeJS.ErrnoException).code;
-    const problem =
-      code === 'ENOENT' ? 'cannot write: its directory does not exist' : code === 'EISDIR' ? 'cannot write: is a directory' : `cannot write (${code ?? 'error'})`;
-    throw new InputError(file, problem);
-  }
-}

@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { InputError } from '../model/errors.js';
+import { cannotRead } from '../io/read-error.js';
 import { rstBlocks, rstSections, rstToPlain, type RstSection } from './rst.js';
 import type {
   VhostUserContradiction,
@@ -19,8 +20,7 @@ export function indexVhostUser(file: string): VhostUserIndex {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(file, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected vhost-user.rst' : `cannot read (${code ?? 'error'})`);
+    throw cannotRead(file, err, { byCode: { ENOENT: 'no such file', EISDIR: 'is a directory, expected vhost-user.rst' } });
   }
   const index = parseVhostUser(text);
   if (index.messages.length === 0) throw new InputError(file, 'no vhost-user message definitions found (expected QEMU docs/interop/vhost-user.rst)');

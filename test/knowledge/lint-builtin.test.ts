@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintKnowledge } from '../../src/knowledge/lint.js';
-import { BUILTIN_KNOWLEDGE } from '../../src/knowledge/load.js';
+import { BUILTIN_KNOWLEDGE } from '../../src/io/paths.js';
 import { CORPUS, HAVE_CORPUS, NO_CORPUS_REASON, SHARED } from '../helpers.js';
 
 const SPEC = join(SHARED, 'spec');

@@ -5,7 +5,7 @@ import { resolve, dirname } from 'node:path';
 import type { CommandRun } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, InputError } from '../../model/errors.js';
-import { loadProjectConfig, readGitConfig, mergeConfigs } from '../config.js';
+import { loadProjectConfig, readGitConfig, mergeConfigs } from '../../config/project-config.js';
 
 const USAGE = 'usage: patch-review consumers index --db DB DIR… | patch-review consumers [--db DB] [--all] [--format text|json] SYMBOL';
 const HELP = `${USAGE}

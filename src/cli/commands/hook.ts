@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import type { CommandRun } from '../io.js';
 import { UsageError } from '../../model/errors.js';
-import { PACKAGE_ROOT } from '../../knowledge/load.js';
-import { ON_ERROR, parseFailOn, type OnError } from '../config.js';
+import { CLI_BIN, DEFAULT_SITE_URL, toolInfo } from '../../io/paths.js';
+import { ON_ERROR, type OnError } from '../../config/project-config.js';
+import { parseFailOn } from '../../config/policy.js';
 
 const HELP = `usage: patch-review hook install [--repo DIR] [--fail-on LEVEL] [--on-error open|closed]
        patch-review hook uninstall [--repo DIR]
@@ -55,7 +56,7 @@ export const run: CommandRun = async (args, io) => {
   if (sub === 'install') {
     if (parsed.positionals.length) throw new UsageError(`hook install takes no arguments (got "${parsed.positionals[0]}")`);
     const { installHook } = await import('../../hook/install.js');
-    const settings = { node: process.execPath, cli: join(PACKAGE_ROOT, 'bin', 'patch-review.js'), onError: onError ?? 'open', ...(failOn ? { failOn } : {}) };
+    const settings = { node: process.execPath, cli: CLI_BIN, onError: onError ?? 'open', ...(failOn ? { failOn } : {}) };
     const r = await installHook(repo, settings);
     io.stdout(`patch-review: ${r.updated ? 'updated' : 'installed'} ${r.path}${r.chained ? ` (runs the earlier hook first: ${r.chained})` : ''}\n`);
     return 0;
@@ -71,16 +72,9 @@ export const run: CommandRun = async (args, io) => {
     // $2 (git 2.41+) is the SMTP header file: never read as a patch.
     const [file] = parsed.positionals;
     if (!file || parsed.positionals.length > 2) throw new UsageError('hook run takes the patch file and, optionally, the SMTP header file');
-    const [{ validateForSend }, { toolInfo, DEFAULT_SITE_URL }] = await Promise.all([import('../../hook/validate.js'), import('./review.js')]);
+    const { validateForSend } = await import('../../hook/validate.js');
     // send-email runs the hook at the top of the tree the patches come from.
-    const { chooseTree, applyTree } = await import('../tree-option.js');
-    const ctx = {};
-    try {
-      await applyTree(chooseTree({ auto: true, cwd: io.cwd }), ctx);
-    } catch {
-      // A tree whose documents cannot be read still gets the review from the patch alone.
-    }
-    return validateForSend({ file: resolve(io.cwd, file), siteUrl: DEFAULT_SITE_URL, tool: toolInfo(), ctx, ...(failOn ? { failOn } : {}), ...(onError ? { onError } : {}) }, io);
+    return validateForSend({ file: resolve(io.cwd, file), siteUrl: DEFAULT_SITE_URL, tool: toolInfo(), tree: { auto: true, cwd: io.cwd }, ...(failOn ? { failOn } : {}), ...(onError ? { onError } : {}) }, io);
   }
   throw new UsageError(`unknown hook command "${sub}" (install, uninstall, run)`);
 };

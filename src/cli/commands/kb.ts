@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import type { CommandRun, CliIO } from '../io.js';
 import { UsageError, InputError } from '../../model/errors.js';
-import { BUILTIN_KNOWLEDGE, readSources, loadKnowledge } from '../../knowledge/load.js';
+import { readSources, loadKnowledge } from '../../knowledge/load.js';
+import { BUILTIN_KNOWLEDGE } from '../../io/paths.js';
 import { compileSources } from '../../knowledge/compile.js';
 import { join } from 'node:path';
 
@@ -81,7 +82,7 @@ async function specSections(args: string[], io: CliIO): Promise<number> {
   const counts = `${Object.keys(catalogue.sections).length} sections (${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed)`;
   if (cat.isUnchanged(changes)) io.stdout(`${file}: up to date, ${counts}\n`);
   else if (values.write) {
-    (await import('../../spec/spec-index.js')).writeFileAtomic(file, cat.serializeCatalogue(catalogue));
+    (await import('../../io/atomic-write.js')).writeOutputAtomic(file, cat.serializeCatalogue(catalogue));
     io.stdout(`${file}: written, ${counts}\n`);
   } else io.stdout(`${file}: out of date, ${counts}; run with --write to update it\n`);
   return 0;
@@ -111,7 +112,8 @@ async function coverage(args: string[], io: CliIO): Promise<number> {
   const names = scope.scopeFromHeaders(values.headers);
   if (values['vhost-user']) {
     if (!existsSync(values['vhost-user'])) throw new InputError(values['vhost-user'], 'no such file');
-    names.push(...scope.scopeFromVhostUser(values['vhost-user']));
+    const { indexVhostUser } = await import('../../spec/vhost-user.js');
+    names.push(...scope.scopeFromVhostUser(indexVhostUser(values['vhost-user'])));
   }
   if (values.iommufd && !names.some((n) => n.area === 'iommufd')) {
     if (!existsSync(values.iommufd)) throw new InputError(values.iommufd, 'no such file');

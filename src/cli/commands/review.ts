@@ -1,24 +1,14 @@
 // `patch-review [options] INPUT…` / `--git RANGE`: the review command.
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CommandRun, CliIO } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, InputError } from '../../model/errors.js';
-import { emptySummary, addToSummary, type PatchReport } from '../../model/report.js';
+import type { PatchReport } from '../../model/report.js';
 import { readInput, type IngestItem, type InputSource, type RawMailItem } from '../../ingest/read-input.js';
-import { loadKnowledge, PACKAGE_ROOT } from '../../knowledge/load.js';
-import { compileRules } from '../../analyze/rules.js';
-import { reviewStream } from '../../analyze/review.js';
-import type { DiffContext } from '../../diff/facts.js';
-import { applyTree, chooseTree } from '../tree-option.js';
-import type { Finding } from '../../model/finding.js';
-import type { VirtioSpecIndex } from '../../spec/types.js';
-import { parseSubject } from '../../ingest/subject.js';
+import { toolInfo } from '../../io/paths.js';
+import { openReview, type EngineWarning } from '../../engine/index.js';
 import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/formatter.js';
 import { stdoutSink, fileSink, type Sink } from '../output.js';
-import { loadProjectConfig, parseFailOn, failsAt, compileIgnores, unknownIgnoredRules, CONFIG_FILE } from '../config.js';
-
-export const DEFAULT_SITE_URL = 'https://patch-review.github.io/patch-review';
+import { CONFIG_FILE } from '../../config/project-config.js';
 
 const HELP = `usage: patch-review [options] FILE|DIR|- …
        patch-review [options] --git RANGE [--repo DIR]
@@ -53,11 +43,6 @@ options:
   --version, --help
 exit: 0 clean, 1 findings at or above --fail-on, 2 usage or input error`;
 
-export function toolInfo(): { name: string; version: string } {
-  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-  return { name: 'patch-review', version: pkg.version };
-}
-
 export const run: CommandRun = async (args, io) => {
   const parsed = parseCommandArgs(args, {
     format: { type: 'string', multiple: true },
@@ -66,9 +51,9 @@ export const run: CommandRun = async (args, io) => {
     jobs: { type: 'string', short: 'j' },
     headers: { type: 'string' },
     'spec-index': { type: 'string' },
+    inbox: { type: 'string' },
     tree: { type: 'string' },
     'no-tree': { type: 'boolean' },
-    inbox: { type: 'string' },
     consumers: { type: 'string' },
     knowledge: { type: 'string', multiple: true },
     git: { type: 'string', multiple: true },
@@ -91,31 +76,32 @@ export const run: CommandRun = async (args, io) => {
     return 0;
   }
   // Settings: the command line wins over .patch-review.yml, which wins over the defaults.
-  const config = await loadProjectConfig(o.repo ?? io.cwd, o.config);
-  const knowledgeDirs = [...config.knowledge, ...(o.knowledge ?? [])];
-  const kb = await loadKnowledge(knowledgeDirs);
-  if (kb.problems.length > 0) {
-    const files = new Set(kb.problems.map((p) => p.file));
-    io.stderr(`patch-review: warning: ${files.size} knowledge entr${files.size === 1 ? 'y has' : 'ies have'} problems, e.g. ${kb.problems[0]!.file}: ${kb.problems[0]!.message} (run: patch-review kb lint)\n`);
+  const project = { dir: o.repo ?? io.cwd, ...(o.config !== undefined ? { file: o.config } : {}) };
+  const onWarning = (w: EngineWarning) => io.stderr(warningText(w));
+  if (o.explain) {
+    const engine = await openReview({ project, knowledge: o.knowledge ?? [], onWarning });
+    return explain(o.explain, engine.entries, io);
   }
-  if (o.explain) return explain(o.explain, kb.entries, io);
-
-  const failOn = o['fail-on'] !== undefined ? parseFailOn(o['fail-on']) : (config.failOn ?? 'error');
-  if (o.headers !== undefined && !existsSync(o.headers)) throw new InputError(o.headers, 'header directory does not exist');
-  // Loaded only when asked for: nothing spec-related is on the default review path.
-  const specIndex = o['spec-index'] !== undefined ? (await import('../../spec/spec-index.js')).loadSpecIndex(o['spec-index']) : null;
-  const specStatements = specIndex?.virtio ? await specStatementsFor(specIndex.virtio) : null;
-  const jobs = o.jobs === undefined ? 1 : Number(o.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64 (got "${o.jobs}")`);
-  const unknownRules = unknownIgnoredRules(config.ignore, new Set(kb.entries.map((e) => e.id)));
-  if (unknownRules.length > 0) io.stderr(`patch-review: warning: ${config.origin}: ignore names rules the knowledge base does not have: ${unknownRules.join(', ')}\n`);
-  const keep = compileIgnores(config.ignore);
+  const formats = o.format ?? ['text'];
   const inputs = parsed.positionals;
   const ranges = o.git ?? [];
+  const engine = await openReview({
+    project,
+    knowledge: o.knowledge ?? [],
+    ...(o['fail-on'] !== undefined ? { failOn: o['fail-on'] } : {}),
+    ...(o.headers !== undefined ? { headersDir: o.headers } : {}),
+    ...(o['spec-index'] !== undefined ? { specIndex: o['spec-index'] } : {}),
+    ...(o.inbox !== undefined ? { inbox: o.inbox } : {}),
+    ...(o.consumers !== undefined ? { consumers: o.consumers } : {}),
+    // A run the hook, b4 or --git starts sits in the tree the patches apply to.
+    tree: { ...(o.tree !== undefined ? { tree: o.tree } : {}), noTree: !!o['no-tree'], auto: ranges.length > 0 || inputs.includes('-') || formats.includes('b4'), cwd: o.repo ?? io.cwd },
+    ...(o.jobs !== undefined ? { jobs: o.jobs } : {}),
+    ...(o['site-url'] !== undefined ? { siteUrl: o['site-url'] } : {}),
+    onWarning,
+  });
   if (inputs.length === 0 && ranges.length === 0) throw new UsageError('no input: give a patch file, a folder, an mbox, "-" for stdin, or --git RANGE (see --help)');
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('"-" (stdin) may be given only once');
 
-  const formats = o.format ?? ['text'];
   const outputs = o.output ?? [];
   if (outputs.length > formats.length) throw new UsageError('more --output than --format options: pair each --output with a --format');
   const unknown = formats.find((f) => !FORMAT_NAMES.includes(f));
@@ -124,20 +110,18 @@ export const run: CommandRun = async (args, io) => {
 
   // Only text on stdout is coloured: asking whether stdout is a terminal can load Node's tty module.
   const colorOnStdout = () => (o['no-color'] ? false : o.color ? true : io.isTTY && !io.env['NO_COLOR']);
-  const ctx = { tool: toolInfo(), siteUrl: o['site-url'] ?? config.siteUrl ?? DEFAULT_SITE_URL };
+  const ctx = { tool: toolInfo(), siteUrl: engine.siteUrl, rulesMeta: engine.rulesMeta };
   const writers: { fmt: Formatter; sink: Sink }[] = [];
-  for (let i = 0; i < formats.length; i++) {
-    const factory = (await loadFormatter(formats[i]!))!;
-    const path = outputs[i];
-    const color = !path && formats[i] === 'text' && colorOnStdout();
-    writers.push({ fmt: factory({ ...ctx, color }), sink: path ? openFileSink(path) : stdoutSink(io) });
-  }
-  const rules = compileRules(kb.entries);
-  const closers: (() => void)[] = [];
-  let failed = false;
-  // Counted here, after ignores, rather than taken from reviewStream's summary.
-  const kept = emptySummary();
   try {
+    for (let i = 0; i < formats.length; i++) {
+      const factory = (await loadFormatter(formats[i]!))!;
+      const path = outputs[i];
+      const color = !path && formats[i] === 'text' && colorOnStdout();
+      writers.push({ fmt: factory({ ...ctx, color }), sink: path ? openFileSink(path) : stdoutSink(io) });
+    }
+    engine.lean = writers.every((w) => w.fmt.lean === true);
+    let failed = false;
+    let reviewed = 0;
     for (const w of writers) w.sink.write(w.fmt.begin());
     // Progress is for batches: whether stderr is a terminal is asked at the second patch.
     let progress: ((n: number) => void) | null | undefined;
@@ -145,37 +129,14 @@ export const run: CommandRun = async (args, io) => {
       if (progress === undefined && n >= 2) progress = io.stderrIsTTY ? progressLine(io) : null;
       progress?.(n);
     };
-    const inboxPath = o.inbox ?? config.inbox;
-    const prior = inboxPath ? await priorDiscussionFor(inboxPath, o.headers ? { headersDir: o.headers } : {}) : null;
-    closers.push(() => prior?.close());
-    const consumersPath = o.consumers ?? config.consumers;
-    const users = consumersPath ? await (await import('../../consumers/review.js')).consumerUsesFor(consumersPath, o.headers ? { headersDir: o.headers } : {}) : null;
-    closers.push(() => users?.close());
-    const onReport = (all: PatchReport) => {
-      const r = keep ? { ...all, findings: all.findings.filter(keep) } : all;
-      if (specStatements) r.findings = specStatements(r.findings);
-      if (prior) r.prior = prior.of(r);
-      if (users) r.findings = users.apply(r);
-      addToSummary(kept, r);
-      if (failsAt(r.findings, failOn)) failed = true;
+    const onReport = (r: PatchReport) => {
+      if (engine.verdict(r.findings).fails) failed = true;
       for (const w of writers) w.sink.write(w.fmt.patch(r));
-      tick(kept.patches);
+      tick(++reviewed);
     };
     // With --jobs, mails are parsed by the workers: the main thread only splits the input.
-    const items = allItems(inputs, ranges, o.repo ?? io.cwd, io, jobs > 1);
-    const ctx: DiffContext = {};
-    if (o.headers) ctx.headersDir = o.headers;
-    if (specIndex) ctx.spec = { ...(specIndex.virtio ? { virtio: specIndex.virtio } : {}), ...(specIndex.vhostUser ? { vhostUser: specIndex.vhostUser } : {}) };
-    // A run the hook, b4 or --git starts sits in the tree the patches apply to.
-    const tree = chooseTree({ ...(o.tree !== undefined ? { tree: o.tree } : {}), noTree: !!o['no-tree'], auto: ranges.length > 0 || inputs.includes('-') || formats.includes('b4'), cwd: o.repo ?? io.cwd });
-    const treeLines = await applyTree(tree, ctx);
-    if (tree || o.tree !== undefined) kept.sources = treeLines;
-    const streamed =
-      jobs > 1
-        ? await (await import('../../analyze/parallel.js')).reviewStreamParallel(items, rules, onReport, { jobs, knowledgeDirs, ctx, lean: !prior && !users && writers.every((w) => w.fmt.lean) })
-        : await reviewStream(items as AsyncIterable<IngestItem>, rules, onReport, ctx);
+    const summary = await engine.review(allItems(inputs, ranges, o.repo ?? io.cwd, io, engine.jobs > 1), onReport);
     progress?.(-1);
-    const summary = { ...kept, skipped: streamed.skipped };
     // b4 hands its series check the cover letter alone: for the b4 format that is "nothing to report".
     const b4Cover = formats.every((f) => f === 'b4') && summary.skipped['cover-letter'] > 0;
     if (summary.patches === 0 && !b4Cover) {
@@ -188,14 +149,22 @@ export const run: CommandRun = async (args, io) => {
       w.sink.write(w.fmt.end(summary));
       w.sink.commit();
     }
+    return failed ? 1 : 0;
   } catch (e) {
     for (const w of writers) w.sink.abort();
     throw e;
   } finally {
-    for (const close of closers) close();
+    engine.close();
   }
-  return failed ? 1 : 0;
 };
+
+function warningText(w: EngineWarning): string {
+  if (w.kind === 'knowledge-problems') {
+    const files = new Set(w.problems.map((p) => p.file));
+    return `patch-review: warning: ${files.size} knowledge entr${files.size === 1 ? 'y has' : 'ies have'} problems, e.g. ${w.problems[0]!.file}: ${w.problems[0]!.message} (run: patch-review kb lint)\n`;
+  }
+  return `patch-review: warning: ${w.origin}: ignore names rules the knowledge base does not have: ${w.rules.join(', ')}\n`;
+}
 
 /** "N patches reviewed" on stderr, rewritten in place, at most ten times a second; -1 clears it. */
 function progressLine(io: CliIO): (n: number) => void {
@@ -206,31 +175,6 @@ function progressLine(io: CliIO): (n: number) => void {
     if (now - last < 100) return;
     last = now;
     io.stderr(`\r${n} patches reviewed`);
-  };
-}
-
-/** Gives findings the requirement statements of the spec sections they cite (--spec-index). */
-async function specStatementsFor(index: VirtioSpecIndex): Promise<(findings: Finding[]) => Finding[]> {
-  const { specStatementLookup, attachSpecStatements } = await import('../../analyze/spec-statements.js');
-  const lookup = specStatementLookup(index);
-  return (findings) => attachSpecStatements(findings, lookup);
-}
-
-/** Opens the list index once and gives each patch report its prior-discussion section. */
-async function priorDiscussionFor(path: string, ctx: DiffContext): Promise<{ of: (r: PatchReport) => PatchReport['prior']; close: () => void }> {
-  const { openInbox } = await import('../../inbox/store.js');
-  const { priorDiscussion, citedThreads, renderPriorDiscussionText, priorDiscussionJson } = await import('../../inbox/prior.js');
-  const { analyzeDiff } = await import('../../diff/facts.js');
-  const inbox = await openInbox(path);
-  return {
-    of(r) {
-      const facts = analyzeDiff(r.patch, ctx).facts;
-      const opts = r.series?.coverLetter ? { coverSubject: parseSubject(r.series.coverLetter).subject } : {};
-      const pd = priorDiscussion(inbox, r.patch, facts, opts);
-      const cited = citedThreads(inbox, r.findings);
-      return { text: renderPriorDiscussionText(pd, cited), json: priorDiscussionJson(pd, cited) };
-    },
-    close: () => inbox.close(),
   };
 }
 

@@ -6,7 +6,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, UsageError } from '../../model/errors.js';
 import type { CliIO, CommandRun } from '../io.js';
 import { findSpecSection, publishedSpecUrl } from '../../spec/spec-links.js';
-import { loadSpecIndex, makeSpecIndexFile, serializeSpecIndex, specCounts, writeFileAtomic } from '../../spec/spec-index.js';
+import { loadSpecIndex, makeSpecIndexFile, serializeSpecIndex, specCounts } from '../../spec/spec-index.js';
+import { writeOutputAtomic } from '../../io/atomic-write.js';
 import type { NormativeBlock, SpecIndexFile, SpecSection, VirtioSpecIndex } from '../../spec/types.js';
 import { indexVhostUser } from '../../spec/vhost-user.js';
 import { indexVirtioSpec } from '../../spec/virtio-spec.js';
@@ -71,7 +72,7 @@ async function runIndex(args: string[], io: CliIO): Promise<number> {
   const vhostUser = values['vhost-user'] === undefined ? undefined : indexVhostUser(path.resolve(io.cwd, values['vhost-user']));
   const totalMs = performance.now() - started;
   const file = makeSpecIndexFile({ virtio, vhostUser });
-  if (values.out !== undefined) writeFileAtomic(path.resolve(io.cwd, values.out), serializeSpecIndex(file));
+  if (values.out !== undefined) writeOutputAtomic(path.resolve(io.cwd, values.out), serializeSpecIndex(file));
 
   if (fmt === 'json') {
     io.stdout(`${JSON.stringify(specCounts(file), null, 2)}\n`);

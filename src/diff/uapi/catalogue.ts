@@ -2,13 +2,14 @@
 // /usr/include/linux, or a --headers DIR): every ioctl with its resolved (type, nr, direction),
 // the constants that resolve them, and struct definitions. Built lazily and cached per
 // directory, so only a review that needs it pays for it.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join, resolve as resolvePath, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath, relative } from 'node:path';
+import { walkHeaderFiles } from './header-files.js';
 import { parseDecls, type Block, type Typedef } from './decls.js';
 import { evalExpr, type Resolve } from './expr.js';
 import { parseIoctl, resolveIoctl, type IoctlDef } from './ioctl.js';
 
-export const DEFAULT_HEADERS_DIR = '/usr/include/linux';
+import { DEFAULT_HEADERS_DIR } from '../../io/paths.js';
 
 export interface CatalogueIoctl extends IoctlDef {
   /** Header path relative to the catalogue directory. */
@@ -35,8 +36,7 @@ export interface UapiCatalogue {
   files: number;
 }
 
-/** Bounds the walk: a wrong --headers (say, /) must not read a whole disk. */
-const MAX_FILES = 6000;
+/** Bounds the reading: a wrong --headers (say, /) must not read a whole disk. */
 const MAX_BYTES = 96 * 1024 * 1024;
 
 const cache = new Map<string, UapiCatalogue>();
@@ -45,7 +45,7 @@ export function loadUapiCatalogue(dir: string = DEFAULT_HEADERS_DIR): UapiCatalo
   const root = resolvePath(dir);
   const hit = cache.get(root);
   if (hit) return hit;
-  const cat = buildCatalogue(root, headerFiles(root));
+  const cat = buildCatalogue(root, walkHeaderFiles(root));
   cache.set(root, cat);
   return cat;
 }
@@ -53,27 +53,6 @@ export function loadUapiCatalogue(dir: string = DEFAULT_HEADERS_DIR): UapiCatalo
 /** Whether the catalogue of a directory has been built in this process (reviews that add no ioctl never build one). */
 export function isCatalogueLoaded(dir: string = DEFAULT_HEADERS_DIR): boolean {
   return cache.has(resolvePath(dir));
-}
-
-function headerFiles(root: string): string[] {
-  const out: string[] = [];
-  if (!existsSync(root)) return out;
-  const walk = (d: string) => {
-    let entries;
-    try {
-      entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (out.length >= MAX_FILES) return;
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.h') && (e.isFile() || e.isSymbolicLink())) out.push(p);
-    }
-  };
-  walk(root);
-  return out;
 }
 
 /** Headers that define ioctls: parsed first, since most reviews need only their numbers. */

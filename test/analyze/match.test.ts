@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileSources } from '../../src/knowledge/compile.js';
+import { compileRules } from '../../src/analyze/rules.js';
+import { matchFacts, applyWaivers } from '../../src/analyze/match.js';
+import { openReview } from '../../src/engine/index.js';
+import type { Fact } from '../../src/model/facts.js';
+import type { Patch } from '../../src/model/patch.js';
+import type { IngestItem } from '../../src/ingest/read-input.js';
+
+function rulesFrom(...frontmatters: string[]) {
+  return compileRules(entriesFrom(...frontmatters));
+}
+function entriesFrom(...frontmatters: string[]) {
+  const sources = frontmatters.map((fm, i) => ({ file: `vhost/e${i}.md`, text: `---\nid: e${i}\ntitle: Entry ${i}\narea: vhost\n${fm}\nsummary: A summary long enough for the schema.\nchecklist: ["Is this a question?"]\nconsumers: [QEMU]\nreferences: [{type: commit, id: 0123456789ab}]\n---\nBody.\n` }));
+  const { entries, problems } = compileSources(sources);
+  assert.deepEqual(problems, []);
+  return entries;
+}
+const fact = (over: Partial<Fact>): Fact => ({ kind: 'symbol-added', symbol: 'X', file: 'drivers/vhost/net.c', line: 10, text: '', ...over });
+
+test('default triggers fire on any mention but never above warning', () => {
+  const rules = rulesFrom('category: uapi-abi\nseverity: error\nsymbols: [VHOST_SET_OWNER]');
+  const f = matchFacts([fact({ symbol: 'VHOST_SET_OWNER' })], rules);
+  assert.equal(f.length, 1);
+  assert.equal(f[0]!.severity, 'warning');
+  assert.deepEqual(matchFacts([fact({ symbol: 'VHOST_SET_OWNER_X' })], rules), []);
+});
+
+test('explicit triggers: every condition must hold; per-trigger severity', () => {
+  const rules = rulesFrom(
+    "category: feature-negotiation\nseverity: error\nsymbols: [VIRTIO_F_ACCESS_PLATFORM]\ntriggers:\n  - {symbols: [VIRTIO_F_ACCESS_PLATFORM], facts: [mask-bit-added], files: ['drivers/vhost/**'], severity: error}\n  - {symbols: [VIRTIO_F_ACCESS_PLATFORM], severity: note}",
+  );
+  const hit = matchFacts([fact({ kind: 'mask-bit-added', symbol: 'VIRTIO_F_ACCESS_PLATFORM', detail: 'added to VHOST_NET_FEATURES' })], rules);
+  assert.equal(hit[0]!.severity, 'error');
+  assert.match(hit[0]!.message, /Here: added to VHOST_NET_FEATURES/);
+  const elsewhere = matchFacts([fact({ kind: 'mask-bit-added', symbol: 'VIRTIO_F_ACCESS_PLATFORM', file: 'drivers/net/virtio_net.c' })], rules);
+  assert.equal(elsewhere[0]!.severity, 'note');
+});
+
+test('pattern, line and notFiles conditions', () => {
+  const rules = rulesFrom(
+    "category: ordering-race\nseverity: warning\nsymbols: [VHOST_USER_SET_VRING_ENABLE]\ntriggers:\n  - {symbolPatterns: ['^VHOST_USER_SET_VRING_'], lines: ['need_reply|REPLY_ACK'], notFiles: ['docs/**']}",
+  );
+  assert.equal(matchFacts([fact({ symbol: 'VHOST_USER_SET_VRING_ENABLE', text: 'msg.flags |= need_reply;', file: 'hw/virtio/vhost-user.c' })], rules).length, 1);
+  assert.equal(matchFacts([fact({ symbol: 'VHOST_USER_SET_VRING_ENABLE', text: 'plain', file: 'hw/virtio/vhost-user.c' })], rules).length, 0);
+  assert.equal(matchFacts([fact({ symbol: 'VHOST_USER_SET_VRING_ENABLE', text: 'REPLY_ACK', file: 'docs/interop/vhost-user.rst' })], rules).length, 0);
+});
+
+test('one finding per entry and file, at the most severe place; symbols gathered', () => {
+  const rules = rulesFrom("category: uapi-abi\nseverity: warning\nsymbols: [A, B]\ntriggers:\n  - {symbols: [A], severity: note}\n  - {symbols: [B], severity: warning}");
+  const f = matchFacts([fact({ symbol: 'A', line: 5 }), fact({ symbol: 'B', line: 9 }), fact({ symbol: 'A', file: 'other.c', line: 1 })], rules);
+  assert.equal(f.length, 2);
+  const net = f.find((x) => x.file === 'drivers/vhost/net.c')!;
+  assert.deepEqual([net.severity, net.line, [...net.symbols].sort()], ['warning', 9, ['A', 'B']]);
+});
+
+test('waivers mark findings acknowledged with the reason', () => {
+  const rules = rulesFrom('category: uapi-abi\nseverity: warning\nsymbols: [A]');
+  const f = applyWaivers(matchFacts([fact({ symbol: 'A' })], rules), [{ key: 'Patch-Review-Ack', value: 'e0 intended and negotiated' }]);
+  assert.deepEqual(f[0]!.acknowledged, { reason: 'intended and negotiated' });
+});
+
+function patch(subject: string, index: number | null, total: number | null, diff: string, extra: Partial<Patch> = {}): IngestItem {
+  return {
+    kind: 'patch',
+    patch: { source: subject, subject, rawSubject: subject, prefix: { tags: [], version: 1, index, total, rfc: false, reply: false }, messageId: index === 1 ? 'first@x' : `${subject}@x`, inReplyTo: index && index > 1 ? 'first@x' : null, references: index && index > 1 ? ['first@x'] : [], author: 'a', date: '', commitMessage: 'Message.', trailers: [], diff, transport: { flowed: false, damagedEncoding: false }, ...extra },
+  };
+}
+const uapiDiff = 'diff --git a/include/uapi/linux/vhost.h b/include/uapi/linux/vhost.h\n--- a/include/uapi/linux/vhost.h\n+++ b/include/uapi/linux/vhost.h\n@@ -1,1 +1,2 @@\n #define VHOST_A 1\n+#define VHOST_B 2\n';
+const docDiff = 'diff --git a/Documentation/userspace-api/vhost.rst b/Documentation/userspace-api/vhost.rst\n--- a/Documentation/userspace-api/vhost.rst\n+++ b/Documentation/userspace-api/vhost.rst\n@@ -1,1 +1,2 @@\n a\n+b\n';
+
+test('series-level facts are judged on the last patch of a series', async () => {
+  const engine = await openReview({ project: null, entries: entriesFrom("category: documentation-missing\nseverity: warning\nsymbols: [series]\ntriggers:\n  - {facts: [series-uapi-without-docs]}") });
+  async function* items(list: IngestItem[]) {
+    yield* list;
+  }
+  const seen: [string, number][] = [];
+  await engine.review(items([patch('one', 1, 2, uapiDiff), patch('two', 2, 2, docDiff)]), (r) => {
+    seen.push([r.patch.subject, r.findings.length]);
+  });
+  assert.deepEqual(seen, [['one', 0], ['two', 0]], 'documented in the series: nothing');
+  seen.length = 0;
+  await engine.review(items([patch('one', 1, 2, uapiDiff), patch('two', 2, 2, uapiDiff.replace(/VHOST_B/g, 'VHOST_C'))]), (r) => {
+    seen.push([r.patch.subject, r.findings.length]);
+  });
+  assert.deepEqual(seen, [['one', 0], ['two', 1]], 'undocumented: reported once, on the last patch');
+  const summary = await engine.review(items([{ kind: 'skipped', source: 's', reason: 'reply', subject: 'Re: x', messageId: null, prefix: { tags: [], version: 1, index: null, total: null, rfc: false, reply: true } }, patch('solo', null, null, uapiDiff)]), () => {});
+  assert.deepEqual([summary.patches, summary.skipped.reply, summary.findings.warning], [1, 1, 1]);
+});
