@@ -9,6 +9,7 @@ import { loadKnowledge } from '../knowledge/load.js';
 import { compileRules } from '../analyze/rules.js';
 import { reviewPatch } from '../analyze/review.js';
 import { terseFormatter } from '../report/terse.js';
+import { safeReport, escapeControls } from '../report/escape.js';
 import { patchTitle } from '../report/common.js';
 import {
   compileIgnores,
@@ -22,7 +23,7 @@ import {
   type OnError,
 } from '../cli/config.js';
 import { gitOut } from './git.js';
-import { clearState, readState, sendPosition, seriesStep, statePath, writeState } from './state.js';
+import { clearState, readState, sendPosition, seriesSlot, seriesStep, statePath, writeState } from './state.js';
 
 export interface ValidateOptions {
   /** $1: the file git send-email is about to send. */
@@ -51,6 +52,7 @@ export async function validateForSend(opts: ValidateOptions, io: CliIO): Promise
   const name = basename(opts.file);
   let policy: OnError = opts.onError ?? 'open';
   let state: string | null = null;
+  let slot: string | null = null;
   try {
     // git config first: it can set the policy that applies if anything after it fails.
     const entries = await readGitConfigEntries(io.cwd, io.env);
@@ -74,30 +76,32 @@ export async function validateForSend(opts: ValidateOptions, io: CliIO): Promise
     const position = sendPosition(io.env);
     const reports: PatchReport[] = [];
     for (const patch of patches) {
-      const step = seriesStep(patch, readState(state), position, Date.now());
+      slot = seriesSlot(state, patch, Date.now());
+      const step = seriesStep(patch, readState(slot), position, Date.now());
       const r = reviewPatch(patch, rules, step.series); // folds this patch into step.series
-      if (step.after) writeState(state, step.after);
-      else clearState(state);
+      if (step.after) writeState(slot, step.after);
+      else clearState(slot);
       reports.push({ ...r, findings: r.findings.filter(keep) });
     }
 
     // One checkpatch-style line per finding: the send is interactive, the checklists are one command away.
     const terse = terseFormatter({ color: false, tool: opts.tool, siteUrl: config.siteUrl ?? opts.siteUrl });
     const withFindings = reports.filter((r) => r.findings.length > 0);
-    for (const r of withFindings) {
+    for (const raw of withFindings) {
+      const r = safeReport(raw, true);
       const lines = terse.patch(r).replace(/^/gm, '  ').trimEnd();
       io.stderr(`patch-review: ${patchTitle(r.patch)}\n${lines}\n  checklists and references: patch-review ${opts.file}\n`);
     }
     const blocking = reports.flatMap((r) => r.findings).filter((f) => failsAt([f], failOn));
     if (blocking.length === 0) {
-      if (withFindings.length === 0) io.stderr(`patch-review: ${patchTitle(patches[0]!)}: no findings\n`);
+      if (withFindings.length === 0) io.stderr(`patch-review: ${escapeControls(patchTitle(patches[0]!))}: no findings\n`);
       return 0;
     }
-    clearState(state); // the send stops here; the next attempt starts the series again
+    if (slot) clearState(slot); // the send stops here; the next attempt starts the series again
     io.stderr(refusal(name, blocking.length, failOn, [...new Set(blocking.map((f) => f.ruleId))]));
     return 1;
   } catch (e) {
-    if (state) clearState(state);
+    if (slot) clearState(slot);
     const why = String((e as Error)?.message ?? e).split('\n')[0];
     if (policy === 'closed') {
       io.stderr(`patch-review: could not review ${name}: ${why}\npatch-review: not sending, because patch-review.onError is closed (send anyway with: git send-email --no-validate …)\n`);

@@ -1,7 +1,8 @@
 // Loads the knowledge base fast: the sources are hashed, and a compiled snapshot with the
 // same hash (built with the package, or cached after a first compile) is used instead of
 // parsing YAML and validating again. Only a changed knowledge base pays for compilation.
-import { readdirSync, readFileSync, writeFileSync, renameSync, mkdirSync, existsSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { join, relative, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Entry, KnowledgeBase } from './entry.js';
@@ -32,6 +33,8 @@ interface Snapshot {
   /** Names, sizes and mtimes of the sources: when they match, the files are not even read. */
   sig?: string;
   entries: SnapshotEntry[];
+  /** Caches only: digest of entries and details (see cacheDigest). */
+  digest?: string;
 }
 
 /**
@@ -170,10 +173,7 @@ export function writeJson(path: string, data: unknown): boolean {
 
 function writeText(path: string, text: string): boolean {
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    writeFileAtomic(path, text, { mkdir: true });
     return true;
   } catch {
     /* read-only home or dist: compile again next time */
@@ -184,7 +184,28 @@ function writeText(path: string, text: string): boolean {
 /** Writes a snapshot and its details file (the details first: a snapshot never lacks them). */
 export function writeSnapshot(path: string, dir: string, entries: Entry[], hash: string): void {
   const { text, lite } = splitDetails(entries, hash);
-  if (writeText(detailsPath(path), text)) writeJson(path, { hash, sig: signature(dir), entries: lite } satisfies Snapshot);
+  if (writeText(detailsPath(path), text)) writeJson(path, { hash, sig: signature(dir), entries: lite, digest: cacheDigest(lite, text) } satisfies Snapshot);
+}
+
+/** A digest of a snapshot's entries and details text: a cache that does not match it is rebuilt. */
+function cacheDigest(lite: SnapshotEntry[], details: string | Buffer): string {
+  return sha256().update(JSON.stringify(lite)).update('\0').update(details).digest('hex');
+}
+
+/**
+ * A cached snapshot as it was written, or null: truncated, edited or half-replaced caches
+ * (entries, triggers or details) are compiled again instead of failing or changing reviews.
+ */
+function validCache(path: string, snap: Snapshot | null): Snapshot | null {
+  if (!snap || typeof snap.hash !== 'string' || !Array.isArray(snap.entries) || typeof snap.digest !== 'string') return null;
+  try {
+    const details = readFileSync(detailsPath(path));
+    const nl = details.indexOf(0x0a);
+    if (nl < 0 || (JSON.parse(details.toString('utf8', 0, nl)) as { hash?: string }).hash !== snap.hash) return null;
+    return cacheDigest(snap.entries, details) === snap.digest ? snap : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface LoadResult extends KnowledgeBase {
@@ -202,7 +223,7 @@ export async function loadKnowledgeDir(dir: string, snapshotPath?: string): Prom
   const builtin = snapshotPath ? readSnapshot(snapshotPath) : null;
   if (builtin && snapshotPath && builtin.sig === sig) return { entries: attachLazyDetails(builtin.entries, snapshotPath, builtin.hash), hash: builtin.hash, problems: [] };
   const cache = cachePath(sig);
-  const snaps = [...(snapshotPath ? [[snapshotPath, builtin] as const] : []), [cache, readSnapshot(cache)] as const];
+  const snaps = [...(snapshotPath ? [[snapshotPath, builtin] as const] : []), [cache, validCache(cache, readSnapshot(cache))] as const];
   for (const [p, snap] of snaps) if (snap && snap.sig === sig) return { entries: attachLazyDetails(snap.entries, p, snap.hash), hash: snap.hash, problems: [] };
   const sources = readSources(dir);
   const hash = hashSources(sources);

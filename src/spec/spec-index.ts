@@ -1,9 +1,8 @@
 // The saved spec index: one JSON file holding the virtio and vhost-user indexes, the
 // flat counts both print, and the file I/O (atomic write, validated read).
 
-import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic as atomicWrite } from '../io/atomic-write.js';
 import { z } from 'zod';
 import { InputError } from '../model/errors.js';
 import type { SpecIndexFile, VhostUserIndex, VirtioSpecIndex } from './types.js';
@@ -126,12 +125,9 @@ export function loadSpecIndex(file: string): SpecIndexFile {
 
 /** Writes via a temporary file in the same directory and a rename, so a reader never sees half a file. */
 export function writeFileAtomic(file: string, data: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
+    atomicWrite(file, data);
   } catch (err) {
-    rmSync(tmp, { force: true });
     const code = (err as NodeJS.ErrnoException).code;
     const problem =
       code === 'ENOENT' ? 'cannot write: its directory does not exist' : code === 'EISDIR' ? 'cannot write: is a directory' : `cannot write (${code ?? 'error'})`;

@@ -15,6 +15,7 @@ import type { VirtioSpecIndex } from '../../spec/types.js';
 import { parseSubject } from '../../ingest/subject.js';
 import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/formatter.js';
 import { stdoutSink, fileSink, type Sink } from '../output.js';
+import { pairFormatOutputs } from '../format-outputs.js';
 import { loadProjectConfig, parseFailOn, failsAt, compileIgnores, unknownIgnoredRules, CONFIG_FILE } from '../config.js';
 
 export const DEFAULT_SITE_URL = 'https://patch-review.github.io/patch-review';
@@ -105,12 +106,12 @@ export const run: CommandRun = async (args, io) => {
   if (inputs.length === 0 && ranges.length === 0) throw new UsageError('no input: give a patch file, a folder, an mbox, "-" for stdin, or --git RANGE (see --help)');
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('"-" (stdin) may be given only once');
 
-  const formats = o.format ?? ['text'];
-  const outputs = o.output ?? [];
-  if (outputs.length > formats.length) throw new UsageError('more --output than --format options: pair each --output with a --format');
+  const pairs = pairFormatOutputs(parsed.tokens);
+  const formats = pairs.map((p) => p.format);
+  const outputs = pairs.map((p) => p.output);
   const unknown = formats.find((f) => !FORMAT_NAMES.includes(f));
   if (unknown) throw new UsageError(`unknown format "${unknown}" (known: ${FORMAT_NAMES.join(', ')})`);
-  if (formats.length - outputs.length > 1) throw new UsageError('only one format can go to stdout: give --output FILE for the others');
+  if (outputs.filter((p) => p === undefined).length > 1) throw new UsageError('only one format can go to stdout: give --output FILE after each of the others');
 
   // Only text on stdout is coloured: asking whether stdout is a terminal can load Node's tty module.
   const colorOnStdout = () => (o['no-color'] ? false : o.color ? true : io.isTTY && !io.env['NO_COLOR']);
@@ -220,6 +221,7 @@ function openFileSink(path: string): Sink {
   try {
     return fileSink(path);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(path, `cannot write output (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }
