@@ -114,7 +114,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet, budgetMs = MATCH_BUDGE
   }
   // Bounded output: a patch touching 200,000 files would otherwise print a report no string can hold.
   if (findings.length > MAX_FINDINGS_PER_PATCH) {
-    const sorted = sortFindings(findings);
+    const sorted = sortFindings([...findings]);
     const dropped = sorted.splice(MAX_FINDINGS_PER_PATCH);
     const files = new Set(dropped.map((f) => f.file)).size;
     findings.length = 0;

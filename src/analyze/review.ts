@@ -5,12 +5,13 @@ import type { PatchReport, RunSummary } from '../model/report.js';
 import { addToSummary, emptySummary } from '../model/report.js';
 import { analyzeDiff, type DiffContext } from '../diff/facts.js';
 import { matchFacts, applyWaivers, sortFindings } from './match.js';
+import { incompleteFinding } from './incomplete.js';
 import type { RuleSet } from './rules.js';
 import { foldIntoSeries, newSeries, seriesFacts, type SeriesSummary } from './series.js';
 import type { Patch } from '../model/patch.js';
 
 export function reviewPatch(patch: Patch, rules: RuleSet, series?: SeriesSummary, ctx: DiffContext = {}): PatchReport {
-  const { files, facts } = analyzeDiff(patch, ctx);
+  const { files, facts, incomplete } = analyzeDiff(patch, ctx);
   if (series) {
     foldIntoSeries(series, patch, files, facts);
     // Judge a series only when all of it was seen: a lone "[PATCH 3/3]" on stdin (b4, a hook
@@ -20,6 +21,7 @@ export function reviewPatch(patch: Patch, rules: RuleSet, series?: SeriesSummary
     if (last) facts.push(...seriesFacts(series));
   }
   const findings = applyWaivers(matchFacts(facts, rules), patch.trailers);
+  if (incomplete) findings.push(incompleteFinding(incomplete));
   return { patch, files, findings: sortFindings(findings) };
 }
 
