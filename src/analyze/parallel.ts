@@ -48,7 +48,7 @@ export async function reviewStreamParallel(
   const workerData = { knowledgeDirs: opts.knowledgeDirs, ctx: opts.ctx ?? {}, lean: opts.lean ?? false };
   // A small young generation per worker: on the archive it saves 20-30 MB of peak memory at
   // no measurable cost in speed (each worker is a whole V8 heap beside the main thread's).
-  const workers = Array.from({ length: opts.jobs }, () => new Worker(workerUrl, { workerData, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 } }));
+  const workers = Array.from({ length: opts.jobs }, () => new Worker(workerUrl, { workerData, resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(), maxYoungGenerationSizeMb: 8 } }));
   const summary = emptySummary();
   const open = new Map<string, SeriesSummary>();
   const covers = new Map<string, string>();
@@ -152,4 +152,10 @@ export async function reviewStreamParallel(
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return summary;
+}
+
+/** A worker gets the heap a single process has: the same mail must not fail only with --jobs. */
+function heapLimitMb(): number {
+  const v8 = process.getBuiltinModule('node:v8') as typeof import('node:v8');
+  return Math.floor(v8.getHeapStatistics().heap_size_limit / 1048576);
 }
