@@ -12,6 +12,9 @@ import { PACKAGE_ROOT } from '../src/io/paths.js';
 import { InputError } from '../src/model/errors.js';
 import { TARGETS } from './targets.js';
 import { mutate, type Rng } from './mutate.js';
+import { GENERATORS } from './generators.js';
+import { useKnowledge } from './targets.js';
+import { loadKnowledge } from '../src/knowledge/load.js';
 
 const REGRESSIONS = join(PACKAGE_ROOT, 'test', 'fuzz-regressions');
 const SLOW_MS = 2000;
@@ -48,9 +51,12 @@ function arg(name: string, dflt: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : dflt;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const targetName = arg('--target', 'mail');
   const seconds = Number(arg('--seconds', '60'));
+  // A fixed --seed makes a CI run repeat the same inputs (as far as the time budget reaches).
+  const seedArg = arg('--seed', '');
+  useKnowledge((await loadKnowledge()).entries);
   const target = TARGETS[targetName];
   if (!target || !Number.isFinite(seconds) || seconds <= 0) {
     console.error(`fuzz: usage: npm run fuzz -- [--target ${Object.keys(TARGETS).join('|')}] [--seconds N]`);
@@ -80,7 +86,7 @@ function main(): void {
     }
     return fresh;
   };
-  let state = 0x9e3779b9 ^ Date.now();
+  let state = (0x9e3779b9 ^ (seedArg ? Number(seedArg) : Date.now())) | 1;
   const rng: Rng = () => {
     state ^= state << 13;
     state ^= state >>> 17;
@@ -94,7 +100,9 @@ function main(): void {
   let crashes = 0;
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {
-    const input = mutate(corpus[Math.floor(rng() * corpus.length)]!, corpus, rng);
+    // One input in four from a structured generator of hostile shapes, the rest mutated.
+    const kinds = Object.keys(GENERATORS);
+    const input = rng() < 0.25 ? GENERATORS[kinds[execs % kinds.length]!]!(rng) : mutate(corpus[Math.floor(rng() * corpus.length)]!, corpus, rng);
     const t = Date.now();
     const err = run(input);
     const ms = Date.now() - t;
@@ -125,4 +133,4 @@ function save(target: string, input: Buffer, why: string): void {
   console.log(`fuzz: ${why.split('\n')[0]} -> test/fuzz-regressions/${name}`);
 }
 
-main();
+await main();

@@ -4,6 +4,7 @@ import { UAPI_DECLARATION_KINDS, type Fact } from '../model/facts.js';
 import { SEVERITY_RANK, type Finding, type Severity, type CompatClass } from '../model/finding.js';
 import type { Trailer } from '../model/patch.js';
 import { candidateTriggers, triggerMatches, type RuleSet } from './rules.js';
+import { incompleteFinding } from './incomplete.js';
 
 interface Hit {
   severity: Severity;
@@ -28,13 +29,40 @@ function worstCompat(facts: Fact[]): Fact | undefined {
 /** Upper bound on facts examined per patch: a 100,000-hunk diff still finishes. */
 export const MAX_FACTS_PER_PATCH = 200_000;
 
-export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
+/**
+ * Time one patch may spend matching facts against rules. Patterns are checked for linear time
+ * when the knowledge is compiled; this bounds what slips through (a tampered cache, a huge
+ * patch): past it the patch is reported as not fully reviewed and the hook goes on.
+ */
+export const MATCH_BUDGET_MS = 2000;
+
+/** Findings reported per patch; the rest are counted in a review-incomplete finding. */
+export const MAX_FINDINGS_PER_PATCH = 1000;
+
+export function matchFacts(facts: Fact[], rules: RuleSet, budgetMs = MATCH_BUDGET_MS): Finding[] {
   const hits = new Map<string, Hit>();
   const limit = Math.min(facts.length, MAX_FACTS_PER_PATCH);
+  const started = performance.now();
+  // Time spent in each rule's patterns, to name the one that used the budget up.
+  const patternTime = new Map<string, number>();
+  let stoppedAt = -1;
   for (let i = 0; i < limit; i++) {
     const f = facts[i]!;
+    if ((i & 63) === 0 && performance.now() - started > budgetMs) {
+      stoppedAt = i;
+      break;
+    }
     for (const group of candidateTriggers(rules, f)) for (const t of group) {
-      if (!triggerMatches(t, f)) continue;
+      let matched: boolean;
+      if (t.lines || t.symbolPatterns) {
+        const t0 = performance.now();
+        matched = triggerMatches(t, f);
+        const t1 = performance.now();
+        const id = t.entry.id;
+        patternTime.set(id, (patternTime.get(id) ?? 0) + t1 - t0);
+        if (t1 - started > budgetMs) stoppedAt = i;
+      } else matched = triggerMatches(t, f);
+      if (!matched) continue;
       const key = `${t.entry.id}\u0000${f.file ?? ''}`;
       const hit = hits.get(key);
       if (!hit) hits.set(key, { severity: t.severity, fact: f, facts: [f] });
@@ -46,6 +74,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
         }
       }
     }
+    if (stoppedAt >= 0) break;
   }
   const findings: Finding[] = [];
   for (const [key, hit] of hits) {
@@ -90,6 +119,21 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
     }
     finding.message += verification;
     findings.push(finding);
+  }
+  // Bounded output: a patch touching 200,000 files would otherwise print a report no string can hold.
+  if (findings.length > MAX_FINDINGS_PER_PATCH) {
+    const sorted = sortFindings([...findings]);
+    const dropped = sorted.splice(MAX_FINDINGS_PER_PATCH);
+    const files = new Set(dropped.map((f) => f.file)).size;
+    findings.length = 0;
+    findings.push(...sorted, incompleteFinding(`${dropped.length} more findings (in ${files} files) are not shown: at most ${MAX_FINDINGS_PER_PATCH} per patch, the most severe first`));
+  }
+  if (stoppedAt >= 0) {
+    const slowest = [...patternTime].sort((a, b) => b[1] - a[1])[0];
+    const rule = slowest ? ` (most of it in rule ${slowest[0]}'s patterns: ${Math.round(slowest[1])} ms)` : '';
+    findings.push(incompleteFinding(`matching stopped after ${budgetMs} ms at fact ${stoppedAt} of ${facts.length}${rule}`));
+  } else if (facts.length > limit) {
+    findings.push(incompleteFinding(`only the first ${limit} of ${facts.length} facts were matched`));
   }
   return sortFindings(findings);
 }

@@ -7,7 +7,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parseCommandArgs<const T extends Options>(args: string[], options: T, usage: string) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     throw new UsageError(`${(e as Error).message}; ${usage}`);
   }

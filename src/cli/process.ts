@@ -75,7 +75,8 @@ export function reportError(e: unknown, io: CliIO): number {
 }
 
 function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').slice(0, 500);
+  // A message can quote the input (a header, a path): no control character reaches the terminal.
+  return s.replace(/\s*\n\s*/g, ' ').slice(0, 500).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function isToolError(e: unknown): e is Error {

@@ -84,12 +84,36 @@ const CALLS_NOT_FUNCTIONS = new Set(['if', 'for', 'while', 'switch', 'return', '
 
 /** "static long vhost_vdpa_ioctl(struct file *f," → "vhost_vdpa_ioctl". */
 export function functionNameOf(signature: string): string | null {
-  const m = /([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(signature);
-  if (!m) return null;
   // The name is the last identifier before the first "(" of the declaration.
-  const name = m[1]!;
+  const name = firstCallName(signature, false);
+  if (name === null) return null;
   if (CALLS_NOT_FUNCTIONS.has(name) || /^[A-Z][A-Z0-9_]*$/.test(name) && !/^[A-Z_]+DEFINE/.test(name)) return null;
   return name;
+}
+
+const isIdentChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+
+/**
+ * The first identifier followed (after optional white space) by "(", in one pass: what
+ * /([A-Za-z_][A-Za-z0-9_]*)\s*\(/ finds, without its quadratic retry at every position
+ * of a long identifier-only line. wholeWord: the identifier must not follow a digit (\b).
+ */
+export function firstCallName(text: string, wholeWord: boolean): string | null {
+  let scannedTo = 0;
+  for (let p = text.indexOf('('); p >= 0; p = text.indexOf('(', p + 1)) {
+    let end = p;
+    while (end > scannedTo && isSpace(text.charCodeAt(end - 1))) end--;
+    let start = end;
+    while (start > scannedTo && isIdentChar(text.charCodeAt(start - 1))) start--;
+    scannedTo = p + 1;
+    // Leading digits are not part of an identifier; with wholeWord they disqualify the word.
+    let s = start;
+    while (s < end && text.charCodeAt(s) >= 48 && text.charCodeAt(s) <= 57) s++;
+    if (s === end || (wholeWord && s !== start)) continue;
+    return text.slice(s, end);
+  }
+  return null;
 }
 
 /** A line that starts a function definition at column 0 (kernel and QEMU style). */
@@ -98,12 +122,14 @@ export function isFunctionStart(code: string): boolean {
   if (/^(typedef|struct|union|enum)\b[^(]*[{;]\s*$/.test(code)) return false;
   if (/;\s*$/.test(code)) return false;
   if (/^(static|extern)?\s*(const\s+)?struct\s+\w+\s+\w+\s*(\[.*\])?\s*=/.test(code)) return false;
-  return /\b[A-Za-z_]\w*\s*\([^;]*$/.test(code) && !/=/.test(code.split('(')[0]!);
+  // A call-like "name(" with no ";" after it: look only past the last ";".
+  return firstCallName(code.slice(code.lastIndexOf(';') + 1), true) !== null && !/=/.test(code.split('(')[0]!);
 }
 
 /** "struct vhost_vring_state {" / "enum vfio_device_mig_state {" at column 0. */
 export function aggregateStart(code: string): { kind: 'struct' | 'union' | 'enum'; name: string } | null {
-  const m = /^(?:typedef\s+)?(struct|union|enum)\s+([A-Za-z_]\w*)?\s*\{/.exec(code);
+  // One way to match the blanks between keyword, name and brace (\s+(name)?\s* is quadratic).
+  const m = /^(?:typedef\s+)?(struct|union|enum)(?:\s+([A-Za-z_]\w*))?\s*\{/.exec(code);
   if (!m) return null;
   return { kind: m[1] as 'struct' | 'union' | 'enum', name: m[2] ?? '' };
 }

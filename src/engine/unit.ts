@@ -9,6 +9,7 @@ import type { Finding } from '../model/finding.js';
 import type { Patch } from '../model/patch.js';
 import { mailItem, type IngestItem } from '../ingest/read-input.js';
 import { matchFacts } from '../analyze/match.js';
+import { incompleteFinding } from '../analyze/incomplete.js';
 import type { RuleSet } from '../analyze/rules.js';
 import { foldIntoSeries, newSeries, type SeriesSummary } from '../analyze/series.js';
 
@@ -30,10 +31,11 @@ export type UnitResult =
 
 /** One patch through the diff stage and the rules; `lean`: leave out what lean formatters never read. */
 export function analyzePatch(patch: Patch, rules: RuleSet, ctx: DiffContext, lean: boolean): AnalyzedPatch {
-  const { files, facts } = analyzeDiff(patch, ctx);
+  const { files, facts, incomplete } = analyzeDiff(patch, ctx);
   const delta = newSeries('');
   foldIntoSeries(delta, patch, files, facts);
   const findings = matchFacts(facts, rules);
+  if (incomplete) findings.push(incompleteFinding(incomplete));
   // Hunks, facts and patch text are the bulk of a result, and copying them back from a worker
   // costs more than a small patch's analysis: lean formatters never read them.
   if (lean) return { patch: { ...patch, diff: '', commitMessage: '' }, files: files.map((f) => ({ ...f, hunks: [] })), findings, delta };

@@ -1,6 +1,7 @@
 // Installs and removes the sendemail-validate hook. A hook that is already there is kept
 // beside ours (and run first by it); uninstall puts it back.
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync, chmodSync, mkdirSync, lstatSync } from 'node:fs';
+import { AtomicFile } from '../io/atomic-write.js';
+import { existsSync, readFileSync, renameSync, unlinkSync, chmodSync, mkdirSync, lstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../model/errors.js';
 import { git } from '../io/git.js';
@@ -51,10 +52,10 @@ export async function installHook(repo: string, settings: ScriptSettings): Promi
       renameSync(path, chained);
     }
   }
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, hookScript(settings), { mode: 0o755 });
-  chmodSync(tmp, 0o755);
-  renameSync(tmp, path);
+  const file = new AtomicFile(path, 0o755);
+  file.write(hookScript(settings));
+  chmodSync(file.tmp.path, 0o755);
+  file.commit();
   return { path, chained: exists(chained) ? chained : null, updated };
 }
 

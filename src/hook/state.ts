@@ -1,9 +1,9 @@
 // Series state between sendemail-validate runs. git send-email starts the hook once per file,
 // so the summary that the engine's series tracker keeps in memory for an mbox is kept here in a file under
 // the git directory instead; the review itself is the engine's `reviewOne`.
-import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { dirname, join } from 'node:path';
 import type { Patch } from '../model/patch.js';
 import { newSeries, seriesKeyOf, type SeriesSummary } from '../analyze/series.js';
 
@@ -16,13 +16,18 @@ export interface SendState {
   /** Milliseconds since the epoch of the last write: an abandoned send's state goes stale. */
   updated: number;
   series: SeriesSummary;
+  /** Who sends it (From:): two people's sends in one repository never share a state. */
+  sender?: string;
+  /** When its patch 1 was seen: interleaved sends without threading headers continue oldest first. */
+  created?: number;
 }
 
 /** State older than this belongs to a send that never finished. */
 export const STALE_MS = 60 * 60 * 1000;
 
+/** The folder of per-series state files (one file per series being sent). */
 export function statePath(gitDir: string): string {
-  return join(gitDir, 'patch-review', 'send-email-series.json');
+  return join(gitDir, 'patch-review', 'series');
 }
 
 export function readState(path: string): SendState | null {
@@ -35,8 +40,50 @@ export function readState(path: string): SendState | null {
 }
 
 export function writeState(path: string, s: SendState): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileAtomic(path, JSON.stringify(s));
+  writeFileAtomic(path, JSON.stringify(s), { mkdir: true });
+}
+
+/** FNV-1a, 52 bits: a file name for a series key (no crypto module on the hook's path). */
+function keyName(key: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < key.length; i++) h = BigInt.asUintN(64, (h ^ BigInt(key.charCodeAt(i))) * 0x100000001b3n);
+  return `${h.toString(16).padStart(16, '0')}.json`;
+}
+
+/**
+ * The state file of the series a patch belongs to: keyed by thread root (the first
+ * References entry, else In-Reply-To, else patch 1's own Message-ID), version, total and
+ * sender. A later patch without threading headers continues the oldest open series of the
+ * same sender, version and length that expects it. Stale files are removed on the way.
+ */
+export function seriesSlot(dir: string, patch: Patch, now: number): string {
+  const { index, total, version } = patch.prefix;
+  const base = `${patch.author}\u0000v${version}\u0000${total}\u0000`;
+  const root = patch.references[0] ?? patch.inReplyTo ?? null;
+  if (total === null || total <= 1 || index === null) return join(dir, keyName(`${base}single`));
+  if (index === 1) return join(dir, keyName(base + (root ?? patch.messageId ?? `${process.pid}-${now}`)));
+  if (root) return join(dir, keyName(base + root));
+  let best: { path: string; created: number } | null = null;
+  for (const n of listDir(dir)) {
+    const path = join(dir, n);
+    const s = readState(path);
+    if (!s || now - s.updated >= STALE_MS) {
+      if (n.endsWith('.json')) clearState(path);
+      continue;
+    }
+    if (s.sender !== patch.author || s.version !== version || s.total !== total || s.next !== index) continue;
+    const created = s.created ?? s.updated;
+    if (!best || created < best.created) best = { path, created };
+  }
+  return best?.path ?? join(dir, keyName(`${base}unthreaded-${index}`));
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+  } catch {
+    return [];
+  }
 }
 
 export function clearState(path: string): void {
@@ -80,5 +127,5 @@ export function seriesStep(patch: Patch, prior: SendState | null, position: Send
   const series = continues ? usable.series : index === 1 ? newSeries(seriesKeyOf(patch)) : undefined;
   const lastOfSend = position !== null && position.counter === position.total;
   if (!series || index >= total || lastOfSend) return { series, after: null };
-  return { series, after: { v: 1, version, total, next: index + 1, updated: now, series } };
+  return { series, after: { v: 1, version, total, next: index + 1, updated: now, series, sender: patch.author, created: continues ? (usable.created ?? usable.updated) : now } };
 }

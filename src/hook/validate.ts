@@ -6,12 +6,13 @@ import type { PatchReport } from '../model/report.js';
 import { readInput, type IngestItem } from '../ingest/read-input.js';
 import { openReview } from '../engine/index.js';
 import { terseFormatter } from '../report/terse.js';
+import { safeReport, escapeControls } from '../report/escape.js';
 import { patchTitle } from '../report/common.js';
 import { loadProjectConfig, mergeConfigs, readGitConfigEntries, gitConfigToConfig, onErrorOf, type OnError } from '../config/project-config.js';
 import type { FailOn } from '../config/policy.js';
 import { gitOut } from '../io/git.js';
 import type { TreeChoice } from '../engine/tree.js';
-import { clearState, readState, sendPosition, seriesStep, statePath, writeState } from './state.js';
+import { clearState, readState, sendPosition, seriesSlot, seriesStep, statePath, writeState } from './state.js';
 
 /** What a hook run needs from the outside world (the CLI passes its CliIO). */
 export interface HookIO {
@@ -49,6 +50,7 @@ export async function validateForSend(opts: ValidateOptions, io: HookIO): Promis
   const name = basename(opts.file);
   let policy: OnError = opts.onError ?? 'open';
   let state: string | null = null;
+  let slot: string | null = null;
   try {
     // git config first: it can set the policy that applies if anything after it fails.
     const entries = await readGitConfigEntries(io.cwd, io.env);
@@ -76,31 +78,33 @@ export async function validateForSend(opts: ValidateOptions, io: HookIO): Promis
     const position = sendPosition(io.env);
     const reports: PatchReport[] = [];
     for (const patch of patches) {
-      const step = seriesStep(patch, readState(state), position, Date.now());
+      slot = seriesSlot(state, patch, Date.now());
+      const step = seriesStep(patch, readState(slot), position, Date.now());
       reports.push(engine.reviewOne(patch, step.series)); // folds this patch into step.series
-      if (step.after) writeState(state, step.after);
-      else clearState(state);
+      if (step.after) writeState(slot, step.after);
+      else clearState(slot);
     }
     engine.close();
 
     // One checkpatch-style line per finding: the send is interactive, the checklists are one command away.
     const terse = terseFormatter({ color: false, tool: opts.tool, siteUrl: config.siteUrl ?? opts.siteUrl, rulesMeta: engine.rulesMeta });
     const withFindings = reports.filter((r) => r.findings.length > 0);
-    for (const r of withFindings) {
+    for (const raw of withFindings) {
+      const r = safeReport(raw, true);
       const breaks = new Set(r.findings.flatMap((f) => (f.consumerUses ?? []).filter((u) => u.verdict === 'breaks').map((u) => `breaks ${u.project} ${u.file}:${u.line}: ${u.why}\n`)));
       const lines = (terse.patch(r) + [...breaks].join('')).replace(/^/gm, '  ').trimEnd();
       io.stderr(`patch-review: ${patchTitle(r.patch)}\n${lines}\n  checklists and references: patch-review ${opts.file}\n`);
     }
     const { blocking } = engine.verdict(reports.flatMap((r) => r.findings), failOn);
     if (blocking.length === 0) {
-      if (withFindings.length === 0) io.stderr(`patch-review: ${patchTitle(patches[0]!)}: no findings\n`);
+      if (withFindings.length === 0) io.stderr(`patch-review: ${escapeControls(patchTitle(patches[0]!))}: no findings\n`);
       return 0;
     }
-    clearState(state); // the send stops here; the next attempt starts the series again
+    if (slot) clearState(slot); // the send stops here; the next attempt starts the series again
     io.stderr(refusal(name, blocking.length, failOn, [...new Set(blocking.map((f) => f.ruleId))]));
     return 1;
   } catch (e) {
-    if (state) clearState(state);
+    if (slot) clearState(slot);
     const why = String((e as Error)?.message ?? e).split('\n')[0];
     if (policy === 'closed') {
       io.stderr(`patch-review: could not review ${name}: ${why}\npatch-review: not sending, because patch-review.onError is closed (send anyway with: git send-email --no-validate …)\n`);

@@ -29,6 +29,12 @@ export interface IndexOptions {
   /** Called every `every` mails read, for a progress line. */
   onProgress?: (source: string, read: number) => void;
   every?: number;
+  /**
+   * Saves what is indexed so far (the caller's InboxDb.save): called between batches, at most
+   * every checkpointMs, so a killed run loses one batch; the next run skips mails it has.
+   */
+  checkpoint?: () => void;
+  checkpointMs?: number;
 }
 
 interface TopicCandidate {
@@ -46,10 +52,15 @@ class Writer {
   private readonly files = new Map<string, number>();
   private readonly threads = new Map<string, number>();
   private readonly topics = new Map<number, TopicCandidate[]>();
-  private readonly st: Record<string, Statement>;
+  private st!: Record<string, Statement>;
 
-  constructor(inbox: InboxDb) {
-    const db = inbox.db;
+  constructor(private readonly inbox: InboxDb) {
+    this.prepare();
+  }
+
+  /** (Re)prepares the statements: saving the database invalidates them. */
+  prepare(): void {
+    const db = this.inbox.db;
     const p = (sql: string) => db.prepare(sql);
     this.st = {
       msgByMsgid: p('SELECT id, thread FROM messages WHERE msgid = ?'),
@@ -266,8 +277,17 @@ async function indexOne(inbox: InboxDb, writer: Writer, given: string, opts: Ind
   const stats: SourceStats = { source: given, kind, unchanged: reader.unchanged, read: 0, added: 0, known: 0, patches: 0, covers: 0, replies: 0, other: 0 };
   const every = opts.every ?? 1000;
   inbox.run('BEGIN');
+  let lastSave = Date.now();
   try {
     for await (const m of reader.mails) {
+      if (opts.checkpoint && Date.now() - lastSave > (opts.checkpointMs ?? 30_000)) {
+        inbox.run('COMMIT');
+        writer.free();
+        opts.checkpoint();
+        writer.prepare();
+        inbox.run('BEGIN');
+        lastSave = Date.now();
+      }
       stats.read++;
       if (opts.onProgress && stats.read % every === 0) opts.onProgress(given, stats.read);
       const id = quickMessageId(m.raw) ?? syntheticId(m.raw);

@@ -8,7 +8,8 @@
 // (temporary file + rename, so a failed run never leaves a damaged index). The schema is kept
 // compact for that reason: no mail bodies, symbols and people as integer ids, and only the one
 // short sentence per (reply, symbol) that `related` shows.
-import { readFileSync, writeFileSync, renameSync, unlinkSync, openSync, closeSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, unlinkSync, openSync, closeSync, existsSync, statSync, realpathSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { dirname, basename, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import initSqlJs from 'sql.js';
@@ -136,21 +137,14 @@ export class InboxDb {
     this.statements.clear();
   }
 
-  /** Writes the database back: temporary file beside it, then rename. */
+  /** Writes the database back atomically (io/atomic-write). */
   save(): void {
     // export() closes and reopens the database: prepared statements do not survive it.
     this.freeStatements();
     const bytes = this.db.export();
-    const tmp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
     try {
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, this.path);
+      writeFileAtomic(this.path, bytes);
     } catch (e) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* never written */
-      }
       throw new InputError(this.path, `cannot write the index (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
   }
@@ -189,15 +183,50 @@ export async function openInbox(path: string, opts: { create?: boolean } = {}): 
   return new InboxDb(new SQL.Database(bytes), path);
 }
 
-/** An exclusive lock file beside the index, so two indexers never race on one file. */
+/**
+ * The file an index path names: a symlink is followed (to its final target), so two runs
+ * given different names for one database take the same lock and write the same file.
+ */
+export function resolveIndexPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    // Not there yet: resolve its folder, keep the name.
+    try {
+      return join(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return path;
+    }
+  }
+}
+
+/**
+ * An exclusive lock file beside the index, holding the owner's PID, so two indexers never race
+ * on one file. A lock whose process is gone (a kill -9) is taken over.
+ */
 export function lockIndex(path: string): () => void {
   const lock = `${path}.lock`;
-  let fd: number;
-  try {
-    fd = openSync(lock, 'wx');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new InputError(path, `another "inbox index" is running on it (remove ${lock} if not)`);
-    throw new InputError(path, `cannot create ${lock} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  let fd: number | undefined;
+  for (let attempt = 0; fd === undefined; attempt++) {
+    try {
+      fd = openSync(lock, 'wx');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new InputError(path, `cannot create ${lock} (${code ?? 'error'})`);
+      const owner = lockOwner(lock);
+      if (attempt < 3 && owner !== null && !processAlive(owner)) {
+        // Stale: rename it away first, so two runs taking it over at once cannot both win.
+        const stale = `${lock}.stale-${process.pid}`;
+        try {
+          renameSync(lock, stale);
+          unlinkSync(stale);
+        } catch {
+          /* another run took it over first: try again */
+        }
+        continue;
+      }
+      throw new InputError(path, `another "inbox index" is running on it${owner !== null ? ` (pid ${owner})` : ''} (remove ${lock} if not)`);
+    }
   }
   writeFileSync(fd, String(process.pid));
   closeSync(fd);
@@ -208,4 +237,22 @@ export function lockIndex(path: string): () => void {
       /* already gone */
     }
   };
+}
+
+function lockOwner(lock: string): number | null {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -1,7 +1,7 @@
 // Streams messages out of an mbox / mboxrd, plain or gzip, in constant memory per message.
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { InputError } from '../model/errors.js';
+import { gunzipBounded } from './gunzip.js';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 const SEP = Buffer.from('\nFrom ');
@@ -15,34 +15,67 @@ export function looksLikeMbox(head: Uint8Array): boolean {
   return Buffer.from(head.subarray(0, 5)).toString('latin1') === 'From ';
 }
 
+/** One message inside an mbox stream may be at most this large (a single file has the same limit). */
+export const MAX_MAIL_BYTES = 64 * 1024 * 1024;
+
 /**
  * Splits a byte stream into raw messages. A message starts at a "From " line at the start
  * of the input or after a blank line. mboxrd quoting (">From ", ">>From "…) is undone.
+ * Linear: each byte is searched once (only a few bytes of overlap between chunks) and a
+ * message's chunks are joined once, when it ends; a message over maxMail is an input error.
  */
-export async function* splitMbox(chunks: AsyncIterable<Buffer>, inputName: string): AsyncGenerator<Buffer> {
-  let pending: Buffer = Buffer.alloc(0);
+export async function* splitMbox(chunks: AsyncIterable<Buffer>, inputName: string, maxMail = MAX_MAIL_BYTES): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
   let started = false;
+  let n = 0;
+  // Bytes of the pending message already searched: a separator is "\n\nFrom " or "\n\r\nFrom ",
+  // so a new search starts a few bytes before the end of what was searched.
+  let searched = 0;
   for await (const chunk of chunks) {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    if (chunk.length === 0) continue;
+    parts.push(chunk);
+    size += chunk.length;
     if (!started) {
-      if (pending.length < 5) continue;
+      if (size < 5) continue;
       started = true;
-      if (pending.subarray(0, 5).toString('latin1') !== 'From ') {
+      const head = parts.length === 1 ? chunk : Buffer.concat(parts);
+      if (head.subarray(0, 5).toString('latin1') !== 'From ') {
         throw new InputError(inputName, 'not an mbox: it does not start with a "From " line');
       }
     }
-    let searchFrom = 1;
-    for (;;) {
-      const at = findSeparator(pending, searchFrom);
-      if (at < 0) break;
-      yield finishMessage(pending.subarray(0, at + 1));
-      pending = pending.subarray(at + 1);
-      searchFrom = 1;
+    // Search only the new bytes plus a few before them (a separator spans at most 8 bytes).
+    const from = Math.max(1, searched - 8);
+    const rel = findSeparator(joinFrom(parts, from, size), 0);
+    searched = size;
+    if (rel >= 0) {
+      const whole = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+      let begin = 0;
+      for (let at = from + rel; at >= 0; at = findSeparator(whole, begin + 1)) {
+        n++;
+        yield finishMessage(whole.subarray(begin, at + 1));
+        begin = at + 1;
+      }
+      // Copy the rest so that the big buffer it came from can be freed.
+      const rest = Buffer.from(whole.subarray(begin));
+      parts = rest.length > 0 ? [rest] : [];
+      size = searched = rest.length;
     }
-    // Keep the incomplete tail; copy so that the big chunk it came from can be freed.
-    pending = Buffer.from(pending);
+    if (size > maxMail) {
+      throw new InputError(inputName, `message ${n + 1} is larger than ${Math.round(maxMail / 1048576)} MiB, the limit for one mail (not a patch anyone can review)`);
+    }
   }
-  if (pending.length > 0) yield finishMessage(pending);
+  if (size > 0) yield finishMessage(parts.length === 1 ? parts[0]! : Buffer.concat(parts, size));
+}
+
+/** Bytes [from, end) of the concatenation of parts, copying only the parts that overlap it. */
+function joinFrom(parts: Buffer[], from: number, end: number): Buffer {
+  let offset = end;
+  let i = parts.length;
+  while (i > 0 && offset > from) offset -= parts[--i]!.length;
+  const slice = parts.slice(i);
+  const joined = slice.length === 1 ? slice[0]! : Buffer.concat(slice);
+  return joined.subarray(from - offset);
 }
 
 /** Index of the "\n" before a "From " line that follows an empty line, or -1. */
@@ -67,30 +100,12 @@ function finishMessage(msg: Buffer): Buffer {
   return body;
 }
 
-/** Opens a file as a byte stream, transparently gunzipping. */
+/** Opens a file as a byte stream, transparently gunzipping (with a bound on the expansion). */
 export async function openMaybeGzip(path: string): Promise<AsyncIterable<Buffer>> {
   const head = readFileHead(path);
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   if (!isGzip(head)) return raw;
-  // zlib is loaded only for gzip input: a review of one patch never needs it.
-  // Output chunks of 128 KiB with 1 MiB buffered ahead: zlib works on the thread pool while this
-  // thread parses mail, instead of a round trip per default 16 KiB chunk with the parser waiting
-  // on each. Bigger buffers gain little speed and cost tens of MB of garbage Buffers on archives.
-  const gunzip = (process.getBuiltinModule('node:zlib') as typeof import('node:zlib')).createGunzip({ chunkSize: 128 * 1024, highWaterMark: 1 << 20 } as import('node:zlib').ZlibOptions);
-  raw.on('error', (e) => gunzip.destroy(e));
-  return wrapGzipErrors(raw.pipe(gunzip), path);
-}
-
-async function* wrapGzipErrors(stream: Readable, path: string): AsyncGenerator<Buffer> {
-  try {
-    for await (const c of stream) yield c as Buffer;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (code.startsWith('Z_') || /unexpected end|incorrect header|invalid/i.test(String((e as Error).message))) {
-      throw new InputError(path, `corrupt or truncated gzip data (${(e as Error).message})`);
-    }
-    throw e;
-  }
+  return gunzipBounded(raw, path);
 }
 
 /** The first bytes of a file (format sniffing: gzip magic, "From "). */

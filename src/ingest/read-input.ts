@@ -9,6 +9,7 @@ import { cannotRead } from '../io/read-error.js';
 import { parseMail } from './mail.js';
 import { extractPatch, type SkipReason } from './extract.js';
 import { isGzip, looksLikeMbox, openMaybeGzip, splitMbox, readFileHead } from './mbox.js';
+import { gunzipBounded } from './gunzip.js';
 import { parseRawDiff } from './raw-diff.js';
 
 export type IngestItem =
@@ -98,11 +99,9 @@ function readWhole(path: string): Buffer {
 async function* readBuffer(buf: Buffer, name: string, mail: MailHandler): AsyncGenerator<IngestItem | RawMailItem> {
   if (buf.length === 0) throw new InputError(name, 'empty input');
   if (isGzip(buf)) {
-    try {
-      buf = (process.getBuiltinModule('node:zlib') as typeof import('node:zlib')).gunzipSync(buf, { maxOutputLength: 1 << 30 });
-    } catch (e) {
-      throw new InputError(name, `corrupt or truncated gzip data (${(e as Error).message})`);
-    }
+    // Streamed with the same expansion bound as a file: stdin is no easier a bomb.
+    yield* readGzipBuffer(buf, name, mail);
+    return;
   }
   if (looksLikeMbox(buf)) {
     let n = 0;
@@ -122,6 +121,37 @@ async function* readBuffer(buf: Buffer, name: string, mail: MailHandler): AsyncG
     return;
   }
   yield* mail(buf, name);
+}
+
+/** Gzip data in memory (stdin): an mbox is split as it expands; anything else is read whole up to the single-file limit. */
+async function* readGzipBuffer(buf: Buffer, name: string, mail: MailHandler): AsyncGenerator<IngestItem | RawMailItem> {
+  const chunks = gunzipBounded(buf, name);
+  const first = await chunks.next();
+  if (first.done) throw new InputError(name, 'empty input');
+  if (looksLikeMbox(first.value)) {
+    let n = 0;
+    for await (const raw of splitMbox(prepend(first.value, chunks), name)) {
+      n++;
+      yield* mail(raw, `${name}#${n}`);
+    }
+    return;
+  }
+  const parts = [first.value];
+  let size = first.value.length;
+  for await (const c of chunks) {
+    size += c.length;
+    if (size > MAX_SINGLE_FILE) {
+      await chunks.return(undefined);
+      throw new InputError(name, `input expands to over ${MAX_SINGLE_FILE / 1048576} MiB; a single patch or mail is limited to ${MAX_SINGLE_FILE / 1048576} MiB`);
+    }
+    parts.push(c);
+  }
+  yield* readBuffer(Buffer.concat(parts, size), name, mail);
+}
+
+async function* prepend(first: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  yield first;
+  yield* rest;
 }
 
 /** One mail → its patch, or why it was skipped. */

@@ -1,22 +1,174 @@
-// Files other programs may read while we write them (caches, indexes, hook state, reports) are
-// written to a temporary name beside them and renamed into place: a reader sees the old file
-// or the new one, never half of one. The one module that does this.
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// Every file patch-review writes (reports, hook state, knowledge cache, inbox database, site,
+// spec index) goes through here: the data is written to a temporary file beside the target,
+// created with O_EXCL and O_NOFOLLOW (a planted file or symlink at that name is never opened
+// or written through), and renamed over the target when complete, so a reader sees the old
+// file or the new one, never half of one. Temporary files are removed on exit and on
+// SIGINT/SIGTERM/SIGHUP; ones a SIGKILL left behind are swept the next time the same target
+// is written (their process is gone).
+import { openSync, writeSync, closeSync, renameSync, unlinkSync, readdirSync, statSync, constants, mkdirSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
 import { InputError } from '../model/errors.js';
 
+const pending = new Set<string>();
+let hooked = false;
 let counter = 0;
 
-/** Writes `data` to `path` whole or not at all (the directory must exist). Throws the fs error; the temporary file is removed. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
+function removePending(): void {
+  for (const p of pending) {
+    try {
+      unlinkSync(p);
+    } catch {
+      /* already gone */
+    }
+  }
+  pending.clear();
+}
+
+function onSignal(sig: NodeJS.Signals): void {
+  removePending();
+  // Die of the same signal, as the shell expects.
+  process.removeAllListeners(sig);
+  process.kill(process.pid, sig);
+}
+
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', removePending);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    if (process.listenerCount(sig) === 0) process.once(sig, onSignal);
+  }
+}
+
+/** ".name.PID.N.tmp": the pid lets a later run tell a dead writer's leftovers from a live one's. */
+const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-z]+\.tmp$/;
+
+function alive(pid: number): boolean {
   try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    process.kill(pid, 0);
+    return true;
   } catch (e) {
-    rmSync(tmp, { force: true });
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary files for this target whose writer no longer runs (a SIGKILL). */
+function sweepStale(dir: string, base: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = TEMP_NAME.exec(n);
+    if (!m || m[1] !== base || Number(m[2]) === process.pid || alive(Number(m[2]))) continue;
+    try {
+      unlinkSync(join(dir, n));
+    } catch {
+      /* someone else swept it */
+    }
+  }
+}
+
+export interface TempFile {
+  path: string;
+  fd: number;
+}
+
+/** A new temporary file beside target, opened for writing; never an existing file or a symlink. */
+export function createTempBeside(target: string, mode = 0o666): TempFile {
+  const dir = dirname(target);
+  const base = basename(target);
+  sweepStale(dir, base);
+  hookExit();
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+  for (let attempt = 0; ; attempt++) {
+    const suffix = `${(++counter).toString(36)}${Math.floor(Math.random() * 0x7fffffff).toString(36)}`;
+    const path = join(dir, `.${base}.${process.pid}.${suffix}.tmp`);
+    try {
+      const fd = openSync(path, flags, mode);
+      pending.add(path);
+      return { path, fd };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 100) throw e;
+    }
+  }
+}
+
+/** An atomic writer: write() as often as needed, then commit() (rename) or abort() (remove). */
+export class AtomicFile {
+  readonly tmp: TempFile;
+  private open = true;
+
+  constructor(readonly target: string, mode?: number) {
+    refuseDirectory(target);
+    this.tmp = createTempBeside(target, mode);
+  }
+
+  write(data: string | Uint8Array): void {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.tmp.fd, buf, off, buf.length - off);
+  }
+
+  commit(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.tmp.fd);
+    try {
+      renameSync(this.tmp.path, this.target);
+    } catch (e) {
+      this.remove();
+      throw e;
+    }
+    pending.delete(this.tmp.path);
+  }
+
+  abort(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.tmp.fd);
+    this.remove();
+  }
+
+  private remove(): void {
+    pending.delete(this.tmp.path);
+    try {
+      unlinkSync(this.tmp.path);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** A directory where a file should go is a clear error, not a rename failing at the end. */
+function refuseDirectory(target: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(target).isDirectory();
+  } catch {
+    /* does not exist yet: fine */
+  }
+  if (isDir) throw Object.assign(new Error(`${target} is a directory (give a file name)`), { code: 'EISDIR', path: target });
+}
+
+/** Writes a whole file atomically (creating its folder when mkdir is set). */
+export function writeFileAtomic(target: string, data: string | Uint8Array, opts: { mode?: number; mkdir?: boolean } = {}): void {
+  if (opts.mkdir) mkdirSync(dirname(target), { recursive: true });
+  const f = new AtomicFile(target, opts.mode);
+  try {
+    f.write(data);
+  } catch (e) {
+    f.abort();
     throw e;
   }
+  f.commit();
+}
+
+/** Temporary files of this process not yet committed (tests). */
+export function pendingTempFiles(): string[] {
+  return [...pending];
 }
 
 /** writeFileAtomic for an output the user named: a failure is an input error naming the file. */

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { entrySchema } from './schema.js';
 import type { Entry } from './entry.js';
 import { unsafeReason } from './safe-regex.js';
+import { superLinearReason } from './regex-complexity.js';
 import { globsToRegex } from './glob-regex.js';
 
 export interface SourceFile {
@@ -61,14 +62,18 @@ export function compileSources(sources: SourceFile[]): CompileResult {
     const dup = ids.get(fm.id);
     if (dup) problems.push({ file: src.file, field: 'id', message: `duplicate id "${fm.id}" (also in ${dup})` });
     ids.set(fm.id, src.file);
+    // An entry with an unsafe pattern is left out whole: reviews run the patterns unchecked.
+    let unsafe = false;
     (fm.triggers ?? []).forEach((t, ti) => {
       for (const key of ['symbolPatterns', 'lines'] as const) {
         (t[key] ?? []).forEach((p, pi) => {
-          const why = unsafeReason(p);
+          const why = unsafeReason(p) ?? superLinearReason(p);
           if (why) problems.push({ file: src.file, field: `triggers.${ti}.${key}.${pi}`, message: `unsafe pattern ${JSON.stringify(p)}: ${why}` });
+          if (why) unsafe = true;
         });
       }
     });
+    if (unsafe) continue;
     for (const t of fm.triggers ?? []) {
       const ct = t as typeof t & { filesRegex?: string; notFilesRegex?: string };
       if (t.files?.length) ct.filesRegex = globsToRegex(t.files);

@@ -1,7 +1,7 @@
 // Loads the knowledge base fast: the sources are hashed, and a compiled snapshot with the
 // same hash (built with the package, or cached after a first compile) is used instead of
 // parsing YAML and validating again. Only a changed knowledge base pays for compilation.
-import { readdirSync, readFileSync, existsSync, statSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Entry, KnowledgeBase } from './entry.js';
 import type { SourceFile, Problem } from './compile.js';
@@ -15,6 +15,8 @@ interface Snapshot {
   /** Names, sizes and mtimes of the sources: when they match, the files are not even read. */
   sig?: string;
   entries: SnapshotEntry[];
+  /** Caches only: digest of entries and details (see cacheDigest). */
+  digest?: string;
 }
 
 /**
@@ -153,8 +155,7 @@ export function writeJson(path: string, data: unknown): boolean {
 
 function writeText(path: string, text: string): boolean {
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileAtomic(path, text);
+    writeFileAtomic(path, text, { mkdir: true });
     return true;
   } catch {
     /* read-only home or dist: compile again next time */
@@ -165,7 +166,28 @@ function writeText(path: string, text: string): boolean {
 /** Writes a snapshot and its details file (the details first: a snapshot never lacks them). */
 export function writeSnapshot(path: string, dir: string, entries: Entry[], hash: string): void {
   const { text, lite } = splitDetails(entries, hash);
-  if (writeText(detailsPath(path), text)) writeJson(path, { hash, sig: signature(dir), entries: lite } satisfies Snapshot);
+  if (writeText(detailsPath(path), text)) writeJson(path, { hash, sig: signature(dir), entries: lite, digest: cacheDigest(lite, text) } satisfies Snapshot);
+}
+
+/** A digest of a snapshot's entries and details text: a cache that does not match it is rebuilt. */
+function cacheDigest(lite: SnapshotEntry[], details: string | Buffer): string {
+  return sha256().update(JSON.stringify(lite)).update('\0').update(details).digest('hex');
+}
+
+/**
+ * A cached snapshot as it was written, or null: truncated, edited or half-replaced caches
+ * (entries, triggers or details) are compiled again instead of failing or changing reviews.
+ */
+function validCache(path: string, snap: Snapshot | null): Snapshot | null {
+  if (!snap || typeof snap.hash !== 'string' || !Array.isArray(snap.entries) || typeof snap.digest !== 'string') return null;
+  try {
+    const details = readFileSync(detailsPath(path));
+    const nl = details.indexOf(0x0a);
+    if (nl < 0 || (JSON.parse(details.toString('utf8', 0, nl)) as { hash?: string }).hash !== snap.hash) return null;
+    return cacheDigest(snap.entries, details) === snap.digest ? snap : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface LoadResult extends KnowledgeBase {
@@ -183,7 +205,7 @@ export async function loadKnowledgeDir(dir: string, snapshotPath?: string): Prom
   const builtin = snapshotPath ? readSnapshot(snapshotPath) : null;
   if (builtin && snapshotPath && builtin.sig === sig) return { entries: attachLazyDetails(builtin.entries, snapshotPath, builtin.hash), hash: builtin.hash, problems: [] };
   const cache = cachePath(sig);
-  const snaps = [...(snapshotPath ? [[snapshotPath, builtin] as const] : []), [cache, readSnapshot(cache)] as const];
+  const snaps = [...(snapshotPath ? [[snapshotPath, builtin] as const] : []), [cache, validCache(cache, readSnapshot(cache))] as const];
   for (const [p, snap] of snaps) if (snap && snap.sig === sig) return { entries: attachLazyDetails(snap.entries, p, snap.hash), hash: snap.hash, problems: [] };
   const sources = readSources(dir);
   const hash = hashSources(sources);

@@ -1,6 +1,7 @@
 // Formatters are plug-ins (ESLint style): each turns reports into text, streaming per patch
 // so an archive never has to sit in memory. The registry loads them lazily by name.
 import type { PatchReport, RulesMeta, RunSummary } from '../model/report.js';
+import { safeReport } from './escape.js';
 
 export interface FormatContext {
   color: boolean;
@@ -46,7 +47,16 @@ export const FORMAT_NAMES = Object.keys(REGISTRY);
 
 export async function loadFormatter(name: string): Promise<FormatterFactory | undefined> {
   const load = REGISTRY[name];
-  return load ? load() : undefined;
+  return load ? escaping(await load()) : undefined;
+}
+
+/** Every formatter sees patch-derived text with its control characters escaped (escape.ts). */
+function escaping(factory: FormatterFactory): FormatterFactory {
+  return (ctx) => {
+    const f = factory(ctx);
+    const patch = f.patch.bind(f);
+    return Object.assign(f, { patch: (r: PatchReport) => patch(safeReport(r, f.lean === true)) });
+  };
 }
 
 export function registerFormatter(name: string, load: () => Promise<FormatterFactory>): void {

@@ -23,7 +23,8 @@ export function safeHref(url: string): string | null {
   const u = url.replace(/[\u0000-\u0020\u007F]/g, '');
   if (u === '') return null;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(u);
-  if (!scheme) return /^[/\\]?\\/.test(u) ? null : url.trim();
+  // "//host" and "\\host" are protocol-relative: another site, whatever the page's scheme.
+  if (!scheme) return /^[/\\]{2}/.test(u) ? null : url.trim();
   return ['http', 'https', 'mailto'].includes(scheme[1]!.toLowerCase()) ? url.trim() : null;
 }
 

@@ -170,7 +170,7 @@ test('review applies .patch-review.yml: fail level, ignores per path, site URL, 
       '  - categories: [behaviour-change-visible-to-userspace]',
     ].join('\n'),
   );
-  const r = await runCli(['--format', 'json', '--format', 'markdown', '--output', join(repo, 'out.json'), join(repo, 'x.patch')], { cwd: repo });
+  const r = await runCli(['--format', 'markdown', '--format', 'json', '--output', join(repo, 'out.json'), join(repo, 'x.patch')], { cwd: repo });
   assert.equal(r.code, 0, `fail-on never from the file: ${r.stderr}`);
   const findings = JSON.parse(readFileSync(join(repo, 'out.json'), 'utf8')).patches[0].findings as Finding[];
   const ids = findings.map((f) => f.ruleId);

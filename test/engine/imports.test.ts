@@ -33,7 +33,7 @@ test('a cycle is found when there is one (the check can fail)', () => {
 const HEAVY_BUILTINS = ['node:worker_threads', 'node:zlib', 'node:crypto', 'node:child_process', 'node:fs/promises', 'node:stream', 'node:tty', 'node:os', 'node:v8', 'node:vm', 'node:readline', 'node:http', 'node:https', 'node:net'];
 /** The one package the bundle inlines; every other one is required lazily where it is needed. */
 const INLINED_PACKAGES = new Set(['parse-diff']);
-const HEAVY_MODULES = /^(inbox|site|hook)\/|^knowledge\/(compile|body|schema)\.js$|^spec\/(spec-index|virtio-spec|vhost-user|latex-\w+|rst|normative|index)\.js$|^engine\/(parallel|worker|prior)\.js$|^analyze\/spec-statements\.js$|^report\/(?!formatter\.js$)/;
+const HEAVY_MODULES = /^(inbox|site|hook)\/|^knowledge\/(compile|body|schema)\.js$|^spec\/(spec-index|virtio-spec|vhost-user|latex-\w+|rst|normative|index)\.js$|^engine\/(parallel|worker|prior)\.js$|^analyze\/spec-statements\.js$|^report\/(?!(formatter|escape)\.js$)/;
 
 for (const start of ['cli/review-entry.js', 'engine/index.js']) {
   test(`the one-patch review path from ${start} imports no heavy module statically`, () => {

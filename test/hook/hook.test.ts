@@ -34,7 +34,11 @@ function hook(dir: string, args: string[], env: Record<string, string> = {}) {
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
-const statePath = (dir: string) => join(dir, '.git', 'patch-review', 'send-email-series.json');
+/** Whether any series state is kept (one file per series under .git/patch-review/series). */
+const stateKept = (dir: string) => {
+  const d = join(dir, '.git', 'patch-review', 'series');
+  return existsSync(d) && readdirSync(d).some((n) => n.endsWith('.json'));
+};
 
 test('hook install writes an executable sendemail-validate; uninstall removes it', async () => {
   const dir = repo();
@@ -116,7 +120,7 @@ test('series state across hook runs (git 2.41+ form: headers file and file count
   copyFileSync(EXAMPLE, headers);
   const runs = SERIES.map((f, i) => {
     const r = hook(dir, [f, headers], { GIT_SENDEMAIL_FILE_COUNTER: String(i + 1), GIT_SENDEMAIL_FILE_TOTAL: '3' });
-    return { ...r, state: existsSync(statePath(dir)) };
+    return { ...r, state: stateKept(dir) };
   });
   assert.deepEqual(runs.map((r) => r.code), [0, 0, 0], runs.map((r) => r.out).join('\n'));
   assert.equal(runs[0]!.out, '', 'the cover letter: nothing to review, nothing said');
@@ -136,7 +140,7 @@ test('series state without counters (git 2.39): followed by subject numbers; a s
   const outs = SERIES.map((f) => hook(dir, [f]));
   assert.deepEqual(outs.map((o) => o.code), [0, 0, 0]);
   assert.match(outs[2]!.out, /uapi-change-without-docs/);
-  assert.ok(!existsSync(statePath(dir)));
+  assert.ok(!stateKept(dir));
   // Start at patch 2 of 2: patch 1 was not seen, so the series is not judged.
   const mid = hook(dir, [SERIES[2]!]);
   assert.ok(!mid.out.includes('uapi-change-without-docs'));
@@ -169,7 +173,7 @@ test('a refusal prints the findings, says how to override, and clears the series
   assert.match(r.out, /git send-email --no-validate/);
   assert.match(r.out, /git -c patch-review\.failOn=never send-email/);
   assert.match(r.out, /Patch-Review-Ack: uapi-new-ioctl <reason>/);
-  assert.ok(!existsSync(statePath(dir)));
+  assert.ok(!stateKept(dir));
   // git config wins over the level given at install: the override the message names works.
   const overridden = hook(dir, [SERIES[1]!], { GIT_CONFIG_PARAMETERS: "'patch-review.failon'='never'" });
   assert.equal(overridden.code, 0, overridden.out);

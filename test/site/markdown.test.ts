@@ -48,8 +48,8 @@ test('links keep only http(s), mailto and relative targets; images become links'
 });
 
 test('safeHref refuses scripts however they are spelled', () => {
-  for (const bad of ['javascript:x', ' javascript:x', 'java\nscript:x', 'vbscript:x', 'data:x', '\\\\evil', '/\\evil', '']) assert.equal(safeHref(bad), null, bad);
-  for (const ok of ['https://a', 'http://a', 'mailto:a@b', 'x.html', '#frag', '../a/b.html', '//host/x']) assert.equal(safeHref(ok), ok);
+  for (const bad of ['javascript:x', ' javascript:x', 'java\nscript:x', 'vbscript:x', 'data:x', '\\\\evil', '/\\evil', '', '//host/x']) assert.equal(safeHref(bad), null, bad);
+  for (const ok of ['https://a', 'http://a', 'mailto:a@b', 'x.html', '#frag', '../a/b.html']) assert.equal(safeHref(ok), ok);
 });
 
 test('headings start at h2 under the page title and get unique ids', () => {

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import type { CommandRun, CliIO } from '../io.js';
 import { UsageError } from '../../model/errors.js';
-import { openInbox, lockIndex } from '../../inbox/store.js';
+import { openInbox, lockIndex, resolveIndexPath } from '../../inbox/store.js';
 import { indexSources, type SourceStats } from '../../inbox/indexer.js';
 
 const USAGE = 'usage: patch-review inbox index --db PATH SOURCE… | inbox stats --db PATH [--format json]';
@@ -41,14 +41,15 @@ async function index(args: string[], io: CliIO): Promise<number> {
   if (positionals.length === 0) throw new UsageError(`no SOURCE given; ${USAGE}`);
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got "${format}")`);
-  const unlock = lockIndex(values.db);
+  const db = resolveIndexPath(values.db);
+  const unlock = lockIndex(db);
   try {
-    const created = !existsSync(values.db);
-    const inbox = await openInbox(values.db, { create: true });
+    const created = !existsSync(db);
+    const inbox = await openInbox(db, { create: true });
     const started = Date.now();
     try {
       const progress = io.isTTY && !values.quiet ? (source: string, n: number) => io.stderr(`\r${source}: ${n} mails read`) : undefined;
-      const result = await indexSources(inbox, positionals, progress ? { onProgress: progress } : {});
+      const result = await indexSources(inbox, positionals, { ...(progress ? { onProgress: progress } : {}), checkpoint: () => inbox.save() });
       if (progress) io.stderr('\r\x1b[K');
       const changed = created || result.some((s) => s.added > 0 || !s.unchanged);
       if (changed) inbox.save();

@@ -9,6 +9,7 @@ import { openReview, type EngineWarning } from '../../engine/index.js';
 import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/formatter.js';
 import { stdoutSink, fileSink, type Sink } from '../output.js';
 import { CONFIG_FILE } from '../../config/project-config.js';
+import { pairFormatOutputs } from '../format-outputs.js';
 
 const HELP = `usage: patch-review [options] FILE|DIR|- …
        patch-review [options] --git RANGE [--repo DIR]
@@ -82,7 +83,9 @@ export const run: CommandRun = async (args, io) => {
     const engine = await openReview({ project, knowledge: o.knowledge ?? [], onWarning });
     return explain(o.explain, engine.entries, io);
   }
-  const formats = o.format ?? ['text'];
+  const pairs = pairFormatOutputs(parsed.tokens);
+  const formats = pairs.map((p) => p.format);
+  const outputs = pairs.map((p) => p.output);
   const inputs = parsed.positionals;
   const ranges = o.git ?? [];
   const engine = await openReview({
@@ -102,11 +105,9 @@ export const run: CommandRun = async (args, io) => {
   if (inputs.length === 0 && ranges.length === 0) throw new UsageError('no input: give a patch file, a folder, an mbox, "-" for stdin, or --git RANGE (see --help)');
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('"-" (stdin) may be given only once');
 
-  const outputs = o.output ?? [];
-  if (outputs.length > formats.length) throw new UsageError('more --output than --format options: pair each --output with a --format');
   const unknown = formats.find((f) => !FORMAT_NAMES.includes(f));
   if (unknown) throw new UsageError(`unknown format "${unknown}" (known: ${FORMAT_NAMES.join(', ')})`);
-  if (formats.length - outputs.length > 1) throw new UsageError('only one format can go to stdout: give --output FILE for the others');
+  if (outputs.filter((p) => p === undefined).length > 1) throw new UsageError('only one format can go to stdout: give --output FILE after each of the others');
 
   // Only text on stdout is coloured: asking whether stdout is a terminal can load Node's tty module.
   const colorOnStdout = () => (o['no-color'] ? false : o.color ? true : io.isTTY && !io.env['NO_COLOR']);
@@ -182,6 +183,7 @@ function openFileSink(path: string): Sink {
   try {
     return fileSink(path);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(path, `cannot write output (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }

@@ -1,0 +1,30 @@
+// Issue 19, item 1: a per-patch matching budget; past it the patch is reported as not fully
+// reviewed, naming the rule whose patterns used the time.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { matchFacts } from '../../src/analyze/match.js';
+import { compileRules } from '../../src/analyze/rules.js';
+import type { Entry } from '../../src/knowledge/entry.js';
+import type { Fact } from '../../src/model/facts.js';
+
+test('a slow pattern stops at the budget and names its rule', () => {
+  // Quadratic but accepted by the cheap runtime check: stands for a tampered cache.
+  const entry = { id: 'slow-rule', title: 't', area: 'vhost', category: 'uapi-abi', severity: 'warning', summary: 's', checklist: [], consumers: [], references: [], symbols: [], triggers: [{ lines: ['^\\s*\\s*x$'] }] } as unknown as Entry;
+  const rules = compileRules([entry]);
+  const line = ' '.repeat(2000);
+  const facts: Fact[] = Array.from({ length: 5000 }, (_, i) => ({ kind: 'symbol-added', symbol: `S${i}`, file: 'a.c', line: i, text: line }) as Fact);
+  const t = performance.now();
+  const findings = matchFacts(facts, rules, 200);
+  assert.ok(performance.now() - t < 2000);
+  const incomplete = findings.find((f) => f.ruleId === 'review-incomplete');
+  assert.ok(incomplete);
+  assert.match(incomplete.message, /slow-rule/);
+});
+
+test('findings past the per-patch cap are counted, the most severe kept', () => {
+  const entry = { id: 'many', title: 't', area: 'vhost', category: 'uapi-abi', severity: 'warning', summary: 's', checklist: [], consumers: [], references: [], symbols: ['S'], triggers: [{ symbols: ['S'] }] } as unknown as Entry;
+  const facts: Fact[] = Array.from({ length: 1500 }, (_, i) => ({ kind: 'symbol-added', symbol: 'S', file: `f${i}.c`, line: 1, text: 'S' }) as Fact);
+  const findings = matchFacts(facts, compileRules([entry]));
+  assert.equal(findings.filter((f) => f.ruleId === 'many').length, 1000);
+  assert.match(findings.find((f) => f.ruleId === 'review-incomplete')!.message, /500 more findings \(in 500 files\)/);
+});

@@ -1,0 +1,40 @@
+// Issue 19, item 3: the function-name scan is linear on a long identifier-only line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { functionNameOf, isFunctionStart, aggregateStart, firstCallName } from '../../src/diff/c-code.js';
+
+test('function names: same answers as the old expression', () => {
+  assert.equal(functionNameOf('static long vhost_vdpa_ioctl(struct file *f,'), 'vhost_vdpa_ioctl');
+  assert.equal(functionNameOf('int  foo  (void)'), 'foo');
+  assert.equal(functionNameOf('if (x) bar(y)'), null);
+  assert.equal(firstCallName('12ab(x)', false), 'ab');
+  assert.equal(firstCallName('12ab(x)', true), null);
+  assert.equal(firstCallName('( ( x', false), null);
+  assert.ok(isFunctionStart('static int vhost_foo(struct vhost_dev *d)'));
+  assert.ok(!isFunctionStart('int x = foo(1);'));
+  assert.ok(!isFunctionStart('foo(1); bar'));
+  assert.deepEqual(aggregateStart('struct vhost_vring_state {'), { kind: 'struct', name: 'vhost_vring_state' });
+  assert.deepEqual(aggregateStart('struct {'), { kind: 'struct', name: '' });
+  assert.equal(aggregateStart('structfoo {'), null);
+});
+
+test('a 1 MB identifier line and a 1 MB blank run take milliseconds (were minutes)', () => {
+  const ident = 'a'.repeat(1 << 20);
+  const blanks = `struct${' '.repeat(1 << 20)}!`;
+  const t = performance.now();
+  assert.equal(functionNameOf(ident), null);
+  assert.equal(isFunctionStart(`${ident};x`), false);
+  assert.equal(aggregateStart(blanks), null);
+  assert.equal(functionNameOf(`${'a '.repeat(1 << 19)}(`), 'a');
+  assert.ok(performance.now() - t < 1000, `${performance.now() - t} ms`);
+});
+
+test('a patch past the analysis caps is analysed up to them and says what was left out', async () => {
+  const { analyzeDiff, MAX_HUNKS_ANALYSED } = await import('../../src/diff/facts.js');
+  const { patchFromDiff } = await import('../../src/ingest/raw-diff.js');
+  let diff = 'diff --git a/drivers/vhost/net.c b/drivers/vhost/net.c\n--- a/drivers/vhost/net.c\n+++ b/drivers/vhost/net.c\n';
+  for (let i = 0; i < MAX_HUNKS_ANALYSED + 500; i++) diff += `@@ -${10 + i * 10},2 +${10 + i * 10},3 @@ static int f${i}(void)\n a;\n+\tx = ${i};\n b;\n`;
+  const r = analyzeDiff(patchFromDiff(diff, 'big.diff'));
+  assert.equal(r.files[0]!.hunks.length, MAX_HUNKS_ANALYSED + 500);
+  assert.match(r.incomplete ?? '', new RegExp(`${MAX_HUNKS_ANALYSED} of ${MAX_HUNKS_ANALYSED + 500} hunks`));
+});
