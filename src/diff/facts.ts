@@ -20,6 +20,12 @@ import { uapiIoctlNumberFacts } from './facts/uapi-ioctl-numbers.js';
 import { uapiFlagFacts } from './facts/uapi-flags.js';
 import { patchFacts } from './facts/patch-level.js';
 import { specCheckFacts } from './facts/spec-checks.js';
+import { concurrencyFacts } from './facts/concurrency.js';
+import { untrustedFacts } from './facts/untrusted.js';
+import { lifetimeFacts } from './facts/lifetime.js';
+import { virtioSequenceFacts } from './facts/virtio-sequence.js';
+import { netlinkFacts } from './facts/netlink.js';
+import { socketSemanticsFacts } from './facts/socket-semantics.js';
 import { patchScope, type AnnotatedFile, type DiffContext, type PatchScope } from './uapi/scope.js';
 
 export type { DiffContext } from './uapi/scope.js';
@@ -38,6 +44,12 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   errorReturnFacts,
   moduleParamFacts,
   waitFacts,
+  concurrencyFacts,
+  untrustedFacts,
+  lifetimeFacts,
+  virtioSequenceFacts,
+  netlinkFacts,
+  socketSemanticsFacts,
   functionFacts,
   symbolFacts,
 ];
