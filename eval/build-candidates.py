@@ -125,6 +125,11 @@ def area_of(files):
 
 def main():
     out = sys.argv[1]
+    # Round 2 adds patches whose replies have some length (a concern takes more than a line),
+    # from threads not drawn in round 1; ids continue after round 1's.
+    round2 = '--round2' in sys.argv
+    previous = [json.loads(l) for l in open(os.path.join(HERE, 'candidates.jsonl'))] if round2 else []
+    used_mids = {x['message_id'] for x in previous}
     os.makedirs(os.path.join(out, 'threads'), exist_ok=True)
     cited = set()
     for d, _, fs in os.walk(os.path.join(ROOT, 'knowledge')):
@@ -197,6 +202,9 @@ def main():
             continue
         stripped = [(r, strip_reply(r['body'])) for r in replies]
         substantive = [s for s in stripped if not is_ack_only(s[1])]
+        if round2:
+            if m['mid'] in used_mids or not any(len([l for l in t.split('\n') if l.strip() and l.strip() != '[…]']) >= 6 for _, t in substantive):
+                continue
         cands.append(dict(m=m, files=files, area=area, root=root, replies=stripped, substantive=len(substantive)))
     print(f'{len(cands)} candidates', file=sys.stderr)
     # Stratified draw: per area, up to a quota of patches with substantive replies and of ack-only ones.
@@ -205,7 +213,7 @@ def main():
     for c in cands:
         by[(c['area'], c['substantive'] > 0)].append(c)
     pool = []
-    quota_pos, quota_ctl = 33, 22
+    quota_pos, quota_ctl = (36, 0) if round2 else (33, 22)
     for (area, pos), lst in sorted(by.items()):
         lst.sort(key=lambda c: c['m']['mid'])
         rng.shuffle(lst)
@@ -221,7 +229,7 @@ def main():
         pool.extend(chosen)
     pool.sort(key=lambda c: (c['area'], c['m']['mid']))
     index = []
-    for i, c in enumerate(pool):
+    for i, c in enumerate(pool, start=len(previous)):
         m = c['m']
         half = 'develop' if hashlib.sha256(f'{SEED}:{c["root"]}'.encode()).digest()[0] % 2 == 0 else 'test'
         cid = f'c{i:03d}'
@@ -247,7 +255,7 @@ def main():
         with open(os.path.join(out, 'threads', f'{cid}.txt'), 'w', encoding='utf-8') as f:
             f.write('\n'.join(lines))
     with open(os.path.join(out, 'candidates.jsonl'), 'w') as f:
-        for x in index:
+        for x in previous + index:
             f.write(json.dumps(x) + '\n')
     counts = defaultdict(lambda: [0, 0])
     for x in index:
