@@ -26,6 +26,7 @@ import { lifetimeFacts } from './facts/lifetime.js';
 import { virtioSequenceFacts } from './facts/virtio-sequence.js';
 import { netlinkFacts } from './facts/netlink.js';
 import { socketSemanticsFacts } from './facts/socket-semantics.js';
+import { sysfsAbiFacts } from './facts/sysfs-abi.js';
 import { patchScope, type AnnotatedFile, type DiffContext, type PatchScope } from './uapi/scope.js';
 
 export type { DiffContext } from './uapi/scope.js';
@@ -55,7 +56,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
 ];
 
 /** Producers that need every file of the patch at once (a uAPI flag and the handler that reads it). */
-export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts];
+export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts, sysfsAbiFacts];
 
 export interface DiffResult {
   files: FileDiff[];

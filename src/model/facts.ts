@@ -56,6 +56,7 @@ export const FACT_KINDS = [
   'netlink-reply-changed', // an attribute put in or dropped from a reply (symbol: the attribute)
   'netlink-attr-parsed', // a request attribute newly read or no longer read (symbol: the attribute)
   'socket-semantics-changed', // vsock/tun/tap state, shutdown, linger, poll or flag handling changed (symbol: the state/flag)
+  'sysfs-abi-undocumented', // a sysfs attribute or device node added with no Documentation/ABI in the patch (symbol: the attribute)
   'feature-passthrough-changed', // a bit added to or removed from a list of features QEMU passes through or masks (symbol: the bit)
   // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)
   'uapi-header-changed', // symbol: header base name, e.g. vhost.h
