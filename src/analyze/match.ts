@@ -77,6 +77,13 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
         hit.fact = worst;
       }
     }
+    // An error about a layout or a request number rests on a compiler-confirmed fact; the
+    // hand evaluator's reading of the hunk is at most a warning, and says why.
+    let verification = '';
+    if (hit.severity === 'error' && hit.fact.unverified && !hit.facts.some((f) => f.verified && f.compat?.class === 'abi-break')) {
+      hit.severity = 'warning';
+      verification = ` Not verified (${hit.fact.unverified}).`;
+    } else if (hit.fact.verified) verification = ` Verified by ${hit.fact.verified}.`;
     // The lead fact first: what this patch does to which symbol, and what breaks; the
     // entry's background after it.
     const lead = hit.fact;
@@ -101,6 +108,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
       finding.compatClass = worst.compat!.class;
       if (worst !== lead) finding.message += ` Compatibility: ${worst.compat!.class}: ${worst.compat!.reason}`;
     }
+    finding.message += verification;
     findings.push(finding);
   }
   return sortFindings(findings);

@@ -44,7 +44,9 @@ export const textFormatter: FormatterFactory = (ctx) => {
         out.push(`  ${c(f.severity, f.severity.padEnd(7))} ${location(f)}  ${f.title}  [${f.ruleId}]${cls}${ack}`);
         out.push(`          ${f.message}`);
         for (const q of f.checklist) out.push(`          - [ ] ${q}`);
-        if (f.consumers.length > 0) out.push(c('dim', `          affects: ${f.consumers.join(', ')}`));
+        // Use sites from a consumers index are long: one a line.
+        if (f.consumerUses) for (const u of f.consumers) out.push(c('dim', `          affects: ${u}`));
+        else if (f.consumers.length > 0) out.push(c('dim', `          affects: ${f.consumers.join(', ')}`));
         for (const ref of f.references) {
           out.push(c('dim', `          see: ${ref.title ? ref.title + ' ' : ''}${ref.url}`));
           for (const line of statementLines(f, ref)) out.push(`            ${line}`);
@@ -64,7 +66,8 @@ export const textFormatter: FormatterFactory = (ctx) => {
       ];
       if (s.acknowledged) parts.push(`${s.acknowledged} acknowledged`);
       if (skipped) parts.push(`${skipped} mail${skipped === 1 ? '' : 's'} skipped (${s.skipped.reply} replies, ${s.skipped['cover-letter']} cover letters, ${s.skipped['no-diff']} without a diff)`);
-      return c('bold', `patch-review: ${parts.join(', ')}`) + '\n';
+      const sources = (s.sources ?? []).map((l) => `patch-review: used ${l}\n`).join('');
+      return sources + c('bold', `patch-review: ${parts.join(', ')}`) + '\n';
     },
   };
 };
