@@ -81,7 +81,7 @@ async function main() {
   console.log('dev set: labelled concerns found at warning or error, per category');
   for (const [cat, c] of Object.entries(s.byCategory).sort()) console.log(`  ${cat.padEnd(40)} ${c.found}/${c.labelled}`);
   console.log(`  ${'all'.padEnd(40)} ${s.found}/${s.labelled}`);
-  console.log(`controls: ${s.controls} mails, ${s.controlErrors} errors, ${s.controlWarnings} warnings (${s.controlWarningsPerMail.toFixed(2)} per mail; targets: 0 errors, <= 1 per mail)`);
+  console.log(`controls: ${s.controls} mails, ${s.controlErrors} errors, ${s.controlWarnings} warnings (${s.controlWarningsPerMail.toFixed(2)} per mail; targets: 0 errors, <= 0.5 per mail)`);
   if (process.argv.includes('--verbose')) {
     for (const r of s.results) {
       const cats = [...new Set(r.findings.filter((f) => f.severity !== 'note').map((f) => `${f.category}:${f.severity[0]}:${f.ruleId}`))].join(' ');

@@ -5,6 +5,7 @@ import { SEVERITY_RANK, type Finding, type Severity, type CompatClass } from '..
 import type { Trailer } from '../model/patch.js';
 import { candidateTriggers, triggerMatches, type RuleSet } from './rules.js';
 import { incompleteFinding } from './incomplete.js';
+import { riskIndex, risksFor } from './risk.js';
 
 interface Hit {
   severity: Severity;
@@ -46,6 +47,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet, budgetMs = MATCH_BUDGE
   // Time spent in each rule's patterns, to name the one that used the budget up.
   const patternTime = new Map<string, number>();
   let stoppedAt = -1;
+  const risks = riskIndex(facts, limit);
   for (let i = 0; i < limit; i++) {
     const f = facts[i]!;
     if ((i & 63) === 0 && performance.now() - started > budgetMs) {
@@ -63,14 +65,27 @@ export function matchFacts(facts: Fact[], rules: RuleSet, budgetMs = MATCH_BUDGE
         if (t1 - started > budgetMs) stoppedAt = i;
       } else matched = triggerMatches(t, f);
       if (!matched) continue;
+      let severity = t.severity;
+      let fact = f;
+      const extra: Fact[] = [];
+      // A generic match ("this function changed") is a note unless the same function has a
+      // fact of the entry's own category: then it is the concern the entry is about.
+      if (t.escalatesTo) {
+        const risky = risksFor(risks, f, t.entry.category);
+        if (risky.length > 0) {
+          severity = t.escalatesTo;
+          fact = risky[0]!;
+          extra.push(...risky);
+        }
+      }
       const key = `${t.entry.id}\u0000${f.file ?? ''}`;
       const hit = hits.get(key);
-      if (!hit) hits.set(key, { severity: t.severity, fact: f, facts: [f] });
+      if (!hit) hits.set(key, { severity, fact, facts: fact === f ? [f, ...extra] : [...extra, f] });
       else {
-        if (!hit.facts.includes(f)) hit.facts.push(f);
-        if (SEVERITY_RANK[t.severity] > SEVERITY_RANK[hit.severity]) {
-          hit.severity = t.severity;
-          hit.fact = f;
+        for (const x of fact === f ? [f, ...extra] : [...extra, f]) if (!hit.facts.includes(x)) hit.facts.push(x);
+        if (SEVERITY_RANK[severity] > SEVERITY_RANK[hit.severity]) {
+          hit.severity = severity;
+          hit.fact = fact;
         }
       }
     }
@@ -98,14 +113,19 @@ export function matchFacts(facts: Fact[], rules: RuleSet, budgetMs = MATCH_BUDGE
       hit.severity = 'warning';
       verification = ` Not verified (${hit.fact.unverified}).`;
     } else if (hit.fact.verified) verification = ` Verified by ${hit.fact.verified}.`;
-    const details = unique(hit.facts.map((f) => f.detail).filter((d): d is string => !!d));
+    // The lead fact first: what this patch does to which symbol, and what breaks; the
+    // entry's background after it.
+    const lead = hit.fact;
+    const details = unique([describeFact(lead), ...hit.facts.filter((f) => f !== lead).map((f) => f.detail).filter((d): d is string => !!d)]);
     const symbols = unique([hit.fact.symbol, ...hit.facts.map((f) => f.symbol)]).slice(0, 20);
+    const breaks = lead.compat ? ` ${capitalise(lead.compat.reason)}.` : '';
+    const more = details.length > 1 ? ` Here: ${details.slice(1, 3).join('; ')}${details.length > 3 ? ` (+${details.length - 3} more)` : ''}.` : '';
     const finding: Finding = {
       ruleId: entry.id,
       category: entry.category,
       severity: hit.severity,
       title: meta.title,
-      message: details.length > 0 ? `${meta.summary} Here: ${details.slice(0, 3).join('; ')}${details.length > 3 ? ` (+${details.length - 3} more)` : ''}.` : meta.summary,
+      message: `${capitalise(details[0]!)}.${breaks}${more} ${meta.summary}`,
       file: hit.fact.file,
       line: hit.fact.line,
       symbols,
@@ -115,7 +135,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet, budgetMs = MATCH_BUDGE
     };
     if (worst) {
       finding.compatClass = worst.compat!.class;
-      finding.message += ` Compatibility: ${worst.compat!.class}: ${worst.compat!.reason}`;
+      if (worst !== lead) finding.message += ` Compatibility: ${worst.compat!.class}: ${worst.compat!.reason}`;
     }
     finding.message += verification;
     findings.push(finding);
@@ -161,6 +181,29 @@ export function applyWaivers(findings: Finding[], trailers: Trailer[]): Finding[
   }
   if (acks.size === 0) return findings;
   return findings.map((f) => (acks.has(f.ruleId) ? { ...f, acknowledged: { reason: acks.get(f.ruleId)! } } : f));
+}
+
+const GENERIC_VERB: Partial<Record<Fact['kind'], string>> = {
+  'symbol-added': 'uses',
+  'symbol-removed': 'no longer uses',
+  'op-assigned': 'implements the op',
+  'op-called': 'calls the op',
+  'function-changed': 'changes',
+  'uapi-header-changed': 'changes the uAPI header',
+  'doc-changed': 'changes the document',
+};
+
+/** One clause naming what the patch does to which symbol, where. */
+export function describeFact(f: Fact): string {
+  if (f.detail) return f.detail;
+  const verb = GENERIC_VERB[f.kind] ?? f.kind.replace(/-/g, ' ');
+  const where = f.function && f.kind !== 'function-changed' ? ` in ${f.function}()` : '';
+  const sym = f.kind === 'function-changed' ? `${f.symbol}()` : f.symbol;
+  return `this patch ${verb} ${sym}${where}${f.file ? ` (${f.file})` : ''}`;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1).replace(/[.\s]+$/, '');
 }
 
 function unique<T>(xs: T[]): T[] {

@@ -11,6 +11,12 @@ import type { RuleMeta, RulesMeta } from '../model/report.js';
 export interface CompiledTrigger {
   entry: Entry;
   severity: Severity;
+  /**
+   * For a trigger held to a note because it matches only generic facts: the severity it asks
+   * for (at most a warning), given when the same function also has a risky fact of the
+   * entry's category (see match.ts).
+   */
+  escalatesTo?: Severity;
   symbols: Set<string> | null;
   symbolPatterns: (() => RegExp[]) | null;
   facts: Set<FactKind> | null;
@@ -32,6 +38,33 @@ export interface RuleSet {
 
 /** Without explicit triggers an entry fires on any mention, but never above warning: errors need a narrow trigger. */
 const DEFAULT_TRIGGER_CAP: Severity = 'warning';
+
+/**
+ * Facts that only say "this was touched": a function changed, an identifier appears on a
+ * changed line, an op is assigned or called, a header or document changed. A trigger that
+ * accepts nothing more specific gives context, not a concern: its findings are notes. A
+ * warning needs a fact that says what the patch does (a bit offered, a lock moved, a length
+ * taken from userspace unchecked, a declaration changed).
+ */
+export const GENERIC_FACT_KINDS: ReadonlySet<FactKind> = new Set<FactKind>(['symbol-added', 'symbol-removed', 'function-changed', 'op-assigned', 'op-called', 'uapi-header-changed', 'doc-changed']);
+
+/** The cap for a trigger that matches only generic facts. */
+export const GENERIC_TRIGGER_CAP: Severity = 'note';
+
+/** Touching a function, an op, a header or a document says nothing about what changed. */
+const PLACE_ONLY: ReadonlySet<FactKind> = new Set<FactKind>(['function-changed', 'op-assigned', 'op-called', 'uapi-header-changed', 'doc-changed']);
+
+/**
+ * Generic: the trigger accepts only "touched" facts, either about places (a function, an op)
+ * or about identifiers it does not name exactly (a pattern over names). A trigger naming
+ * exact identifiers (a feature bit, a type tag) on a changed line is specific enough.
+ */
+function onlyGeneric(t: { facts?: FactKind[]; symbols?: string[] }): boolean {
+  const facts = t.facts ?? [];
+  if (facts.length > 0 && facts.every((k) => PLACE_ONLY.has(k))) return true;
+  const named = !!t.symbols && t.symbols.length > 0;
+  return !named && (facts.length === 0 || facts.every((k) => GENERIC_FACT_KINDS.has(k)));
+}
 
 /** Line text longer than this is cut before pattern matching: bounds the time per line. */
 export const MAX_MATCH_TEXT = 2000;
@@ -104,9 +137,15 @@ export function compileRules(entries: Entry[]): RuleSet {
     for (const t of triggers) {
       let severity: Severity = t.severity ?? entry.severity;
       if (!explicit && SEVERITY_RANK[severity] > SEVERITY_RANK[DEFAULT_TRIGGER_CAP]) severity = DEFAULT_TRIGGER_CAP;
+      let escalatesTo: Severity | undefined;
+      if (onlyGeneric(t) && SEVERITY_RANK[severity] > SEVERITY_RANK[GENERIC_TRIGGER_CAP]) {
+        escalatesTo = SEVERITY_RANK[severity] > SEVERITY_RANK.warning ? 'warning' : severity;
+        severity = GENERIC_TRIGGER_CAP;
+      }
       const ct: CompiledTrigger = {
         entry,
         severity,
+        ...(escalatesTo ? { escalatesTo } : {}),
         symbols: t.symbols && t.symbols.length > 0 ? new Set(t.symbols) : null,
         symbolPatterns: regexes(t.symbolPatterns),
         facts: t.facts && t.facts.length > 0 ? new Set(t.facts) : null,

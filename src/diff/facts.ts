@@ -20,6 +20,13 @@ import { uapiIoctlNumberFacts } from './facts/uapi-ioctl-numbers.js';
 import { uapiFlagFacts } from './facts/uapi-flags.js';
 import { patchFacts } from './facts/patch-level.js';
 import { specCheckFacts } from './facts/spec-checks.js';
+import { concurrencyFacts } from './facts/concurrency.js';
+import { untrustedFacts } from './facts/untrusted.js';
+import { lifetimeFacts } from './facts/lifetime.js';
+import { virtioSequenceFacts } from './facts/virtio-sequence.js';
+import { netlinkFacts } from './facts/netlink.js';
+import { socketSemanticsFacts } from './facts/socket-semantics.js';
+import { sysfsAbiFacts } from './facts/sysfs-abi.js';
 import { wholeFiles, type WholeFile } from './tree/whole-file.js';
 import { verifyLayouts } from './tree/verify-layouts.js';
 import { markUnverified } from './tree/layout-claims.js';
@@ -41,12 +48,18 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   errorReturnFacts,
   moduleParamFacts,
   waitFacts,
+  concurrencyFacts,
+  untrustedFacts,
+  lifetimeFacts,
+  virtioSequenceFacts,
+  netlinkFacts,
+  socketSemanticsFacts,
   functionFacts,
   symbolFacts,
 ];
 
 /** Producers that need every file of the patch at once (a uAPI flag and the handler that reads it). */
-export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts];
+export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts, sysfsAbiFacts];
 
 export interface DiffResult {
   files: FileDiff[];

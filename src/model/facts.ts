@@ -36,6 +36,28 @@ export const FACT_KINDS = [
   'ioctl-encoding-changed', // an ioctl argument packed/unpacked differently, with no uAPI comment or doc in the patch (symbol: the request)
   'mask-bit-added', // bit added to a *_FEATURES mask or features |= (symbol: bit, mask: mask)
   'mask-bit-removed',
+  // behaviour detectors: what a change does, with the object it does it to
+  'lock-added', // a lock now taken in a function (symbol: the lock)
+  'lock-removed', // a lock no longer taken in a function
+  'lock-moved', // a lock taken or dropped at another place in the same function
+  'barrier-changed', // a memory barrier, acquire/release or READ_ONCE/WRITE_ONCE added, removed or moved (symbol: the object, or the barrier)
+  'rcu-changed', // an RCU read section, publication or grace period changed (symbol: the pointer)
+  'work-changed', // deferred work, an irq or a thread queued, flushed, cancelled or stopped differently (symbol: the work item)
+  'untrusted-value-unchecked', // a value from userspace/guest/device used as index/size/in arithmetic with no check (symbol: the value)
+  'user-copy-length', // a computed length given to copy_to_user/clear_user (symbol: the length)
+  'ref-unbalanced', // a reference taken or dropped without its pair in the patch (symbol: the object)
+  'mapping-lifecycle-changed', // an IOTLB/DMA mapping reset, unmapped or torn down at another point (symbol: the call)
+  'object-freed', // an object freed in a file that publishes objects in tables, with nothing unpublished
+  'config-access-early', // config space accessed from a function that runs before FEATURES_OK (symbol: the accessor)
+  'status-sequence-changed', // a device status write, reset or ready call added, removed or moved (symbol: the call or status bit)
+  'features-written', // negotiated/driver features written or cleared (symbol: the bit or field)
+  'netlink-policy-changed', // a netlink policy entry added or changed (symbol: the attribute)
+  'netlink-command-changed', // a genetlink command added or removed (symbol: the command)
+  'netlink-reply-changed', // an attribute put in or dropped from a reply (symbol: the attribute)
+  'netlink-attr-parsed', // a request attribute newly read or no longer read (symbol: the attribute)
+  'socket-semantics-changed', // vsock/tun/tap state, shutdown, linger, poll or flag handling changed (symbol: the state/flag)
+  'sysfs-abi-undocumented', // a sysfs attribute or device node added with no Documentation/ABI in the patch (symbol: the attribute)
+  'feature-passthrough-changed', // a bit added to or removed from a list of features QEMU passes through or masks (symbol: the bit)
   // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)
   'uapi-header-changed', // symbol: header base name, e.g. vhost.h
   ...UAPI_DECLARATION_KINDS,

@@ -33,7 +33,8 @@ test('explicit triggers: every condition must hold; per-trigger severity', () =>
   );
   const hit = matchFacts([fact({ kind: 'mask-bit-added', symbol: 'VIRTIO_F_ACCESS_PLATFORM', detail: 'added to VHOST_NET_FEATURES' })], rules);
   assert.equal(hit[0]!.severity, 'error');
-  assert.match(hit[0]!.message, /Here: added to VHOST_NET_FEATURES/);
+  // The first sentence says what the patch does; the entry's background follows.
+  assert.match(hit[0]!.message, /^Added to VHOST_NET_FEATURES\./);
   const elsewhere = matchFacts([fact({ kind: 'mask-bit-added', symbol: 'VIRTIO_F_ACCESS_PLATFORM', file: 'drivers/net/virtio_net.c' })], rules);
   assert.equal(elsewhere[0]!.severity, 'note');
 });

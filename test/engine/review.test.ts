@@ -71,7 +71,7 @@ test('rule metadata is resolved once per rule and is what the findings carry', a
   const f = r!.findings[0]!;
   const meta = engine.rulesMeta.get(f.ruleId)!;
   assert.equal(meta.title, f.title);
-  assert.ok(f.message.startsWith(meta.summary));
+  assert.ok(f.message.includes(meta.summary), 'the message carries the rule summary after what the patch does');
   assert.deepEqual(meta.checklist, f.checklist);
   assert.ok(meta.references.length > 0 && meta.references.every((ref) => /^https?:\/\//.test(ref.url)), 'references have URLs');
   assert.equal(engine.rulesMeta.get(f.ruleId), meta, 'built once');

@@ -18,7 +18,26 @@ const SIGNAL_SLEEP: [RegExp, string][] = [
 /** The sleep's result is used: "if (…(", "ret = …(", "return …(". */
 const RESULT_USED = /(\bif\s*\(\s*!?\s*|=\s*|\breturn\s+)$/;
 
+/**
+ * Entry points userspace reaches directly: ioctl and file operations, netlink doit/dumpit,
+ * vhost-user message handlers, sysfs, and the vdpa/vhost ops those ioctls call straight into.
+ */
+const HANDLER =
+  /ioctl|_doit$|_dumpit$|^vhost_user_|^vu_|^handle_|_handle_|_process_msg|_msg$|_(?:set|get)_(?:features|driver_features|status|config|vq_\w+|vring_\w+|map|backend\w*|owner|mem_table|log_base)$|_(?:dma_map|dma_unmap|reset|compat_reset|suspend|resume)$|_(?:write|read|open|release|mmap|poll|fault|store|show)$|_(?:bind|attach|detach)\w*$/;
+
+/** Functions in this file that a handler calls (on any line the hunks show). */
+function calledFromHandlers(hunks: Parameters<FileFactProducer>[1]): Set<string> {
+  const out = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) {
+    if (l.kind === '-' || !l.function || !HANDLER.test(l.function)) continue;
+    for (const m of l.code.matchAll(/\b([a-z_]\w*)\s*\(/g)) out.add(m[1]!);
+  }
+  return out;
+}
+
 export const errorReturnFacts: FileFactProducer = (file, hunks) => {
+  const called = calledFromHandlers(hunks);
+  const reachable = (l: AnnotatedLine) => !!l.ioctlCase || !l.function || HANDLER.test(l.function) || called.has(l.function);
   const removed = new Set<string>();
   for (const h of hunks) {
     for (const l of h.lines) {
@@ -35,7 +54,7 @@ export const errorReturnFacts: FileFactProducer = (file, hunks) => {
       const ioctl = l.ioctlCase;
       const prev = previous;
       if (l.kind !== '-' && l.code.trim() !== '') previous = l.code;
-      if (l.kind !== '+') continue;
+      if (l.kind !== '+' || !reachable(l)) continue;
       const push = (errno: string, how: string) => {
         const key = `${l.function}:${errno}`;
         // One fact per function, request and errno: "if (lock_interruptible()) return -EINTR;" is one.

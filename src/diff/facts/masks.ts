@@ -53,7 +53,7 @@ export const maskFacts: FileFactProducer = (file, hunks) => {
     if (!into.has(key)) into.set(key, w);
   };
   hunks.forEach((h, hi) => {
-    const local = localMasks(h, file.hunks[hi]?.section ?? '');
+    const local = sharedAcrossSides(h, localMasks(h, file.hunks[hi]?.section ?? ''));
     h.lines.forEach((l, i) => {
       const ioctl = l.ioctlCase;
       if (l.kind === ' ') return;
@@ -92,6 +92,35 @@ export const maskFacts: FileFactProducer = (file, hunks) => {
   }
   return out;
 };
+
+/**
+ * A rewritten mask (BIT() → BIT_ULL(), re-wrapped lines) is a run of removed lines followed by
+ * added ones; the annotator closes the mask at the end of the old side, so the new side would
+ * look like bits outside any mask and the old bits as removed. Within one run of changed lines
+ * that names a single mask, every line belongs to it.
+ */
+function sharedAcrossSides(h: AnnotatedHunk, local: (string | null)[]): (string | null)[] {
+  const out = [...local];
+  let i = 0;
+  while (i < h.lines.length) {
+    if (h.lines[i]!.kind === ' ') {
+      i++;
+      continue;
+    }
+    let j = i;
+    const masks = new Set<string>();
+    for (; j < h.lines.length && h.lines[j]!.kind !== ' '; j++) {
+      const m = h.lines[j]!.mask ?? local[j];
+      if (m) masks.add(m);
+    }
+    if (masks.size === 1) {
+      const [m] = masks;
+      for (let k = i; k < j; k++) if (!h.lines[k]!.mask && !out[k]) out[k] = m!;
+    }
+    i = j;
+  }
+  return out;
+}
 
 const BACKEND_PATH = /^(drivers\/(vhost|vdpa)\/|hw\/|subprojects\/libvhost-user\/|contrib\/)/;
 

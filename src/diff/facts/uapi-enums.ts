@@ -67,6 +67,10 @@ function compareEnums(file: FileDiff, v: { old: SideView; new: SideView }, ob: B
     if (a) renamed.set(r.name, a);
   }
   let shiftReported = false;
+  // Values appended just before the sentinel move only the sentinel: no old value changes.
+  const onlyAppended =
+    removed.length === 0 &&
+    nb.enumerators.every((e) => !oNames.has(e.name) || SENTINEL.test(e.name) || oPos.get(e.name) === nPos.get(e.name));
   for (const e of nb.enumerators) {
     if (!oNames.has(e.name)) continue;
     const was = oPos.get(e.name)!;
@@ -80,8 +84,10 @@ function compareEnums(file: FileDiff, v: { old: SideView; new: SideView }, ob: B
     if (sentinel) {
       out.push(
         lineFact('sentinel-moved', e.name, file, line, {
-          detail: `${e.name} in ${enumName(nb)} moves (${describePos(was)} → ${describePos(now)})`,
-          compat: compat('behaviour-change', `binaries built with the old ${e.name} keep using it to size arrays or bound input, while the kernel now uses the new one`),
+          detail: `${e.name} in ${enumName(nb)} moves (${describePos(was)} → ${describePos(now)})${onlyAppended ? ' because values were appended before it' : ''}`,
+          compat: onlyAppended
+            ? compat('compatible', `only values appended before ${e.name} move it; old binaries keep a smaller bound and never send the new values`)
+            : compat('behaviour-change', `binaries built with the old ${e.name} keep using it to size arrays or bound input, while the kernel now uses the new one`),
         }),
       );
       continue;

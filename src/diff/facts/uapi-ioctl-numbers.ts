@@ -93,6 +93,8 @@ export function uapiIoctlNumberFacts(scope: PatchScope): Fact[] {
 }
 
 function verdict(io: IoctlDef, k: Known): { compat: Compat; how: string } | null {
+  // Requests issued on different kinds of file descriptor never reach the same handler.
+  if (differentFd(io.name, k.name)) return null;
   if (io.dir === k.dir) {
     const sameArg = (io.arg ?? '').replace(/\s+/g, ' ') === (k.arg ?? '').replace(/\s+/g, ' ') || (argScalarSize(io.arg) !== null && argScalarSize(io.arg) === argScalarSize(k.arg));
     if (sameArg) {
@@ -125,4 +127,33 @@ function sameFamily(a: string, b: string): boolean {
   const [b0, b1] = b.split('_');
   if (a0 !== b0) return false;
   return a1 === b1 || !FD_FAMILIES.has(a1 ?? '') || !FD_FAMILIES.has(b1 ?? '');
+}
+
+/**
+ * The kind of file descriptor an ioctl is issued on, where the uAPI fixes it: VFIO container,
+ * group and device fds, iommufd, the VDUSE control and device fds, and the vhost device
+ * types (core VHOST_* requests work on every vhost fd).
+ */
+export function fdTypeOf(name: string): string | null {
+  if (/^VFIO_DEVICE_/.test(name)) return 'vfio-device';
+  if (/^VFIO_GROUP_/.test(name)) return 'vfio-group';
+  if (/^(VFIO_IOMMU_|VFIO_GET_API_VERSION$|VFIO_CHECK_EXTENSION$|VFIO_SET_IOMMU$|VFIO_EEH_PE_OP$)/.test(name)) return 'vfio-container';
+  if (/^IOMMU_/.test(name)) return 'iommufd';
+  if (/^VDUSE_(GET_API_VERSION|SET_API_VERSION|CREATE_DEV|DESTROY_DEV)$/.test(name)) return 'vduse-control';
+  if (/^VDUSE_/.test(name)) return 'vduse-device';
+  // Core requests (VHOST_SET_OWNER, VHOST_GET_VRING_BASE, VHOST_NEW_WORKER) start with a verb;
+  // the device types' own start with the type (VHOST_VDPA_, VHOST_NET_, VHOST_VSOCK_, VHOST_MDEV_).
+  if (/^VHOST_(GET|SET|NEW|FREE|ATTACH|RESET)_/.test(name)) return 'vhost';
+  const v = /^VHOST_([A-Z0-9]+)_/.exec(name);
+  if (v) return `vhost-${v[1]!.toLowerCase()}`;
+  return null;
+}
+
+function differentFd(a: string, b: string): boolean {
+  const fa = fdTypeOf(a);
+  const fb = fdTypeOf(b);
+  if (!fa || !fb || fa === fb) return false;
+  // Core vhost requests are accepted on every vhost device fd.
+  if ((fa === 'vhost' && fb.startsWith('vhost-')) || (fb === 'vhost' && fa.startsWith('vhost-'))) return false;
+  return true;
 }

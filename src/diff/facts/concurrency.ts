@@ -1,0 +1,94 @@
+// Concurrency and ordering: locks taken, dropped or moved, RCU, memory barriers and
+// READ_ONCE/WRITE_ONCE, and deferred work queued, flushed or cancelled. Each fact names the
+// object (the lock, the RCU pointer, the flag, the work item) and the function, so a finding
+// can say "vhost_vdpa_reset() no longer takes v->mutex" rather than "this function changed".
+import type { Fact, FactKind } from '../../model/facts.js';
+import { lineFact, type FileFactProducer } from './types.js';
+import { isCLike } from '../annotate.js';
+import { changedCalls, firstArgument, type CallChange, bounded } from './call-changes.js';
+
+const LOCK =
+  /\b(mutex_lock(?:_interruptible|_killable|_nested)?|mutex_unlock|mutex_trylock|spin_lock(?:_irq|_irqsave|_bh)?|spin_unlock(?:_irq|_irqrestore|_bh)?|raw_spin_lock(?:_irq|_irqsave)?|raw_spin_unlock(?:_irq|_irqrestore)?|down_read|up_read|down_write|up_write|down_read_killable|down_write_killable|read_lock(?:_bh|_irq)?|read_unlock(?:_bh|_irq)?|write_lock(?:_bh|_irq)?|write_unlock(?:_bh|_irq)?|guard\(\w+\)|scoped_guard\s*\(\s*\w+\s*,|qemu_mutex_lock|qemu_mutex_unlock|qemu_rec_mutex_lock|qemu_rec_mutex_unlock|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held)\s*\(/g;
+const BARRIER =
+  /\b(smp_mb|smp_rmb|smp_wmb|smp_store_release|smp_load_acquire|smp_store_mb|smp_mb__before_atomic|smp_mb__after_atomic|virtio_mb|virtio_rmb|virtio_wmb|virtio_store_mb|virt_mb|virt_rmb|virt_wmb|dma_rmb|dma_wmb|mb|rmb|wmb|READ_ONCE|WRITE_ONCE|smp_mb_acquire|smp_mb_release|qatomic_read|qatomic_set|qatomic_mb_read|qatomic_mb_set|atomic_read_acquire|atomic_set_release)\s*\(/g;
+const RCU =
+  /\b(rcu_read_lock|rcu_read_unlock|synchronize_rcu|synchronize_rcu_expedited|call_rcu|kfree_rcu|rcu_assign_pointer|rcu_dereference(?:_protected|_check|_raw)?|rcu_access_pointer|RCU_INIT_POINTER|rcu_replace_pointer|synchronize_srcu|srcu_read_lock|srcu_read_unlock|synchronize_net)\s*\(/g;
+const WORK =
+  /\b(queue_work|schedule_work|queue_delayed_work|schedule_delayed_work|mod_delayed_work|flush_work|flush_workqueue|flush_delayed_work|cancel_work|cancel_work_sync|cancel_delayed_work|cancel_delayed_work_sync|vhost_work_queue|vhost_vq_work_queue|vhost_work_flush|vhost_dev_flush|vhost_poll_flush|vhost_poll_queue|vhost_vq_flush|tasklet_schedule|tasklet_kill|kthread_stop|synchronize_irq|disable_irq|enable_irq|free_irq|del_timer_sync|timer_delete_sync|hrtimer_cancel|wake_up_process|complete|wait_for_completion)\s*\(/g;
+
+const TAKES = /^(?!.*unlock)(?:.*lock|guard|scoped_guard|down_)/;
+
+/** The lock a call acts on: guard(mutex)(&x) and scoped_guard(mutex, &x) name it after the type. */
+function lockObject(code: string, call: string, open: number): string {
+  if (call.startsWith('guard(')) {
+    const rest = code.slice(open);
+    return firstArgument(rest, 0) || call;
+  }
+  if (call.startsWith('scoped_guard')) {
+    const m = /scoped_guard\s*\(\s*\w+\s*,\s*&?\s*([^)]+)\)/.exec(code.slice(code.lastIndexOf('scoped_guard', open)));
+    return m ? m[1]!.replace(/\s+/g, '') : call;
+  }
+  return firstArgument(code, open) || call;
+}
+
+/** Calls with no object (smp_wmb()) are about the primitive itself. */
+function barrierObject(code: string, call: string, open: number): string {
+  return firstArgument(code, open) || call;
+}
+
+function fn(c: CallChange): string {
+  return c.line.function ? `${c.line.function}()` : 'this code';
+}
+
+export const concurrencyFacts: FileFactProducer = (file, allHunks) => {
+  const hunks = bounded(allHunks);
+  if (!isCLike(file.path)) return [];
+  const out: Fact[] = [];
+  const push = (kind: FactKind, c: CallChange, detail: string) => out.push(lineFact(kind, c.object, file, c.line, { detail }));
+
+  // Locks: per function and lock, what the patch adds and removes.
+  const locks = changedCalls(hunks, LOCK, lockObject);
+  const byLock = new Map<string, CallChange[]>();
+  for (const c of locks) {
+    const k = `${c.line.function ?? ''}\u0000${c.object}`;
+    (byLock.get(k) ?? byLock.set(k, []).get(k)!).push(c);
+  }
+  // Functions the new file still has (a deleted function takes its locks with it), and locks
+  // the patch takes anywhere (code moved into a helper keeps its lock).
+  const alive = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
+  const takenSomewhere = new Set(locks.filter((c) => c.side === '+').map((c) => c.object));
+  for (const list of byLock.values()) {
+    const first = list[0]!;
+    const moved = list.find((c) => c.moved);
+    const added = list.filter((c) => c.side === '+' && !c.moved);
+    const removed = list.filter((c) => c.side === '-');
+    if (moved || (added.length > 0 && removed.length > 0)) {
+      const at = moved ?? added[0]!;
+      push('lock-moved', at, `${fn(at)} moves where it takes or drops ${at.object} (${at.call})`);
+    } else if (removed.length > 0) {
+      if (!first.line.function || !alive.has(first.line.function) || takenSomewhere.has(first.object)) continue;
+      const taken = removed.find((c) => TAKES.test(c.call)) ?? removed[0]!;
+      push('lock-removed', taken, `${fn(taken)} no longer takes ${taken.object} (${taken.call} removed)`);
+    } else if (added.length > 0) {
+      const taken = added.find((c) => TAKES.test(c.call)) ?? first;
+      push('lock-added', taken, `${fn(taken)} now takes ${taken.object} (${taken.call})`);
+    }
+  }
+  const once = new Set<string>();
+  const report = (kind: FactKind, list: CallChange[], verb: (c: CallChange) => string) => {
+    for (const c of list) {
+      const k = `${kind}\u0000${c.line.function ?? ''}\u0000${c.object}`;
+      if (once.has(k)) continue;
+      once.add(k);
+      push(kind, c, verb(c));
+    }
+  };
+  const how = (c: CallChange) => (c.moved ? 'moves' : c.side === '+' ? 'adds' : 'removes');
+  // Annotating an access with READ_ONCE/WRITE_ONCE makes nothing weaker; removing or moving one may.
+  const barriers = changedCalls(hunks, BARRIER, barrierObject).filter((c) => !(c.side === '+' && !c.moved && /_ONCE$|^qatomic_(read|set)$/.test(c.call)));
+  report('barrier-changed', barriers, (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
+  report('rcu-changed', changedCalls(hunks, RCU, barrierObject), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
+  report('work-changed', changedCalls(hunks, WORK), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
+  return out;
+};

@@ -1,0 +1,75 @@
+// Lifetime: references the patch takes or drops (eventfd contexts, files, devices, krefs)
+// without the matching put or get in the same patch, and objects freed while an id or a
+// table entry may still resolve to them.
+import type { Fact } from '../../model/facts.js';
+import { isCLike } from '../annotate.js';
+import { lineFact, type FileFactProducer } from './types.js';
+import { changedCalls, type CallChange, bounded } from './call-changes.js';
+
+/** Get and put of one kind of reference. */
+const FAMILIES: { name: string; get: RegExp; put: RegExp }[] = [
+  { name: 'eventfd', get: /^(eventfd_ctx_fdget|eventfd_ctx_fileget|eventfd_ctx_get)$/, put: /^eventfd_ctx_put$/ },
+  { name: 'file', get: /^(fget|fdget|get_file|fget_raw)$/, put: /^(fput|fdput)$/ },
+  { name: 'device', get: /^(get_device|vdpa_get_device|pci_dev_get|kobject_get)$/, put: /^(put_device|pci_dev_put|kobject_put)$/ },
+  { name: 'kref', get: /^(kref_get|kref_get_unless_zero|refcount_inc|refcount_inc_not_zero|vfio_device_try_get_registration|iommufd_get_object|iommufd_lock_obj|dma_buf_get|get_task_struct|mmgrab|mmget|mmget_not_zero|get_pid|module_get|try_module_get)$/, put: /^(kref_put|refcount_dec|refcount_dec_and_test|vfio_device_put_registration|iommufd_put_object|dma_buf_put|put_task_struct|mmdrop|mmput|put_pid|module_put)$/ },
+];
+const REF_CALL = new RegExp(`\\b(${FAMILIES.flatMap((f) => [f.get.source, f.put.source]).map((s) => s.slice(2, -2)).join('|')})\\s*\\(`, 'g');
+const FREE = /\b(kfree|kvfree|vfree|kfree_sensitive|g_free|free)\s*\(/g;
+const ID_RELEASE = /\b(idr_remove|xa_erase|xa_release|xa_store|ida_free|ida_simple_remove|hash_del\w*|list_del\w*|rb_erase|hlist_del\w*|radix_tree_delete|rcu_assign_pointer|RCU_INIT_POINTER|synchronize_rcu|kfree_rcu|call_rcu|g_hash_table_remove)\s*\(/;
+const ID_PUBLISH = /\b(idr_alloc\w*|xa_alloc\w*|xa_store|xa_insert|hash_add\w*|radix_tree_insert|g_hash_table_insert)\s*\(/;
+
+/** Mappings userspace set up (IOTLB entries, DMA maps, pinned pages, parent memory regions). */
+const MAPPING =
+  /\b(vhost_iotlb_reset|vhost_iotlb_del_range|vhost_iotlb_add_range\w*|vhost_iotlb_free|vhost_vdpa_iotlb_unmap|vhost_vdpa_unmap|vhost_vdpa_map|vhost_vdpa_reset_map|\w+_reset_map|iommu_unmap|iommu_map|vfio_unpin_pages|vfio_pin_pages|iommufd_access_unpin_pages|iopt_unmap_\w+|\w+_destroy_mr\w*|\w+_create_mr\w*|\w+_update_mr\w*|\w+_dma_unmap|\w+_dma_map|vduse_domain_reset_bounce_map|vduse_domain_\w*bounce\w*)\s*\(|->(reset_map|set_map|dma_map|dma_unmap)\s*\(/g;
+/** Paths where what survives matters: release, reset, remove, and their helpers. */
+const TEARDOWN = /(release|remove|close|cleanup|destroy|reset|teardown|unbind)/;
+
+export const lifetimeFacts: FileFactProducer = (file, allHunks) => {
+  const hunks = bounded(allHunks);
+  if (!isCLike(file.path)) return [];
+  const out: Fact[] = [];
+  // Mappings dropped, moved, or newly torn down in a release/reset path.
+  const seenMap = new Set<string>();
+  const maps = changedCalls(hunks, MAPPING, (code, call) => call);
+  const alive = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
+  const addedAnywhere = new Set(maps.filter((c) => c.side === '+').map((c) => c.call));
+  for (const c of maps) {
+    const fnName = c.line.function ?? '';
+    if (c.side === '+' && !c.moved && !TEARDOWN.test(fnName)) continue;
+    // A deleted function, or a call that moved into a helper, changes no lifetime.
+    if (c.side === '-' && (!alive.has(fnName) || addedAnywhere.has(c.call))) continue;
+    const k = `${fnName}\u0000${c.call}`;
+    if (seenMap.has(k)) continue;
+    seenMap.add(k);
+    const verb = c.moved ? 'moves' : c.side === '+' ? 'adds' : 'removes';
+    out.push(lineFact('mapping-lifecycle-changed', c.call, file, c.line, { detail: `${fnName ? fnName + '() ' : ''}${verb} ${c.call}(), changing which mappings survive reset or release` }));
+  }
+  const calls = changedCalls(hunks, REF_CALL).filter((c) => !c.moved);
+  for (const fam of FAMILIES) {
+    const net = (re: RegExp) => calls.filter((c) => re.test(c.call)).reduce((n, c) => n + (c.side === '+' ? 1 : -1), 0);
+    const gets = net(fam.get);
+    const puts = net(fam.put);
+    if (gets === puts) continue;
+    // Name the first unmatched call: a new get with no put, or a removed/added put.
+    const side = gets > puts ? fam.get : fam.put;
+    const c: CallChange | undefined = calls.find((x) => side.test(x.call) && x.side === '+') ?? calls.find((x) => side.test(x.call));
+    if (!c) continue;
+    // put_device() added on an error path after device_initialize() is the documented idiom.
+    if (fam.name === 'device' && gets < puts && c.side === '+') continue;
+    const what = gets > puts ? `takes a ${fam.name} reference (${c.call}) with no matching put added` : `changes the ${fam.name} references it drops (${c.side === '+' ? 'adds' : 'removes'} ${c.call}) with no matching get`;
+    out.push(lineFact('ref-unbalanced', c.object, file, c.line, { detail: `${c.line.function ? c.line.function + '() ' : ''}${what} on ${c.object}` }));
+  }
+  // A new free of an object that the file publishes in a table, with no removal in the patch.
+  const text = hunks.flatMap((h) => h.lines.filter((l) => l.kind !== '-').map((l) => l.code));
+  const publishes = text.some((t) => ID_PUBLISH.test(t));
+  const unpublishes = text.some((t) => ID_RELEASE.test(t));
+  if (publishes && !unpublishes) {
+    for (const c of changedCalls(hunks, FREE)) {
+      if (c.side !== '+' || c.moved) continue;
+      out.push(lineFact('object-freed', c.object, file, c.line, { detail: `${c.line.function ? c.line.function + '() ' : ''}frees ${c.object} while the file publishes objects in an id table or list and the patch removes none` }));
+      break;
+    }
+  }
+  return out;
+};

@@ -1,0 +1,39 @@
+// AF_VSOCK and tun/tap socket semantics that applications see: connection state and
+// shutdown, linger and close, poll masks, errors returned to the socket, and tun/tap flags
+// and header sizes. A changed line that touches one of these in the socket code is a fact.
+import type { Fact } from '../../model/facts.js';
+import { isCLike } from '../annotate.js';
+import { lineFact, type FileFactProducer } from './types.js';
+import { bounded } from './call-changes.js';
+
+const SOCKET_FILES = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c|include\/linux\/virtio_vsock\.h|include\/net\/af_vsock\.h|drivers\/net\/(tun|tap)\.c|include\/linux\/if_tun\.h|include\/linux\/if_tap\.h|drivers\/vhost\/net\.c)/;
+const SEMANTICS =
+  /\b(sk_shutdown|RCV_SHUTDOWN|SEND_SHUTDOWN|SHUTDOWN_MASK|VIRTIO_VSOCK_SHUTDOWN_\w+|SOCK_LINGER|sk_lingertime|SOCK_DONE|SOCK_DEAD|sk_state|TCP_ESTABLISHED|TCP_CLOSE|TCP_CLOSING|TCP_LISTEN|TCP_SYN_SENT|SS_\w+|sk_err|ECONNRESET|ECONNREFUSED|EPIPE|ENOTCONN|EPOLL\w+|POLL(?:IN|OUT|HUP|RDHUP|ERR|PRI|RDNORM|WRNORM)|MSG_(?:PEEK|DONTWAIT|TRUNC|EOR|ZEROCOPY)|SO_\w+|IFF_\w+|TUN_\w+|vnet_hdr_sz|sk_sndbuf|sk_rcvbuf|buf_alloc|fwd_cnt|peer_buf_alloc|VIRTIO_VSOCK_OP_\w+|VIRTIO_VSOCK_SEQ_\w+|sock_set_flag|sock_reset_flag)\b/g;
+
+export const socketSemanticsFacts: FileFactProducer = (file, allHunks) => {
+  const hunks = bounded(allHunks);
+  if (!isCLike(file.path) || !SOCKET_FILES.test(file.path)) return [];
+  const out: Fact[] = [];
+  const plus = new Map<string, string[]>();
+  const minus = new Map<string, string[]>();
+  for (const h of hunks) for (const l of h.lines) {
+    if (l.kind === ' ') continue;
+    const into = l.kind === '+' ? plus : minus;
+    const k = l.function ?? '';
+    (into.get(k) ?? into.set(k, []).get(k)!).push(l.code.trim());
+  }
+  const seen = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) {
+    if (l.kind === ' ') continue;
+    // A line moved or re-indented unchanged within its function is no change.
+    const other = (l.kind === '+' ? minus : plus).get(l.function ?? '') ?? [];
+    if (other.includes(l.code.trim())) continue;
+    for (const m of l.code.matchAll(SEMANTICS)) {
+      const key = `${l.function ?? ''}\u0000${m[1]}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(lineFact('socket-semantics-changed', m[1]!, file, l, { detail: `${l.function ? l.function + '() ' : ''}${l.kind === '+' ? 'changes' : 'removes'} handling of ${m[1]}` }));
+    }
+  }
+  return out;
+};

@@ -1,0 +1,150 @@
+// Untrusted sizes and indices: a value the patch reads from userspace (copy_from_user,
+// get_user, netlink attributes), from the guest or the device (virtio config, descriptors,
+// little-endian ring fields, MMIO) and then uses in arithmetic, as an index, or as a size,
+// with no bound or overflow check on it anywhere in the hunks. Also a length passed to
+// copy_to_user/clear_user that the patch computes (a short or long copy leaks or corrupts).
+import type { Fact } from '../../model/facts.js';
+import type { AnnotatedLine } from '../annotate.js';
+import { isCLike } from '../annotate.js';
+import { lineFact, type FileFactProducer } from './types.js';
+import { bounded } from './call-changes.js';
+
+const PATH = String.raw`[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]{1,20}\])*`;
+/** copy_from_user(&x, …), get_user(x, …), copy_struct_from_user(&x, …), memdup_user → x. */
+const USER_DEST = new RegExp(String.raw`\b(copy_from_user|get_user|__get_user|copy_struct_from_user|copy_from_iter(?:_full)?|memcpy_from_msg)\s*\(\s*&?\s*(${PATH})`, 'g');
+/** x = nla_get_u32(…), x = virtio_cread32(…), x = le32_to_cpu(…), x = readl(…). */
+const ASSIGNED_FROM = new RegExp(
+  String.raw`(${PATH})\s*=\s*(?:\([^()]*\)\s*)?(nla_get_\w+|virtio_cread\w*|virtio(?:16|32|64)_to_cpu|vhost(?:16|32|64)_to_cpu|le(?:16|32|64)_to_cpu|be(?:16|32|64)_to_cpu|ioread(?:8|16|32|64)|vp_ioread(?:8|16|32|64)|readl|readw|readq|readb|vdpa_get_config\w*|lduw_le_p|ldl_le_p|ldq_le_p|lduw_p|ldl_p|ldq_p|virtio_lduw_p|virtio_ldl_p|virtio_ldq_p|tswap(?:16|32|64)|vring_avail_idx|vring_used_idx)\s*\(`,
+  'g',
+);
+/** virtio_cread(vdev, struct x, field, &v), virtio_cread_le(…, &v) → v. */
+const CREAD_OUT = new RegExp(String.raw`\bvirtio_cread(?:_le|_feature)?\s*\([^;]*,\s*&\s*(${PATH})\s*\)`, 'g');
+
+const SIZE_USE = /\b(kmalloc|kzalloc|kcalloc|kvmalloc|kvzalloc|kvcalloc|kmalloc_array|vmalloc|vzalloc|memcpy|memset|memmove|copy_to_user|copy_from_user|clear_user|alloc_pages|dma_alloc_coherent|g_malloc0?|g_new0?|iov_iter_\w+|memdup_user|bitmap_zalloc|kmemdup)\s*\(/;
+const CHECK_WORDS = /\b(check_(?:add|mul|sub|shl)_overflow|array_index_nospec|array_size|array3_size|struct_size|size_add|size_mul|overflows_type|min|min_t|max|max_t|clamp|clamp_t|umin|MIN|MAX|ARRAY_SIZE|__builtin_\w+_overflow|is_power_of_2|IS_ALIGNED|access_ok)\b/;
+const COPY_OUT = /\b(copy_to_user|clear_user|__copy_to_user)\s*\(/g;
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The path and any field below it (s, s.num, s->num[i]). */
+const mention = (path: string) => new RegExp(String.raw`(?<![\w>.])${esc(path)}(?![\w])`);
+
+/** Is `path` compared against something (or clamped) anywhere in these lines? */
+function checked(path: string, lines: AnnotatedLine[]): boolean {
+  const p = esc(path);
+  const cmp = new RegExp(String.raw`(?<![\w>.])${p}(?:(?:->|\.)\w+)*\s*(?:[<>]=?|==|!=)(?![<>])|(?:[<>]=?|==|!=)\s*${p}(?![\w])|\b(?:if|while|WARN_ON\w*|BUG_ON)\s*\(\s*!?\s*${p}\s*\)`);
+  for (const l of lines) {
+    if (l.kind === '-') continue;
+    if (cmp.test(l.code)) return true;
+    if (CHECK_WORDS.test(l.code) && mention(path).test(l.code)) return true;
+  }
+  return false;
+}
+
+function isSourceOf(code: string, path: string): boolean {
+  for (const re of [USER_DEST, ASSIGNED_FROM, CREAD_OUT]) {
+    for (const m of code.matchAll(re)) if ((re === USER_DEST ? m[2] : m[1]) === path) return true;
+  }
+  return false;
+}
+
+/** How a changed line uses `path` riskily, or null. */
+function riskyUse(code: string, path: string): string | null {
+  const p = esc(path);
+  const tail = String.raw`(?:(?:->|\.)\w+)*`;
+  if (new RegExp(String.raw`\[\s*${p}${tail}\s*\]`).test(code)) return 'as an array index';
+  if (new RegExp(String.raw`(?<![\w>.])${p}${tail}\s*(?:\*|<<|\+(?![+=]))\s*\w|\w\s*(?:\*|<<)\s*${p}(?![\w])`).test(code)) return 'in size arithmetic';
+  const sz = SIZE_USE.exec(code);
+  if (sz) {
+    const args = callArguments(code.slice(sz.index + sz[0].length - 1));
+    // Allocators take the size first (kcalloc/kmalloc_array: count and size); copies take it last.
+    const sizeArgs = /alloc|^g_new|^g_malloc|^bitmap_zalloc/.test(sz[1]!) && !/dma_alloc/.test(sz[1]!) ? args.slice(0, /calloc|_array|g_new/.test(sz[1]!) ? 2 : 1) : args.slice(-1);
+    if (sizeArgs.some((a) => mention(path).test(a) && !new RegExp(String.raw`sizeof\s*\(?\s*\*?\s*${p}`).test(a))) return `as a size for ${sz[1]}()`;
+  }
+  return null;
+}
+
+export const untrustedFacts: FileFactProducer = (file, allHunks) => {
+  const hunks = bounded(allHunks);
+  if (!isCLike(file.path)) return [];
+  const out: Fact[] = [];
+  const seen = new Set<string>();
+  for (const h of hunks) {
+    // Sources on any line of the hunk the new file has; risky uses on added lines only.
+    const sources: { path: string; from: string }[] = [];
+    for (const l of h.lines) {
+      if (l.kind === '-') continue;
+      for (const m of l.code.matchAll(USER_DEST)) sources.push({ path: m[2]!, from: `${m[1]}()` });
+      for (const m of l.code.matchAll(ASSIGNED_FROM)) if (!/^(ret|err|rc|r)$/.test(m[1]!)) sources.push({ path: m[1]!, from: `${m[2]}()` });
+      for (const m of l.code.matchAll(CREAD_OUT)) sources.push({ path: m[1]!, from: 'virtio config space' });
+    }
+    for (const { path, from } of sources) {
+      if (seen.has(path)) continue;
+      for (const l of h.lines) {
+        if (l.kind !== '+') continue;
+        // The source line itself (copy_from_user(&x, p, sizeof(x))) is not a use.
+        if (isSourceOf(l.code, path)) continue;
+        const use = riskyUse(l.code, path);
+        if (!use || checked(path, h.lines)) continue;
+        seen.add(path);
+        out.push(
+          lineFact('untrusted-value-unchecked', path, file, l, {
+            detail: `${l.function ? l.function + '() ' : ''}uses ${path} (from ${from}) ${use} with no bound or overflow check in the patch`,
+          }),
+        );
+        break;
+      }
+    }
+    // A computed length for a copy out to userspace.
+    for (const l of h.lines) {
+      if (l.kind !== '+') continue;
+      for (const m of l.code.matchAll(COPY_OUT)) {
+        const args = l.code.slice(m.index! + m[0].length - 1);
+        const len = lastArgument(args);
+        if (!len || /^sizeof\b|^\d+$|^[A-Z_][A-Z0-9_]*$/.test(len) || !/[-+*]|min|max/.test(len)) continue;
+        const key = `copy:${len}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(lineFact('user-copy-length', len, file, l, { detail: `${l.function ? l.function + '() ' : ''}copies ${len} bytes out with ${m[1]}(): a computed length can leak or overrun` }));
+      }
+    }
+  }
+  return out;
+};
+
+/** The arguments of the call whose "(" starts `s` (on this line). */
+function callArguments(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '(') depth++;
+    else if (c === ')') {
+      depth--;
+      if (depth === 0) {
+        out.push(s.slice(start, i).trim());
+        return out;
+      }
+    } else if (c === ',' && depth === 1) {
+      out.push(s.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(s.slice(start).trim());
+  return out;
+}
+
+/** The last argument of the call whose "(" starts `s` (on this line). */
+function lastArgument(s: string): string | null {
+  let depth = 0;
+  let start = 1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '(') depth++;
+    else if (c === ')') {
+      depth--;
+      if (depth === 0) return s.slice(start, i).trim().replace(/\s+/g, ' ') || null;
+    } else if (c === ',' && depth === 1) start = i + 1;
+  }
+  return null;
+}
