@@ -4,7 +4,7 @@
 import type { FormatterFactory } from './formatter.js';
 import { SEVERITY_RANK, type Finding } from '../model/finding.js';
 import type { PatchReport } from '../model/report.js';
-import { entryUrl, location } from './common.js';
+import { ruleLink, location } from './common.js';
 
 type Status = 'pass' | 'warn' | 'fail';
 
@@ -28,13 +28,13 @@ export function b4Result(r: PatchReport, siteUrl: string, tool: string) {
     status: statusOf(f),
     context: f.ruleId,
     description: `${location(f)}: ${f.title}${f.acknowledged ? ` (acknowledged: ${f.acknowledged.reason})` : ''}`,
-    url: entryUrl(siteUrl, f.ruleId),
+    url: ruleLink(siteUrl, f),
   }));
   return {
     tool,
     status: statusOf(worst),
     summary: parts.join(', '),
-    url: entryUrl(siteUrl, worst.ruleId),
+    url: ruleLink(siteUrl, worst),
     details: JSON.stringify(details),
   };
 }

@@ -7,7 +7,7 @@ import type { FormatterFactory, FormatContext } from './formatter.js';
 import type { Finding } from '../model/finding.js';
 import type { DiffLine, FileDiff, Hunk } from '../model/diff.js';
 import type { PatchReport } from '../model/report.js';
-import { entryUrl, location } from './common.js';
+import { ruleLink, location } from './common.js';
 
 const WIDTH = 72;
 /** Lines of the hunk quoted before and after the lines that carry findings. */
@@ -116,7 +116,8 @@ function comment(f: Finding, siteUrl: string): string[] {
   const head = `${f.severity.toUpperCase()} [${f.ruleId}] ${f.title}`;
   const out = wrap(head);
   if (f.acknowledged) out.push(...wrap(`(acknowledged in the patch: ${f.acknowledged.reason})`));
-  out.push(...wrap(f.message), `See ${entryUrl(siteUrl, f.ruleId)}`);
+  const link = ruleLink(siteUrl, f);
+  out.push(...wrap(f.message), ...(link ? [`See ${link}`] : []));
   return out;
 }
 

@@ -71,8 +71,8 @@ export const run: CommandRun = async (args, io) => {
     // $2 (git 2.41+) is the SMTP header file: never read as a patch.
     const [file] = parsed.positionals;
     if (!file || parsed.positionals.length > 2) throw new UsageError('hook run takes the patch file and, optionally, the SMTP header file');
-    const [{ validateForSend }, { toolInfo, DEFAULT_SITE_URL }] = await Promise.all([import('../../hook/validate.js'), import('./review.js')]);
-    return validateForSend({ file: resolve(io.cwd, file), siteUrl: DEFAULT_SITE_URL, tool: toolInfo(), ...(failOn ? { failOn } : {}), ...(onError ? { onError } : {}) }, io);
+    const [{ validateForSend }, { toolInfo }] = await Promise.all([import('../../hook/validate.js'), import('./review.js')]);
+    return validateForSend({ file: resolve(io.cwd, file), siteUrl: '', tool: toolInfo(), ...(failOn ? { failOn } : {}), ...(onError ? { onError } : {}) }, io);
   }
   throw new UsageError(`unknown hook command "${sub}" (install, uninstall, run)`);
 };

@@ -42,7 +42,9 @@ options:
   --git RANGE        review a git range (A..B, or one commit) in --repo (default: current directory)
   --explain RULE     print the knowledge entry behind a rule id
   --color/--no-color force colour on or off (default: on for a terminal)
-  --site-url URL     base URL of the compatibility-notes site for links
+  --site-url URL     base URL of the compatibility-notes site for links (default: none; links go
+                     to each rule's first citation)
+  --ignore RULE[,RULE]  leave these rules' findings out (repeatable; adds to ignore: in the config)
   --version, --help
 exit: 0 clean, 1 findings at or above --fail-on, 2 usage or input error`;
 
@@ -67,6 +69,7 @@ export const run: CommandRun = async (args, io) => {
     color: { type: 'boolean' },
     'no-color': { type: 'boolean' },
     'site-url': { type: 'string' },
+    ignore: { type: 'string', multiple: true },
     config: { type: 'string' },
     version: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -97,9 +100,13 @@ export const run: CommandRun = async (args, io) => {
   const specStatements = specIndex?.virtio ? await specStatementsFor(specIndex.virtio) : null;
   const jobs = o.jobs === undefined ? 1 : Number(o.jobs);
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64 (got "${o.jobs}")`);
-  const unknownRules = unknownIgnoredRules(config.ignore, new Set(kb.entries.map((e) => e.id)));
+  const knownRules = new Set(kb.entries.map((e) => e.id));
+  const unknownRules = unknownIgnoredRules(config.ignore, knownRules);
   if (unknownRules.length > 0) io.stderr(`patch-review: warning: ${config.origin}: ignore names rules the knowledge base does not have: ${unknownRules.join(', ')}\n`);
-  const keep = compileIgnores(config.ignore);
+  const ignoredOnCommandLine = (o.ignore ?? []).flatMap((v) => v.split(',')).map((r) => r.trim()).filter((r) => r !== '');
+  const unknownOnCommandLine = ignoredOnCommandLine.filter((r) => !knownRules.has(r));
+  if (unknownOnCommandLine.length > 0) throw new UsageError(`--ignore: no rule ${unknownOnCommandLine.map((r) => `"${r}"`).join(', ')} in the knowledge base (patch-review kb list shows them)`);
+  const keep = compileIgnores(ignoredOnCommandLine.length > 0 ? [...config.ignore, { rules: ignoredOnCommandLine }] : config.ignore);
   const inputs = parsed.positionals;
   const ranges = o.git ?? [];
   if (inputs.length === 0 && ranges.length === 0) throw new UsageError('no input: give a patch file, a folder, an mbox, "-" for stdin, or --git RANGE (see --help)');
@@ -114,7 +121,8 @@ export const run: CommandRun = async (args, io) => {
 
   // Only text on stdout is coloured: asking whether stdout is a terminal can load Node's tty module.
   const colorOnStdout = () => (o['no-color'] ? false : o.color ? true : io.isTTY && !io.env['NO_COLOR']);
-  const ctx = { tool: toolInfo(), siteUrl: o['site-url'] ?? config.siteUrl ?? DEFAULT_SITE_URL };
+  // No site URL set: no link to the entry pages (the default site is not published).
+  const ctx = { tool: toolInfo(), siteUrl: o['site-url'] ?? config.siteUrl ?? '' };
   const writers: { fmt: Formatter; sink: Sink }[] = [];
   for (let i = 0; i < formats.length; i++) {
     const factory = (await loadFormatter(formats[i]!))!;
