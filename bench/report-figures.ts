@@ -33,7 +33,8 @@ export function patchSymbols(r: PatchReport): Set<string> {
 /** Whether a terse line's text (after the location and severity) names one of the symbols. */
 export function namesSymbol(line: string, symbols: Set<string>): boolean {
   const text = line.replace(/^.*?: (ERROR|WARNING|NOTE): /, '').replace(/\[[a-z0-9-]+\]/, '');
-  for (const word of text.match(/[A-Za-z_][A-Za-z0-9_./-]*[A-Za-z0-9_]/g) ?? []) if (symbols.has(word) || symbols.has(word.replace(/\(\)$/, ''))) return true;
+  // A path names the file it ends in (uAPI header facts are about the header's name).
+  for (const word of text.match(/[A-Za-z_][A-Za-z0-9_./-]*[A-Za-z0-9_]/g) ?? []) if (symbols.has(word) || symbols.has(word.slice(word.lastIndexOf('/') + 1))) return true;
   return false;
 }
 

@@ -1,7 +1,8 @@
-// Facts × rules → findings. One finding per entry and file: a reviewer wants one checklist
-// per concern, placed at the most severe (then first) place that raised it.
+// Facts × rules → findings. One finding per entry and patch: a reviewer wants one checklist
+// per concern, placed at the most severe (then first) place that raised it, with every other
+// place it fired listed beside it.
 import { UAPI_DECLARATION_KINDS, type Fact } from '../model/facts.js';
-import { SEVERITY_RANK, type Finding, type Severity, type CompatClass } from '../model/finding.js';
+import { SEVERITY_RANK, type Finding, type Severity, type CompatClass, type Place } from '../model/finding.js';
 import type { Trailer } from '../model/patch.js';
 import { resolveReference } from '../knowledge/entry.js';
 import { candidateTriggers, triggerMatches, type RuleSet } from './rules.js';
@@ -36,7 +37,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
     const f = facts[i]!;
     for (const group of candidateTriggers(rules, f)) for (const t of group) {
       if (!triggerMatches(t, f)) continue;
-      const key = `${t.entry.id}\u0000${f.file ?? ''}`;
+      const key = t.entry.id;
       const hit = hits.get(key);
       if (!hit) hits.set(key, { severity: t.severity, fact: f, facts: [f] });
       else {
@@ -50,7 +51,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
   }
   const findings: Finding[] = [];
   for (const [key, hit] of hits) {
-    const entry = rules.entries.get(key.split('\u0000')[0]!)!;
+    const entry = rules.entries.get(key)!;
     // uAPI rules (category uapi-abi) are at least as severe as the worst declaration change
     // they saw (a break is an error whatever the trigger said) and point at it; an entry may
     // still raise a compatible change to a warning for a reason of its own.
@@ -76,6 +77,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
       checklist: entry.checklist,
       consumers: entry.consumers,
       references: entry.references.map(resolveReference),
+      places: placesOf(hit.fact, hit.facts),
     };
     if (worst) {
       finding.compatClass = worst.compat!.class;
@@ -109,6 +111,20 @@ export function applyWaivers(findings: Finding[], trailers: Trailer[]): Finding[
   }
   if (acks.size === 0) return findings;
   return findings.map((f) => (acks.has(f.ruleId) ? { ...f, acknowledged: { reason: acks.get(f.ruleId)! } } : f));
+}
+
+/** Every place a rule fired, the finding's own first, then in file and line order. */
+function placesOf(main: Fact, facts: Fact[]): Place[] {
+  const seen = new Set<string>();
+  const out: Place[] = [];
+  const rest = facts.filter((f) => f !== main).sort((a, b) => cmp(a.file ?? '\uffff', b.file ?? '\uffff') || (a.line ?? 0) - (b.line ?? 0));
+  for (const f of [main, ...rest]) {
+    const key = `${f.file ?? ''}:${f.line ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ file: f.file, line: f.line });
+  }
+  return out;
 }
 
 function unique<T>(xs: T[]): T[] {

@@ -86,7 +86,10 @@ export async function validateForSend(opts: ValidateOptions, io: CliIO): Promise
     const withFindings = reports.filter((r) => r.findings.length > 0);
     for (const r of withFindings) {
       const lines = terse.patch(r).replace(/^/gm, '  ').trimEnd();
-      io.stderr(`patch-review: ${patchTitle(r.patch)}\n${lines}\n  checklists and references: patch-review ${opts.file}\n`);
+      const acknowledged = r.findings.filter((f) => f.acknowledged).length;
+      const notes = r.findings.filter((f) => !f.acknowledged && f.severity === 'note').length;
+      const leftOut = [acknowledged && `${acknowledged} acknowledged`, notes && `${notes} note${notes === 1 ? '' : 's'}`].filter(Boolean).join(', ');
+      io.stderr(`patch-review: ${patchTitle(r.patch)}\n${lines ? `${lines}\n` : ''}${leftOut ? `  not shown: ${leftOut}\n` : ''}  checklists and references: patch-review ${opts.file}\n`);
     }
     const blocking = reports.flatMap((r) => r.findings).filter((f) => failsAt([f], failOn));
     if (blocking.length === 0) {

@@ -7,6 +7,10 @@ export interface FormatContext {
   tool: { name: string; version: string };
   /** Base URL of the compatibility-notes site, for links to entries. */
   siteUrl: string;
+  /** Every finding in full (text: checklists, references, acknowledged findings; terse: notes). */
+  verbose?: boolean;
+  /** Columns to wrap text to: the terminal's width, or 100 when not on a terminal. */
+  width?: number;
 }
 
 export interface Formatter {

@@ -42,6 +42,8 @@ options:
   --git RANGE        review a git range (A..B, or one commit) in --repo (default: current directory)
   --explain RULE     print the knowledge entry behind a rule id
   --color/--no-color force colour on or off (default: on for a terminal)
+  --verbose, -v      text: every finding in full, with its whole checklist and references;
+                     terse and b4: notes too
   --site-url URL     base URL of the compatibility-notes site for links (default: none; links go
                      to each rule's first citation)
   --ignore RULE[,RULE]  leave these rules' findings out (repeatable; adds to ignore: in the config)
@@ -70,6 +72,7 @@ export const run: CommandRun = async (args, io) => {
     'no-color': { type: 'boolean' },
     'site-url': { type: 'string' },
     ignore: { type: 'string', multiple: true },
+    verbose: { type: 'boolean', short: 'v' },
     config: { type: 'string' },
     version: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -122,13 +125,15 @@ export const run: CommandRun = async (args, io) => {
   // Only text on stdout is coloured: asking whether stdout is a terminal can load Node's tty module.
   const colorOnStdout = () => (o['no-color'] ? false : o.color ? true : io.isTTY && !io.env['NO_COLOR']);
   // No site URL set: no link to the entry pages (the default site is not published).
-  const ctx = { tool: toolInfo(), siteUrl: o['site-url'] ?? config.siteUrl ?? '' };
+  const ctx = { tool: toolInfo(), siteUrl: o['site-url'] ?? config.siteUrl ?? '', verbose: o.verbose === true };
   const writers: { fmt: Formatter; sink: Sink }[] = [];
   for (let i = 0; i < formats.length; i++) {
     const factory = (await loadFormatter(formats[i]!))!;
     const path = outputs[i];
     const color = !path && formats[i] === 'text' && colorOnStdout();
-    writers.push({ fmt: factory({ ...ctx, color }), sink: path ? openFileSink(path) : stdoutSink(io) });
+    // Text is wrapped to the terminal's width, or to 100 columns when it is not a terminal.
+    const width = !path && formats[i] === 'text' && io.isTTY ? io.columns : undefined;
+    writers.push({ fmt: factory({ ...ctx, color, ...(width ? { width } : {}) }), sink: path ? openFileSink(path) : stdoutSink(io) });
   }
   const rules = compileRules(kb.entries);
   const closers: (() => void)[] = [];
