@@ -8,6 +8,7 @@ import type { z as Zod } from 'zod';
 import { CATEGORIES, SEVERITIES, SEVERITY_RANK, type Category, type Finding, type Severity } from '../model/finding.js';
 import { InputError, UsageError } from '../model/errors.js';
 import { git } from '../hook/git.js';
+import type { LocalWaiver } from '../analyze/waivers.js';
 
 export const CONFIG_FILE = '.patch-review.yml';
 
@@ -31,6 +32,16 @@ function buildSchemas(z: typeof Zod) {
     })
     .strict()
     .refine((i) => (i.rules?.length ?? 0) + (i.categories?.length ?? 0) > 0, { message: 'an ignore entry needs rules or categories' });
+  const waiverSchema = z
+    .object({
+      rule: z.string().min(1),
+      paths: z.array(z.string().min(1)).min(1).optional(),
+      symbols: z.array(z.string().min(1)).min(1).optional(),
+      'patch-id': z.string().regex(/^[0-9a-fA-F]{7,64}$/, { message: 'a patch-id is 7 to 64 hex digits (git patch-id --stable)' }).optional(),
+      reason: z.string().min(1),
+    })
+    .strict()
+    .refine((w) => w.paths !== undefined || w.symbols !== undefined, { message: 'a waiver needs paths or symbols beside its rule' });
   const configSchema = z
     .object({
       'fail-on': z.enum(FAIL_LEVELS).optional(),
@@ -38,6 +49,7 @@ function buildSchemas(z: typeof Zod) {
       knowledge: z.array(z.string().min(1)).optional(),
       inbox: z.string().min(1).optional(),
       ignore: z.array(ignoreSchema).optional(),
+      waivers: z.array(waiverSchema).optional(),
       hook: z
         .object({
           'fail-on': z.enum(FAIL_LEVELS).optional(),
@@ -66,13 +78,15 @@ export interface Config {
   /** A list index (patch-review inbox index) for prior-discussion sections. */
   inbox?: string;
   ignore: IgnoreRule[];
+  /** Local waivers (`waivers:`): findings acknowledged without a trailer in the commit message. */
+  waivers: LocalWaiver[];
   hookFailOn?: FailOn;
   onError?: OnError;
   /** Where it came from, for messages. */
   origin: string;
 }
 
-export const EMPTY_CONFIG: Config = { knowledge: [], ignore: [], origin: '(none)' };
+export const EMPTY_CONFIG: Config = { knowledge: [], ignore: [], waivers: [], origin: '(none)' };
 
 /**
  * Validates raw data (parsed YAML, or git config turned into the same shape); `keyName` says
@@ -88,6 +102,14 @@ export function validateConfig(data: unknown, origin: string, baseDir: string, k
   const out: Config = {
     knowledge: (c.knowledge ?? []).map((d) => (isAbsolute(d) ? d : resolve(baseDir, d))),
     ignore: c.ignore ?? [],
+    waivers: (c.waivers ?? []).map((w) => ({
+      rule: w.rule,
+      ...(w.paths ? { paths: w.paths } : {}),
+      ...(w.symbols ? { symbols: w.symbols } : {}),
+      ...(w['patch-id'] ? { patchId: w['patch-id'].toLowerCase() } : {}),
+      reason: w.reason,
+      origin,
+    })),
     origin,
   };
   if (c['fail-on']) out.failOn = c['fail-on'];
@@ -206,7 +228,7 @@ export function onErrorOf(entries: [string, string][]): OnError | undefined {
 
 /** Merges sources, most important first: scalars from the first that sets them, lists from all. */
 export function mergeConfigs(...configs: Config[]): Config {
-  const out: Config = { knowledge: [], ignore: [], origin: configs.map((c) => c.origin).join(' + ') };
+  const out: Config = { knowledge: [], ignore: [], waivers: [], origin: configs.map((c) => c.origin).join(' + ') };
   for (const c of [...configs].reverse()) {
     if (c.failOn) out.failOn = c.failOn;
     if (c.siteUrl) out.siteUrl = c.siteUrl;
@@ -217,6 +239,7 @@ export function mergeConfigs(...configs: Config[]): Config {
   for (const c of configs) {
     out.knowledge.push(...c.knowledge.filter((k) => !out.knowledge.includes(k)));
     out.ignore.push(...c.ignore);
+    out.waivers.push(...c.waivers);
   }
   return out;
 }
@@ -243,6 +266,11 @@ export function compileIgnores(ignore: IgnoreRule[]): ((f: Finding) => boolean) 
   }));
   return (f) =>
     !compiled.some((i) => (i.rules.has(f.ruleId) || i.categories.has(f.category)) && (i.paths === null || (f.file !== null && i.paths(f.file))));
+}
+
+/** Globs as one predicate (picomatch, loaded on first use). */
+export function compileGlob(globs: string[]): (path: string) => boolean {
+  return (requireLazy('picomatch') as typeof import('picomatch'))(globs, { dot: true });
 }
 
 /** Rule ids named by ignore entries that the knowledge base does not have (likely typos). */

@@ -12,6 +12,7 @@ import { terseFormatter } from '../report/terse.js';
 import { patchTitle } from '../report/common.js';
 import {
   compileIgnores,
+  compileGlob,
   failsAt,
   loadProjectConfig,
   mergeConfigs,
@@ -22,6 +23,9 @@ import {
   type OnError,
 } from '../cli/config.js';
 import { gitOut } from './git.js';
+import { readFileSync } from 'node:fs';
+import { waiverSet, parseNoteWaivers, describeWaiver } from '../analyze/waivers.js';
+import { noteOn, commitOfFormatPatch, patchIdOf } from '../ingest/git-notes.js';
 import { clearState, readState, sendPosition, seriesStep, statePath, writeState } from './state.js';
 
 export interface ValidateOptions {
@@ -71,6 +75,11 @@ export async function validateForSend(opts: ValidateOptions, io: CliIO): Promise
     if (kb.problems.length > 0) io.stderr(`patch-review: warning: ${kb.problems.length} knowledge problem(s), e.g. ${kb.problems[0]!.file}: ${kb.problems[0]!.message}\n`);
     const rules = compileRules(kb.entries);
     const keep = compileIgnores(config.ignore) ?? (() => true);
+    // Local waivers: .patch-review.yml / git config, and the git note on the commit format-patch names.
+    const local = waiverSet(config.waivers, compileGlob, (p) => patchIdOf(p, io.cwd));
+    const commit = commitOfFormatPatch(readFileSync(opts.file, 'latin1').slice(0, 120));
+    const note = commit ? noteOn(commit, io.cwd) : null;
+    const noted = waiverSet(note ? parseNoteWaivers(note, `git notes --ref=patch-review on ${commit!.slice(0, 12)}`) : [], compileGlob, () => null);
     const position = sendPosition(io.env);
     const reports: PatchReport[] = [];
     for (const patch of patches) {
@@ -78,7 +87,7 @@ export async function validateForSend(opts: ValidateOptions, io: CliIO): Promise
       const r = reviewPatch(patch, rules, step.series); // folds this patch into step.series
       if (step.after) writeState(state, step.after);
       else clearState(state);
-      reports.push({ ...r, findings: r.findings.filter(keep) });
+      reports.push({ ...r, findings: noted.apply(local.apply(r.findings.filter(keep), patch), patch) });
     }
 
     // One checkpatch-style line per finding: the send is interactive, the checklists are one command away.
@@ -91,6 +100,8 @@ export async function validateForSend(opts: ValidateOptions, io: CliIO): Promise
       const leftOut = [acknowledged && `${acknowledged} acknowledged`, notes && `${notes} note${notes === 1 ? '' : 's'}`].filter(Boolean).join(', ');
       io.stderr(`patch-review: ${patchTitle(r.patch)}\n${lines ? `${lines}\n` : ''}${leftOut ? `  not shown: ${leftOut}\n` : ''}  checklists and references: patch-review ${opts.file}\n`);
     }
+    // The yml waivers cover a whole series, so only the note's are judged per file.
+    for (const w of noted.unused()) io.stderr(`patch-review: warning: ${w.origin}: the waiver for ${describeWaiver(w)} waived nothing\n`);
     const blocking = reports.flatMap((r) => r.findings).filter((f) => failsAt([f], failOn));
     if (blocking.length === 0) {
       if (withFindings.length === 0) io.stderr(`patch-review: ${patchTitle(patches[0]!)}: no findings\n`);

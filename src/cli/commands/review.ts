@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CommandRun, CliIO } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, InputError } from '../../model/errors.js';
-import { emptySummary, addToSummary, type PatchReport } from '../../model/report.js';
+import { emptySummary, addToSummary, type PatchReport, type RunSummary } from '../../model/report.js';
 import { readInput, type IngestItem, type InputSource, type RawMailItem } from '../../ingest/read-input.js';
 import { loadKnowledge, PACKAGE_ROOT } from '../../knowledge/load.js';
 import { compileRules } from '../../analyze/rules.js';
@@ -15,7 +15,11 @@ import type { VirtioSpecIndex } from '../../spec/types.js';
 import { parseSubject } from '../../ingest/subject.js';
 import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/formatter.js';
 import { stdoutSink, fileSink, type Sink } from '../output.js';
-import { loadProjectConfig, parseFailOn, failsAt, compileIgnores, unknownIgnoredRules, CONFIG_FILE } from '../config.js';
+import { loadProjectConfig, parseFailOn, failsAt, compileIgnores, compileGlob, unknownIgnoredRules, CONFIG_FILE } from '../config.js';
+import { waiverSet, parseNoteWaivers, describeWaiver, type WaiverSet } from '../../analyze/waivers.js';
+import { notesInRange, patchIdOf } from '../../ingest/git-notes.js';
+import { suggestCommand } from '../suggest.js';
+import { progressBar, inputFileCount, type Progress } from '../progress.js';
 
 export const DEFAULT_SITE_URL = 'https://patch-review.github.io/patch-review';
 
@@ -48,7 +52,9 @@ options:
                      to each rule's first citation)
   --ignore RULE[,RULE]  leave these rules' findings out (repeatable; adds to ignore: in the config)
   --version, --help
-exit: 0 clean, 1 findings at or above --fail-on, 2 usage or input error`;
+exit: 0 clean, 1 findings at or above --fail-on, 2 usage or input error
+commands: review (the default), kb, spec, facts, hook, site, inbox, related, who, help
+          patch-review help COMMAND shows a command's usage and examples`;
 
 export function toolInfo(): { name: string; version: string } {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -113,6 +119,12 @@ export const run: CommandRun = async (args, io) => {
   const inputs = parsed.positionals;
   const ranges = o.git ?? [];
   if (inputs.length === 0 && ranges.length === 0) throw new UsageError('no input: give a patch file, a folder, an mbox, "-" for stdin, or --git RANGE (see --help)');
+  // A mistyped command arrives here as a file name: a word that is no file gets "did you mean".
+  const first = inputs[0];
+  if (first !== undefined && /^[a-z][a-z-]*$/.test(first) && !existsSync(first) && !existsSync(join(io.cwd, first))) {
+    const near = suggestCommand(first);
+    throw new UsageError(`"${first}" is neither a command nor a file${near ? `; did you mean "patch-review ${near}"?` : ''} (patch-review help lists the commands)`);
+  }
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('"-" (stdin) may be given only once');
 
   const formats = o.format ?? ['text'];
@@ -136,6 +148,15 @@ export const run: CommandRun = async (args, io) => {
     writers.push({ fmt: factory({ ...ctx, color, ...(width ? { width } : {}) }), sink: path ? openFileSink(path) : stdoutSink(io) });
   }
   const rules = compileRules(kb.entries);
+  // Local waivers: .patch-review.yml, and git notes on the commits of --git ranges (by subject).
+  const repoDir = o.repo ?? io.cwd;
+  const unknownWaived = [...new Set(config.waivers.map((w) => w.rule).filter((r) => !knownRules.has(r)))];
+  if (unknownWaived.length > 0) io.stderr(`patch-review: warning: ${config.origin}: waivers name rules the knowledge base does not have: ${unknownWaived.join(', ')}\n`);
+  const local = config.waivers.length > 0 ? waiverSet(config.waivers, compileGlob, (p) => patchIdOf(p, repoDir)) : null;
+  const noted = new Map<string, WaiverSet>();
+  for (const range of ranges) {
+    for (const [subject, n] of notesInRange(range, repoDir)) noted.set(subject, waiverSet(parseNoteWaivers(n.note, `git notes --ref=patch-review on ${n.commit.slice(0, 12)}`), compileGlob, () => null));
+  }
   const closers: (() => void)[] = [];
   let failed = false;
   // Counted here, after ignores, rather than taken from reviewStream's summary.
@@ -143,22 +164,25 @@ export const run: CommandRun = async (args, io) => {
   try {
     for (const w of writers) w.sink.write(w.fmt.begin());
     // Progress is for batches: whether stderr is a terminal is asked at the second patch.
-    let progress: ((n: number) => void) | null | undefined;
-    const tick = (n: number) => {
-      if (progress === undefined && n >= 2) progress = io.stderrIsTTY ? progressLine(io) : null;
-      progress?.(n);
+    let progress: Progress | null | undefined;
+    const tick = (n: number, source: string) => {
+      if (progress === undefined && n >= 2) progress = io.stderrIsTTY ? progressBar(io, inputFileCount(inputs, ranges)) : null;
+      progress?.patch(source);
     };
     const inboxPath = o.inbox ?? config.inbox;
     const prior = inboxPath ? await priorDiscussionFor(inboxPath, o.headers ? { headersDir: o.headers } : {}) : null;
     closers.push(() => prior?.close());
     const onReport = (all: PatchReport) => {
       const r = keep ? { ...all, findings: all.findings.filter(keep) } : all;
+      if (local) r.findings = local.apply(r.findings, r.patch);
+      const notes = noted.get(r.patch.subject);
+      if (notes) r.findings = notes.apply(r.findings, r.patch);
       if (specStatements) r.findings = specStatements(r.findings);
       if (prior) r.prior = prior.of(r);
       addToSummary(kept, r);
       if (failsAt(r.findings, failOn)) failed = true;
       for (const w of writers) w.sink.write(w.fmt.patch(r));
-      tick(kept.patches);
+      tick(kept.patches, r.patch.source);
     };
     // With --jobs, mails are parsed by the workers: the main thread only splits the input.
     const items = allItems(inputs, ranges, o.repo ?? io.cwd, io, jobs > 1);
@@ -169,7 +193,7 @@ export const run: CommandRun = async (args, io) => {
       jobs > 1
         ? await (await import('../../analyze/parallel.js')).reviewStreamParallel(items, rules, onReport, { jobs, knowledgeDirs, ctx, lean: !prior && writers.every((w) => w.fmt.lean) })
         : await reviewStream(items as AsyncIterable<IngestItem>, rules, onReport, ctx);
-    progress?.(-1);
+    progress?.stop();
     const summary = { ...kept, skipped: streamed.skipped };
     // b4 hands its series check the cover letter alone: for the b4 format that is "nothing to report".
     const b4Cover = formats.every((f) => f === 'b4') && summary.skipped['cover-letter'] > 0;
@@ -183,6 +207,12 @@ export const run: CommandRun = async (args, io) => {
       w.sink.write(w.fmt.end(summary));
       w.sink.commit();
     }
+    // A run whose reports all went to files, or that showed progress, ends with a summary line.
+    if (outputs.length === formats.length || progress) io.stderr(`${summaryLine(summary)}${outputs.length ? ` (written to ${outputs.join(', ')})` : ''}\n`);
+    // A waiver that waived nothing is stale (the code or the rule moved on): say so.
+    for (const w of [...(local?.unused() ?? []), ...[...noted.values()].flatMap((n) => n.unused())]) {
+      io.stderr(`patch-review: warning: ${w.origin}: the waiver for ${describeWaiver(w)} waived nothing in this run\n`);
+    }
   } catch (e) {
     for (const w of writers) w.sink.abort();
     throw e;
@@ -192,16 +222,12 @@ export const run: CommandRun = async (args, io) => {
   return failed ? 1 : 0;
 };
 
-/** "N patches reviewed" on stderr, rewritten in place, at most ten times a second; -1 clears it. */
-function progressLine(io: CliIO): (n: number) => void {
-  let last = 0;
-  return (n) => {
-    if (n < 0) return io.stderr('\r\x1b[K');
-    const now = Date.now();
-    if (now - last < 100) return;
-    last = now;
-    io.stderr(`\r${n} patches reviewed`);
-  };
+/** "patch-review: 12 patches: 1 error, 3 warnings, 2 notes, 1 acknowledged". */
+function summaryLine(s: RunSummary): string {
+  const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
+  const parts = [n(s.findings.error, 'error'), n(s.findings.warning, 'warning'), n(s.findings.note, 'note')];
+  if (s.acknowledged) parts.push(`${s.acknowledged} acknowledged`);
+  return `patch-review: ${n(s.patches, 'patch').replace(/patchs$/, 'patches')}: ${parts.join(', ')}`;
 }
 
 /** Gives findings the requirement statements of the spec sections they cite (--spec-index). */
