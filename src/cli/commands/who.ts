@@ -2,6 +2,17 @@
 import type { CommandRun } from '../io.js';
 import { runInboxQuery } from '../inbox-query.js';
 import { whoFor, authorEmails, renderWhoText } from '../../inbox/who.js';
+import { readMailmap } from '../../inbox/mailmap.js';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** The top of the source tree `who` runs in (the nearest folder with .git), or null. */
+function treeTop(dir: string): string | null {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return null;
+  }
+}
 
 export const run: CommandRun = (args, io) =>
   runInboxQuery(args, io, {
@@ -9,11 +20,13 @@ export const run: CommandRun = (args, io) =>
     about:
       'Suggests Cc: lines from review history: the people who replied to, acked or reviewed earlier\npatches touching the same symbols, or named them in their replies. All patches given are taken\ntogether (a series gets one list); their authors are left out.',
     answer(inbox, patches, limit) {
+      const tree = treeTop(io.cwd);
+      const mailmap = tree ? readMailmap(join(tree, '.mailmap')) : null;
       const result = whoFor(
         inbox,
         patches.flatMap((p) => p.facts),
         authorEmails(patches.map((p) => p.patch.author)),
-        { limit },
+        { limit, ...(mailmap ? { mailmap } : {}) },
       );
       return { json: result, text: () => renderWhoText(result) };
     },
