@@ -3,6 +3,7 @@ import type { CommandRun } from '../io.js';
 import { runInboxQuery } from '../inbox-query.js';
 import { whoFor, authorEmails, renderWhoText } from '../../inbox/who.js';
 import { readMailmap } from '../../inbox/mailmap.js';
+import { readMaintainers, sectionsFor } from '../../inbox/maintainers.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -28,6 +29,15 @@ export const run: CommandRun = (args, io) =>
         authorEmails(patches.map((p) => p.patch.author)),
         { limit, ...(mailmap ? { mailmap } : {}) },
       );
-      return { json: result, text: () => renderWhoText(result) };
+      // The tree's MAINTAINERS: the sections that cover the patches' files, most specific first.
+      const sections = tree ? readMaintainers(join(tree, 'MAINTAINERS')) : null;
+      const files = [...new Set(patches.flatMap((p) => [...p.patch.diff.matchAll(/^\+\+\+ b\/(\S+)/gm)].map((m) => m[1]!)))];
+      const covering = sections ? sectionsFor(sections, files).slice(0, 4) : [];
+      const maintainers = covering.map((s) => ({ section: s.name, people: s.people }));
+      const listed = maintainers.flatMap((m) => [`${m.section}:`, ...m.people.map((p) => `  ${p.role === 'maintainer' ? 'M' : 'R'}: ${p.who}`)]);
+      return {
+        json: sections ? { ...result, maintainers } : result,
+        text: () => renderWhoText(result) + (listed.length ? `\nMAINTAINERS sections covering these files:\n${listed.map((l) => `  ${l}`).join('\n')}\n` : ''),
+      };
     },
   });
