@@ -102,7 +102,9 @@ async function main() {
   const example = join(PACKAGE_ROOT, 'examples', '0001-vhost-vsock-offer-ACCESS_PLATFORM.patch');
   const one = Array.from({ length: 15 }, () => timeCommand(process.execPath, [BIN, '--format', 'terse', '--fail-on', 'never', example]));
   console.log(`example patch, one process           median ${quantile(one, 0.5).toFixed(1)} ms (${(quantile(one, 0.5) / nodeMedian).toFixed(2)}x node -e 0)`);
+  (await import('./tree.js')).runTreeBench(BIN);
   await siteBuild();
+  await (await import('./consumers.js')).runConsumersBench();
   if (!existsSync(ARCHIVE)) {
     console.log(`skipped: corpus benchmarks need ${ARCHIVE}`);
     return;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { compileSources } from '../src/knowledge/compile.js';
 import { unsafeReason } from '../src/knowledge/safe-regex.js';
 import { loadKnowledgeDir, readSources, hashSources, BUILTIN_KNOWLEDGE } from '../src/knowledge/load.js';
-import { lintKnowledge } from '../src/cli/commands/kb.js';
+import { lintKnowledge } from '../src/knowledge/lint.js';
 import { resolveReference } from '../src/knowledge/entry.js';
 import { runCli } from './helpers.js';
 

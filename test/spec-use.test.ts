@@ -27,7 +27,7 @@ import { indexVhostUser } from '../src/spec/vhost-user.js';
 import { attachSpecStatements, specStatementLookup } from '../src/analyze/spec-statements.js';
 import { realVirtioDir, skipWithoutShared, vhostUserFixture, virtioFixture } from './spec/helpers.js';
 import { runCli } from './helpers.js';
-import { lintKnowledge } from '../src/cli/commands/kb.js';
+import { lintKnowledge } from '../src/knowledge/lint.js';
 
 const entries = compileSources(readSources(BUILTIN_KNOWLEDGE)).entries;
 const catalogueText = readFileSync(join(BUILTIN_KNOWLEDGE, SECTION_CATALOGUE_FILE), 'utf8');
@@ -248,7 +248,7 @@ describe('--spec-index end to end', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('kb lint --spec reports a missing or stale catalogue, and kb spec-sections --write fixes it', async () => {
-    const lintProblems = async () => (await lintKnowledge(knowledge, undefined, virtioFixture)).problems.filter((p) => p.file === SECTION_CATALOGUE_FILE).map((p) => p.message);
+    const lintProblems = async () => (await lintKnowledge(knowledge, { spec: virtioFixture })).problems.filter((p) => p.file === SECTION_CATALOGUE_FILE).map((p) => p.message);
     assert.match((await lintProblems()).join('\n'), /missing/);
     writeFileSync(join(knowledge, SECTION_CATALOGUE_FILE), JSON.stringify({ specVersion: 'widget-fixture-1', sections: { 'sec:Widgets / Device Status Field': { number: '1.9', title: 'Device Status Field' } } }));
     assert.match((await lintProblems()).join('\n'), /stale: "sec:Widgets \/ Device Status Field" is §1\.1 Device Status Field in the spec, not §1\.9/);

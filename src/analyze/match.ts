@@ -63,6 +63,13 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
         hit.fact = worst;
       }
     }
+    // An error about a layout or a request number rests on a compiler-confirmed fact; the
+    // hand evaluator's reading of the hunk is at most a warning, and says why.
+    let verification = '';
+    if (hit.severity === 'error' && hit.fact.unverified && !hit.facts.some((f) => f.verified && f.compat?.class === 'abi-break')) {
+      hit.severity = 'warning';
+      verification = ` Not verified (${hit.fact.unverified}).`;
+    } else if (hit.fact.verified) verification = ` Verified by ${hit.fact.verified}.`;
     const details = unique(hit.facts.map((f) => f.detail).filter((d): d is string => !!d));
     const symbols = unique([hit.fact.symbol, ...hit.facts.map((f) => f.symbol)]).slice(0, 20);
     const finding: Finding = {
@@ -83,6 +90,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet): Finding[] {
       finding.compatClass = worst.compat!.class;
       finding.message += ` Compatibility: ${worst.compat!.class}: ${worst.compat!.reason}`;
     }
+    finding.message += verification;
     findings.push(finding);
   }
   return sortFindings(findings);

@@ -48,6 +48,7 @@ function buildSchemas(z: typeof Zod) {
       'site-url': z.url({ protocol: /^https?$/ }).optional(),
       knowledge: z.array(z.string().min(1)).optional(),
       inbox: z.string().min(1).optional(),
+      consumers: z.string().min(1).optional(),
       ignore: z.array(ignoreSchema).optional(),
       waivers: z.array(waiverSchema).optional(),
       hook: z
@@ -77,6 +78,8 @@ export interface Config {
   knowledge: string[];
   /** A list index (patch-review inbox index) for prior-discussion sections. */
   inbox?: string;
+  /** A consumers index (patch-review consumers index): real use sites per finding. */
+  consumers?: string;
   ignore: IgnoreRule[];
   /** Local waivers (`waivers:`): findings acknowledged without a trailer in the commit message. */
   waivers: LocalWaiver[];
@@ -115,6 +118,7 @@ export function validateConfig(data: unknown, origin: string, baseDir: string, k
   if (c['fail-on']) out.failOn = c['fail-on'];
   if (c['site-url']) out.siteUrl = c['site-url'];
   if (c.inbox) out.inbox = isAbsolute(c.inbox) ? c.inbox : resolve(baseDir, c.inbox);
+  if (c.consumers) out.consumers = isAbsolute(c.consumers) ? c.consumers : resolve(baseDir, c.consumers);
   if (c.hook?.['fail-on']) out.hookFailOn = c.hook['fail-on'];
   if (c.hook?.['on-error']) out.onError = c.hook['on-error'];
   return out;
@@ -166,6 +170,7 @@ const GIT_KEYS: Record<string, { name: string; yaml: string[] }> = {
   onerror: { name: 'onError', yaml: ['hook', 'on-error'] },
   siteurl: { name: 'siteUrl', yaml: ['site-url'] },
   inbox: { name: 'inbox', yaml: ['inbox'] },
+  consumers: { name: 'consumers', yaml: ['consumers'] },
   knowledge: { name: 'knowledge', yaml: ['knowledge'] },
   ignore: { name: 'ignore', yaml: ['ignore'] },
 };
@@ -233,6 +238,7 @@ export function mergeConfigs(...configs: Config[]): Config {
     if (c.failOn) out.failOn = c.failOn;
     if (c.siteUrl) out.siteUrl = c.siteUrl;
     if (c.inbox) out.inbox = c.inbox;
+    if (c.consumers) out.consumers = c.consumers;
     if (c.hookFailOn) out.hookFailOn = c.hookFailOn;
     if (c.onError) out.onError = c.onError;
   }

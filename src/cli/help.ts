@@ -51,6 +51,11 @@ const DOCS: Record<Subcommand, CommandDoc> = {
     summary: 'threads in the list index that discussed what a patch touches, ranked',
     examples: ['patch-review related --db list.db 0001-vhost-fix.patch'],
   },
+  consumers: {
+    usage: 'index --db DB DIR… | [--db DB] [--all] [--format text|json] SYMBOL',
+    summary: 'index userspace consumers (QEMU, crosvm…) and show where they use a uAPI symbol',
+    examples: ['patch-review consumers index --db consumers.db ~/src/qemu ~/src/crosvm', 'patch-review consumers --db consumers.db VHOST_SET_FEATURES'],
+  },
   who: {
     usage: '--db PATH [--format text|json] [--limit N] FILE|- …',
     summary: 'who reviewed changes to the symbols a patch touches (Cc suggestions)',

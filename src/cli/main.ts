@@ -17,6 +17,7 @@ const COMMANDS: Record<Subcommand, () => Promise<{ run: CommandRun }>> = {
   inbox: () => import('./commands/inbox.js'),
   related: () => import('./commands/related.js'),
   who: () => import('./commands/who.js'),
+  consumers: () => import('./commands/consumers.js'),
 };
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {

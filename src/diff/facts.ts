@@ -20,6 +20,9 @@ import { uapiIoctlNumberFacts } from './facts/uapi-ioctl-numbers.js';
 import { uapiFlagFacts } from './facts/uapi-flags.js';
 import { patchFacts } from './facts/patch-level.js';
 import { specCheckFacts } from './facts/spec-checks.js';
+import { wholeFiles, type WholeFile } from './tree/whole-file.js';
+import { verifyLayouts } from './tree/verify-layouts.js';
+import { markUnverified } from './tree/layout-claims.js';
 import { patchScope, type AnnotatedFile, type DiffContext, type PatchScope } from './uapi/scope.js';
 
 export type { DiffContext } from './uapi/scope.js';
@@ -50,11 +53,18 @@ export interface DiffResult {
   facts: Fact[];
 }
 
+/** Why a layout or number claim is a heuristic when the review has no tree. */
+export const NO_TREE = 'reviewed from the patch alone: run it inside the kernel tree or pass --tree DIR to have gcc compile the headers';
+
 export function analyzeDiff(patch: Patch, ctx: DiffContext = {}): DiffResult {
   const files = parseUnifiedDiff(patch.diff);
   const facts: Fact[] = [];
   const annotated: AnnotatedFile[] = [];
-  for (const file of files) {
+  // Inside a tree, producers read whole files (one hunk from the first line to the last);
+  // the report keeps the patch's own hunks.
+  const whole: Map<FileDiff, WholeFile> = ctx.tree ? wholeFiles(files, ctx.tree) : new Map();
+  for (const original of files) {
+    const file = whole.get(original)?.file ?? original;
     annotated.push({ file, hunks: file.binary || file.hunks.length === 0 ? [] : annotateFile(file) });
   }
   const scope = patchScope(annotated, ctx);
@@ -67,6 +77,13 @@ export function analyzeDiff(patch: Patch, ctx: DiffContext = {}): DiffResult {
   }
   for (const produce of PATCH_PRODUCERS) append(facts, produce(scope));
   append(facts, patchFacts(patch, files));
+  if (ctx.tree) {
+    const tree = ctx.tree;
+    const ioctlsTaking = (key: string) =>
+      tree.kind === 'kernel' ? (scope.catalogue().ioctlArgs.get(key) ?? []).map((name) => ({ name, header: `linux/${scope.catalogue().byName.get(name)?.file ?? ''}` })) : [];
+    verifyLayouts(facts, whole, tree, ioctlsTaking);
+  }
+  markUnverified(facts, ctx.tree ? `the headers could not be compiled in ${ctx.tree.root}` : NO_TREE);
   return { files, facts };
 }
 

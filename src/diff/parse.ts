@@ -50,6 +50,8 @@ export function parseUnifiedDiff(text: string): FileDiff[] {
     };
     if (seg.oldMode) file.oldMode = seg.oldMode;
     if (seg.newMode) file.newMode = seg.newMode;
+    if (seg.oldBlob) file.oldBlob = seg.oldBlob;
+    if (seg.newBlob) file.newBlob = seg.newBlob;
     if (seg.damaged) file.damaged = seg.damaged;
     files.push(file);
   }

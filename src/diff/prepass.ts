@@ -9,6 +9,9 @@ export interface FileSegment {
   status: 'added' | 'deleted' | 'modified' | 'renamed' | 'copied';
   binary: boolean;
   oldMode?: string;
+  /** Blob ids from the "index OLD..NEW" line (abbreviated as git wrote them). */
+  oldBlob?: string;
+  newBlob?: string;
   newMode?: string;
   /** "--- a\n+++ b\n@@ …" text of this file's hunks, exactly as counted. */
   hunkText: string;
@@ -46,7 +49,13 @@ export function splitFiles(text: string): FileSegment[] {
       for (; i < lines.length; i++) {
         const l = lines[i]!;
         if (l.startsWith('diff --') || l.startsWith('--- ') || l.startsWith('@@ ')) break;
-        if (l.startsWith('old mode ')) seg.oldMode = l.slice(9).trim();
+        if (l.startsWith('index ')) {
+          const ids = /^index ([0-9a-f]{4,64})\.\.([0-9a-f]{4,64})/.exec(l);
+          if (ids) {
+            seg.oldBlob = ids[1]!;
+            seg.newBlob = ids[2]!;
+          }
+        } else if (l.startsWith('old mode ')) seg.oldMode = l.slice(9).trim();
         else if (l.startsWith('new mode ')) seg.newMode = l.slice(9).trim();
         else if (l.startsWith('deleted file mode ')) {
           seg.status = 'deleted';

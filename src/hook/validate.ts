@@ -26,6 +26,7 @@ import { gitOut } from './git.js';
 import { readFileSync } from 'node:fs';
 import { waiverSet, parseNoteWaivers, describeWaiver } from '../analyze/waivers.js';
 import { noteOn, commitOfFormatPatch, patchIdOf } from '../ingest/git-notes.js';
+import type { DiffContext } from '../diff/facts.js';
 import { clearState, readState, sendPosition, seriesStep, statePath, writeState } from './state.js';
 
 export interface ValidateOptions {
@@ -36,6 +37,8 @@ export interface ValidateOptions {
   onError?: OnError;
   siteUrl: string;
   tool: { name: string; version: string };
+  /** What the review knows beyond the patch: the tree send-email runs in (whole files, compiled layouts). */
+  ctx?: DiffContext;
 }
 
 async function gitDirOf(cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
@@ -82,19 +85,24 @@ export async function validateForSend(opts: ValidateOptions, io: CliIO): Promise
     const noted = waiverSet(note ? parseNoteWaivers(note, `git notes --ref=patch-review on ${commit!.slice(0, 12)}`) : [], compileGlob, () => null);
     const position = sendPosition(io.env);
     const reports: PatchReport[] = [];
+    // consumers: in .patch-review.yml or git config patch-review.consumers: the use sites a finding breaks.
+    const users = config.consumers ? await (await import('../consumers/review.js')).consumerUsesFor(config.consumers, {}) : null;
     for (const patch of patches) {
       const step = seriesStep(patch, readState(state), position, Date.now());
-      const r = reviewPatch(patch, rules, step.series); // folds this patch into step.series
+      const r = reviewPatch(patch, rules, step.series, opts.ctx ?? {}); // folds this patch into step.series
       if (step.after) writeState(state, step.after);
       else clearState(state);
-      reports.push({ ...r, findings: noted.apply(local.apply(r.findings.filter(keep), patch), patch) });
+      const kept = { ...r, findings: noted.apply(local.apply(r.findings.filter(keep), patch), patch) };
+      reports.push(users ? { ...kept, findings: users.apply(kept) } : kept);
     }
+    users?.close();
 
     // One checkpatch-style line per finding: the send is interactive, the checklists are one command away.
     const terse = terseFormatter({ color: false, tool: opts.tool, siteUrl: config.siteUrl ?? opts.siteUrl });
     const withFindings = reports.filter((r) => r.findings.length > 0);
     for (const r of withFindings) {
-      const lines = terse.patch(r).replace(/^/gm, '  ').trimEnd();
+      const breaks = new Set(r.findings.flatMap((f) => (f.consumerUses ?? []).filter((u) => u.verdict === 'breaks').map((u) => `breaks ${u.project} ${u.file}:${u.line}: ${u.why}\n`)));
+      const lines = (terse.patch(r) + [...breaks].join('')).replace(/^/gm, '  ').trimEnd();
       const acknowledged = r.findings.filter((f) => f.acknowledged).length;
       const notes = r.findings.filter((f) => !f.acknowledged && f.severity === 'note').length;
       const leftOut = [acknowledged && `${acknowledged} acknowledged`, notes && `${notes} note${notes === 1 ? '' : 's'}`].filter(Boolean).join(', ');

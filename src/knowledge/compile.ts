@@ -17,6 +17,8 @@ export interface Problem {
   /** Dotted frontmatter path, e.g. "triggers.0.symbolPatterns.1", or "" for the file. */
   field: string;
   message: string;
+  /** Which lint check found it (for counts per kind); absent for schema problems. */
+  check?: string;
 }
 
 export interface CompileResult {

@@ -47,6 +47,9 @@ export interface FileDiff {
   additions: number;
   deletions: number;
   role: FileRole;
+  /** Blob ids from the diff's "index OLD..NEW" line, when it has one (all zeros for an added or deleted side). */
+  oldBlob?: string;
+  newBlob?: string;
   /** Set when the hunk text does not match its header's line counts (wrapped or whitespace-damaged). */
   damaged?: string;
 }

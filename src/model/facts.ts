@@ -72,5 +72,9 @@ export interface Fact {
   /** One human sentence with the specifics ("VIRTIO_F_ACCESS_PLATFORM added to VHOST_VSOCK_FEATURES"). */
   detail?: string;
   /** For uAPI declaration facts: the compatibility class and its one-sentence reason. */
+  /** A layout or request-number claim a compiler confirmed: by what ("gcc, x86_64 and i386"). */
+  verified?: string;
+  /** A layout or request-number claim read from the patch text only: why it was not compiled. */
+  unverified?: string;
   compat?: { class: 'compatible' | 'compatible-if-negotiated' | 'behaviour-change' | 'abi-break'; reason: string };
 }

@@ -65,4 +65,23 @@ export interface Finding {
    * from the user's own index (label = the reference's id). Never stored in the repository.
    */
   specStatements?: { label: string; number: string; statements: { keyword: string; text: string }[] }[];
+  /**
+   * With --consumers: the real use sites in the user's indexed userspace checkouts that the
+   * change touches, with the pattern seen there and why it breaks or not (`consumers` then holds
+   * the same as one line each).
+   */
+  consumerUses?: ConsumerUse[];
+}
+
+export interface ConsumerUse {
+  project: string;
+  version: string;
+  file: string;
+  line: number;
+  function: string | null;
+  symbol: string;
+  kind: string;
+  pattern: string | null;
+  verdict: 'breaks' | 'safe' | 'check';
+  why: string;
 }

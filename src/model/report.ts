@@ -27,6 +27,8 @@ export interface RunSummary {
   skipped: { reply: number; 'cover-letter': number; 'no-diff': number };
   findings: Record<Severity, number>;
   acknowledged: number;
+  /** What the review read besides the patch (the source tree, header directory), one line each. */
+  sources?: string[];
 }
 
 export function emptySummary(): RunSummary {

@@ -75,6 +75,7 @@ function result(f: Finding, r: PatchReport, ruleIndex: number) {
       scope: f.file === null ? 'patch' : 'file',
       symbols: f.symbols,
       consumers: f.consumers,
+      ...(f.consumerUses ? { consumerUses: f.consumerUses } : {}),
       ...(f.compatClass ? { compatClass: f.compatClass } : {}),
     },
   };

@@ -55,7 +55,9 @@ export const textFormatter: FormatterFactory = (ctx) => {
     if (placesOf(f).length > 1) out.push(...wrapped(placesText(placesOf(f)), `${INDENT}at: `, INDENT + '    '));
     out.push(...wrapped(f.message, INDENT));
     for (const q of f.checklist) out.push(...wrapped(q, `${INDENT}- [ ] `, INDENT + '      '));
-    if (f.consumers.length > 0) out.push(...wrapped(f.consumers.join(', '), `${INDENT}affects: `).map((l) => c('dim', l)));
+    // Use sites from a consumers index are long: one a line.
+    if (f.consumerUses) for (const u of f.consumers) out.push(...wrapped(u, `${INDENT}affects: `, INDENT + '  ').map((l) => c('dim', l)));
+    else if (f.consumers.length > 0) out.push(...wrapped(f.consumers.join(', '), `${INDENT}affects: `).map((l) => c('dim', l)));
     for (const ref of f.references) {
       out.push(...wrapped(`${ref.title ? ref.title + ' ' : ''}${ref.url}`, `${INDENT}see: `, INDENT + '     ').map((l) => c('dim', l)));
       for (const line of statementLines(f, ref)) out.push(...wrapped(line, INDENT + '  ', INDENT + '    '));
@@ -70,6 +72,11 @@ export const textFormatter: FormatterFactory = (ctx) => {
     out.push(...wrapped(placesText(placesOf(f)), `${INDENT}at: `, INDENT + '    ').map((l) => c('dim', l)));
     if (explained.has(f.ruleId)) return out;
     explained.add(f.ruleId);
+    // With a consumers index: the first use sites the change reaches.
+    if (f.consumerUses) {
+      for (const u of f.consumers.slice(0, 2)) out.push(...wrapped(u, `${INDENT}affects: `, INDENT + '  ').map((l) => c('dim', l)));
+      if (f.consumers.length > 2) out.push(c('dim', `${INDENT}(+${f.consumers.length - 2} more uses: --verbose)`));
+    }
     for (const q of topChecklist(f, QUESTIONS[f.severity], rule)) out.push(...wrapped(q, `${INDENT}- [ ] `, INDENT + '      '));
     const refs = topReferences(f, REFERENCES_SHOWN, rule, width - columns(`${INDENT}see: `)).map((r) => r.url);
     const together = `${INDENT}see: ${refs.join('  ')}`;
@@ -126,7 +133,8 @@ export const textFormatter: FormatterFactory = (ctx) => {
       ];
       if (s.acknowledged) parts.push(`${s.acknowledged} acknowledged`);
       if (skipped) parts.push(`${skipped} mail${skipped === 1 ? '' : 's'} skipped (${s.skipped.reply} replies, ${s.skipped['cover-letter']} cover letters, ${s.skipped['no-diff']} without a diff)`);
-      return wrap(parts.join(', '), width, 'patch-review: ', '  ').map((l) => c('bold', l)).join('\n') + '\n';
+      const sources = (s.sources ?? []).map((l) => `patch-review: used ${l}\n`).join('');
+      return sources + wrap(parts.join(', '), width, 'patch-review: ', '  ').map((l) => c('bold', l)).join('\n') + '\n';
     },
   };
 };

@@ -47,6 +47,8 @@ export interface SiteOptions {
   /** Folder of example patches; undefined = examples/ of the package; null = none. */
   examples?: string | null;
   templates?: string;
+  /** A consumers index (patch-review consumers index): symbol pages list their users. */
+  consumers?: string | null;
 }
 
 export interface SiteResult {
@@ -89,6 +91,7 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
     const examples = await reviewExamples(options.examples === undefined ? join(PACKAGE_ROOT, 'examples') : options.examples, entries);
     warnings.push(...examples.warnings);
 
+    const users = options.consumers ? await usersOf(options.consumers) : null;
     const model: SiteModel = {
       entries,
       byId: new Map(entries.map((e) => [e.id, e] as const)),
@@ -99,6 +102,7 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
       examples: examples.reviews,
       headers,
       vhostUserFile: vhostUser?.file ?? null,
+      users,
     };
 
     const pages = await writePages(out, render, model, baseUrl, headers);
@@ -108,6 +112,18 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
   } catch (e) {
     await out.abort();
     throw e;
+  }
+}
+
+/** Uses per symbol from the consumers index, read once. */
+async function usersOf(path: string) {
+  const { openConsumers } = await import('../consumers/store.js');
+  const { usesBySymbol } = await import('../consumers/query.js');
+  const index = await openConsumers(path);
+  try {
+    return usesBySymbol(index);
+  } finally {
+    index.close();
   }
 }
 

@@ -16,6 +16,7 @@ import { linkSymbols, type RenderedMarkdown } from './markdown.js';
 import type { Matrix } from './matrix.js';
 import { familyOf } from './matrix.js';
 import type { SiteSymbol } from './symbols.js';
+import type { IndexedUse } from '../consumers/types.js';
 
 export const paths = {
   home: 'index.html',
@@ -40,6 +41,8 @@ export interface SiteModel {
   examples: ExampleReview[];
   headers: HeaderFacts | null;
   vhostUserFile: string | null;
+  /** Use sites per symbol from a consumers index (site build --consumers), or null. */
+  users?: Map<string, IndexedUse[]> | null;
 }
 
 /** "" for pages at the site root, "../" one level down. */
@@ -302,7 +305,25 @@ export function symbolView(m: SiteModel, s: SiteSymbol) {
     facts,
     entries: s.entries.map((e) => entryCard(m, e, root)),
     related: s.related.map((n) => ({ name: n, href: symbolHref(m, n, root), kindLabel: KIND_LABELS[m.symbols.get(n)!.kind] })),
+    haveUsers: !!m.users,
+    users: usersView(m, s.name),
   };
+}
+
+/** The consumers index's use sites of a symbol, by project (a struct is indexed as "struct NAME"). */
+function usersView(m: SiteModel, name: string) {
+  const uses = m.users?.get(name) ?? m.users?.get(`struct ${name}`) ?? [];
+  const byProject = new Map<string, IndexedUse[]>();
+  for (const u of uses) {
+    const key = `${u.project} ${u.version}`;
+    const list = byProject.get(key);
+    if (list) list.push(u);
+    else byProject.set(key, [u]);
+  }
+  return [...byProject].map(([project, list]) => ({
+    project,
+    uses: list.map((u) => ({ where: `${u.file}:${u.line}`, function: u.function ?? '', kind: u.kind, detail: u.detail, pattern: u.pattern ? `${u.pattern}${u.patternDetail ? `: ${u.patternDetail}` : ''}` : '' })),
+  }));
 }
 
 export function symbolsIndexView(m: SiteModel) {

@@ -72,7 +72,15 @@ export const run: CommandRun = async (args, io) => {
     const [file] = parsed.positionals;
     if (!file || parsed.positionals.length > 2) throw new UsageError('hook run takes the patch file and, optionally, the SMTP header file');
     const [{ validateForSend }, { toolInfo }] = await Promise.all([import('../../hook/validate.js'), import('./review.js')]);
-    return validateForSend({ file: resolve(io.cwd, file), siteUrl: '', tool: toolInfo(), ...(failOn ? { failOn } : {}), ...(onError ? { onError } : {}) }, io);
+    // send-email runs the hook at the top of the tree the patches come from.
+    const { chooseTree, applyTree } = await import('../tree-option.js');
+    const ctx = {};
+    try {
+      await applyTree(chooseTree({ auto: true, cwd: io.cwd }), ctx);
+    } catch {
+      // A tree whose documents cannot be read still gets the review from the patch alone.
+    }
+    return validateForSend({ file: resolve(io.cwd, file), siteUrl: '', tool: toolInfo(), ctx, ...(failOn ? { failOn } : {}), ...(onError ? { onError } : {}) }, io);
   }
   throw new UsageError(`unknown hook command "${sub}" (install, uninstall, run)`);
 };

@@ -4,12 +4,10 @@ import { existsSync } from 'node:fs';
 import type { CommandRun, CliIO } from '../io.js';
 import { UsageError, InputError } from '../../model/errors.js';
 import { BUILTIN_KNOWLEDGE, readSources, loadKnowledge } from '../../knowledge/load.js';
-import { compileSources, type Problem } from '../../knowledge/compile.js';
-import type { Entry } from '../../knowledge/entry.js';
-import type { VirtioSpecIndex } from '../../spec/types.js';
+import { compileSources } from '../../knowledge/compile.js';
 import { join } from 'node:path';
 
-const USAGE = 'usage: patch-review kb list [--format json] | show ID | lint [--dir DIR] [--corpus DIR] [--spec DIR] [--format json] | spec-sections --spec DIR [--dir DIR] [--write] | coverage --headers DIR [--vhost-user FILE] [--iommufd FILE] [--format json] | draft --db PATH --thread MESSAGE-ID';
+const USAGE = 'usage: patch-review kb list [--format json] | show ID | lint [--dir DIR] [--corpus DIR] [--spec DIR] [--docs DIR]... [--tree GIT-DIR]... [--format json] | spec-sections --spec DIR [--dir DIR] [--write] | coverage --headers DIR [--vhost-user FILE] [--iommufd FILE] [--format json] | draft --db PATH --thread MESSAGE-ID';
 
 export const run: CommandRun = async (args, io) => {
   const [sub, ...rest] = args;
@@ -63,80 +61,13 @@ async function show(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-export interface LintReport {
-  entries: number;
-  problems: Problem[];
-  resolvedLoreCitations: number;
-  loreCitingEntries: number;
-}
-
-export async function lintKnowledge(dir: string, corpus?: string, spec?: string): Promise<LintReport> {
-  const { entries, problems } = compileSources(readSources(dir));
-  const { bodyProblems } = await import('../../knowledge/body.js');
-  for (const e of entries) {
-    checkEntry(e, problems);
-    for (const message of bodyProblems(e.body)) problems.push({ file: e.file, field: 'body', message });
-  }
-  let resolved = 0;
-  const ids = corpus ? await (await import('../../knowledge/corpus-ids.js')).corpusMessageIds(corpus) : null;
-  const specIndex = spec ? await loadSpec(spec) : null;
-  for (const e of entries) {
-    let entryResolved = false;
-    e.references.forEach((r, i) => {
-      if (r.type === 'lore' && ids) {
-        if (ids.has(r.id)) entryResolved = true;
-        else if (belongsToList(r.id)) problems.push({ file: e.file, field: `references.${i}`, message: `Message-ID <${r.id}> is not in the corpus` });
-      }
-      if (r.type === 'spec' && specIndex) {
-        if (!specIndex.resolve(r.id)) problems.push({ file: e.file, field: `references.${i}`, message: `spec label "${r.id}" is not a section of the specification in ${spec}` });
-      }
-    });
-    if (entryResolved) resolved++;
-  }
-  if (specIndex) problems.push(...(await catalogueProblems(dir, entries, specIndex.index)));
-  return { entries: entries.length, problems, resolvedLoreCitations: resolved, loreCitingEntries: entries.filter((e) => e.references.some((r) => r.type === 'lore')).length };
-}
-
-/** Every lore id is checked: the list archive is the only list the corpus covers. */
-function belongsToList(_id: string): boolean {
-  return true;
-}
-
-function checkEntry(e: Entry, problems: Problem[]): void {
-  if (e.checklist.some((q) => !/[?]\s*$/.test(q.trim()))) problems.push({ file: e.file, field: 'checklist', message: 'every checklist item must be a question (end with "?")' });
-}
-
-/** The published document's sections (changelog-only labels do not count). */
-async function loadSpec(dir: string): Promise<{ index: VirtioSpecIndex; resolve: (label: string) => unknown }> {
-  if (!existsSync(dir)) throw new InputError(dir, 'spec directory does not exist');
-  const spec = await import('../../spec/index.js');
-  const index = spec.indexVirtioSpec(dir);
-  return { index, resolve: (label) => spec.resolveSpecLabel(index, label) };
-}
-
-/** The section catalogue against what the spec says for the labels the entries cite. */
-async function catalogueProblems(dir: string, entries: Entry[], index: VirtioSpecIndex): Promise<Problem[]> {
-  const cat = await import('../../spec/section-catalogue.js');
-  const labels = cat.citedSpecLabels(entries);
-  const committed = cat.readCatalogue(dir);
-  if (!committed) return labels.length > 0 ? [{ file: cat.SECTION_CATALOGUE_FILE, field: '', message: 'missing: run patch-review kb spec-sections --spec DIR --write' }] : [];
-  const changes = cat.compareCatalogues(committed, cat.buildSectionCatalogue(index, labels).catalogue);
-  const stale = (message: string): Problem => ({ file: cat.SECTION_CATALOGUE_FILE, field: '', message: `stale: ${message} (run patch-review kb spec-sections --spec DIR --write)` });
-  return [
-    ...changes.added.map((l) => stale(`cited label "${l}" is missing`)),
-    ...changes.changed.map((c) => stale(`"${c.label}" is §${c.to.number} ${c.to.title} in the spec, not §${c.from.number} ${c.from.title}`)),
-    ...changes.removed.map((l) => stale(`"${l}" is not cited by any entry or not in the spec`)),
-    ...(changes.version ? [stale(`it is for ${changes.version.from}, the spec is ${changes.version.to}`)] : []),
-  ];
-}
-
 /** `kb spec-sections`: regenerates knowledge/spec-sections.json from a spec checkout. */
 async function specSections(args: string[], io: CliIO): Promise<number> {
   const { values } = opts(args, { spec: { type: 'string' }, dir: { type: 'string' }, write: { type: 'boolean' } });
   if (!values.spec) throw new UsageError('kb spec-sections needs --spec DIR (a virtio spec checkout)');
   const dir = values.dir ?? BUILTIN_KNOWLEDGE;
   const { entries } = compileSources(readSources(dir));
-  const { index } = await loadSpec(values.spec);
+  const { index } = await (await import('../../knowledge/lint.js')).loadSpec(values.spec);
   const cat = await import('../../spec/section-catalogue.js');
   const { catalogue, unresolved } = cat.buildSectionCatalogue(index, cat.citedSpecLabels(entries));
   const changes = cat.compareCatalogues(cat.readCatalogue(dir), catalogue);
@@ -157,14 +88,17 @@ async function specSections(args: string[], io: CliIO): Promise<number> {
 }
 
 async function lint(args: string[], io: CliIO): Promise<number> {
-  const { values } = opts(args, { dir: { type: 'string' }, corpus: { type: 'string' }, spec: { type: 'string' }, format: { type: 'string' } });
-  const report = await lintKnowledge(values.dir ?? BUILTIN_KNOWLEDGE, values.corpus, values.spec);
+  const { values } = opts(args, { dir: { type: 'string' }, corpus: { type: 'string' }, spec: { type: 'string' }, docs: { type: 'string', multiple: true }, tree: { type: 'string', multiple: true }, format: { type: 'string' } });
+  const { lintKnowledge, countByCheck } = await import('../../knowledge/lint.js');
+  const report = await lintKnowledge(values.dir ?? BUILTIN_KNOWLEDGE, { corpus: values.corpus, spec: values.spec, docs: values.docs, trees: values.tree });
+  const byCheck = countByCheck(report.problems);
   if (values.format === 'json') {
-    io.stdout(JSON.stringify({ entries: report.entries, problems: report.problems, resolvedLoreCitations: report.resolvedLoreCitations }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ entries: report.entries, problems: report.problems, byCheck, resolvedLoreCitations: report.resolvedLoreCitations }, null, 2) + '\n');
   } else {
     for (const p of report.problems) io.stdout(`knowledge/${p.file}: ${p.field ? p.field + ': ' : ''}${p.message}\n`);
     const cites = values.corpus ? `, ${report.resolvedLoreCitations} cite a list discussion found in the corpus` : '';
-    io.stdout(`${report.entries} entries, ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}${cites}\n`);
+    const kinds = Object.entries(byCheck).map(([k, n]) => `${n} ${k}`).join(', ');
+    io.stdout(`${report.entries} entries, ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}${kinds ? ` (${kinds})` : ''}${cites}\n`);
   }
   return report.problems.length > 0 ? 1 : 0;
 }

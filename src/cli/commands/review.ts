@@ -10,6 +10,7 @@ import { loadKnowledge, PACKAGE_ROOT } from '../../knowledge/load.js';
 import { compileRules } from '../../analyze/rules.js';
 import { reviewStream } from '../../analyze/review.js';
 import type { DiffContext } from '../../diff/facts.js';
+import { applyTree, chooseTree } from '../tree-option.js';
 import type { Finding } from '../../model/finding.js';
 import type { VirtioSpecIndex } from '../../spec/types.js';
 import { parseSubject } from '../../ingest/subject.js';
@@ -28,6 +29,7 @@ const HELP = `usage: patch-review [options] FILE|DIR|- …
        patch-review kb list|show ID|lint|coverage …
        patch-review spec index|show …
        patch-review hook install|uninstall [--repo DIR] [--fail-on LEVEL]
+       patch-review consumers index --db DB DIR… | consumers SYMBOL [--db DB]
 
 Reviews patches (format-patch files, mails, mbox/mbox.gz, unified diffs, folders, stdin)
 against the knowledge base of virtualization uAPI behaviours.
@@ -39,9 +41,14 @@ options:
   --knowledge DIR    extra knowledge directory (repeatable)
   --config FILE      settings file (default: the nearest ${CONFIG_FILE} up to the repository root)
   --inbox DB         a list index (patch-review inbox index): show prior discussions per patch
+  --consumers DB     a consumers index (patch-review consumers index): real use sites per finding
   --headers DIR      uAPI headers to check new ioctl numbers against (default /usr/include/linux)
   --spec-index FILE  a saved spec index (patch-review spec index --out FILE): check new feature bits
                      and vhost-user ids against it, and print the cited sections' requirements
+  --tree DIR         the kernel or QEMU tree the patches apply to: whole files, its own uAPI headers
+                     or vhost-user.rst, and struct layouts compiled with gcc (default: the tree
+                     the current directory is in, for --git and stdin)
+  --no-tree          do not use a source tree
   --jobs N           analyse with N worker threads (large mboxes; output order is unchanged)
   --git RANGE        review a git range (A..B, or one commit) in --repo (default: current directory)
   --explain RULE     print the knowledge entry behind a rule id
@@ -69,7 +76,10 @@ export const run: CommandRun = async (args, io) => {
     jobs: { type: 'string', short: 'j' },
     headers: { type: 'string' },
     'spec-index': { type: 'string' },
+    tree: { type: 'string' },
+    'no-tree': { type: 'boolean' },
     inbox: { type: 'string' },
+    consumers: { type: 'string' },
     knowledge: { type: 'string', multiple: true },
     git: { type: 'string', multiple: true },
     repo: { type: 'string' },
@@ -172,6 +182,9 @@ export const run: CommandRun = async (args, io) => {
     const inboxPath = o.inbox ?? config.inbox;
     const prior = inboxPath ? await priorDiscussionFor(inboxPath, o.headers ? { headersDir: o.headers } : {}) : null;
     closers.push(() => prior?.close());
+    const consumersPath = o.consumers ?? config.consumers;
+    const users = consumersPath ? await (await import('../../consumers/review.js')).consumerUsesFor(consumersPath, o.headers ? { headersDir: o.headers } : {}) : null;
+    closers.push(() => users?.close());
     const onReport = (all: PatchReport) => {
       const r = keep ? { ...all, findings: all.findings.filter(keep) } : all;
       if (local) r.findings = local.apply(r.findings, r.patch);
@@ -179,6 +192,7 @@ export const run: CommandRun = async (args, io) => {
       if (notes) r.findings = notes.apply(r.findings, r.patch);
       if (specStatements) r.findings = specStatements(r.findings);
       if (prior) r.prior = prior.of(r);
+      if (users) r.findings = users.apply(r);
       addToSummary(kept, r);
       if (failsAt(r.findings, failOn)) failed = true;
       for (const w of writers) w.sink.write(w.fmt.patch(r));
@@ -189,9 +203,13 @@ export const run: CommandRun = async (args, io) => {
     const ctx: DiffContext = {};
     if (o.headers) ctx.headersDir = o.headers;
     if (specIndex) ctx.spec = { ...(specIndex.virtio ? { virtio: specIndex.virtio } : {}), ...(specIndex.vhostUser ? { vhostUser: specIndex.vhostUser } : {}) };
+    // A run the hook, b4 or --git starts sits in the tree the patches apply to.
+    const tree = chooseTree({ ...(o.tree !== undefined ? { tree: o.tree } : {}), noTree: !!o['no-tree'], auto: ranges.length > 0 || inputs.includes('-') || formats.includes('b4'), cwd: o.repo ?? io.cwd });
+    const treeLines = await applyTree(tree, ctx);
+    if (tree || o.tree !== undefined) kept.sources = treeLines;
     const streamed =
       jobs > 1
-        ? await (await import('../../analyze/parallel.js')).reviewStreamParallel(items, rules, onReport, { jobs, knowledgeDirs, ctx, lean: !prior && writers.every((w) => w.fmt.lean) })
+        ? await (await import('../../analyze/parallel.js')).reviewStreamParallel(items, rules, onReport, { jobs, knowledgeDirs, ctx, lean: !prior && !users && writers.every((w) => w.fmt.lean) })
         : await reviewStream(items as AsyncIterable<IngestItem>, rules, onReport, ctx);
     progress?.stop();
     const summary = { ...kept, skipped: streamed.skipped };

@@ -18,6 +18,7 @@ options:
   --no-headers       do not read headers
   --vhost-user FILE  QEMU docs/interop/vhost-user.rst for message ids and protocol features
   --knowledge DIR    extra knowledge directory (repeatable)
+  --consumers DB     a consumers index (patch-review consumers index): symbol pages list their users
   --help`;
 
 export const run: CommandRun = async (args, io) => {
@@ -28,6 +29,7 @@ export const run: CommandRun = async (args, io) => {
     'no-headers': { type: 'boolean' },
     'vhost-user': { type: 'string' },
     knowledge: { type: 'string', multiple: true },
+    consumers: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }, 'see --help');
   const o = parsed.values;
@@ -48,6 +50,7 @@ export const run: CommandRun = async (args, io) => {
     headers: o['no-headers'] ? null : o.headers !== undefined ? at(o.headers) : undefined,
     ...(o['vhost-user'] !== undefined ? { vhostUser: at(o['vhost-user']) } : {}),
     knowledge: (o.knowledge ?? []).map(at),
+    ...(o.consumers !== undefined ? { consumers: at(o.consumers) } : {}),
   });
   for (const w of result.warnings) io.stderr(`patch-review: warning: ${w}\n`);
   io.stdout(`site: ${result.pages} pages (${result.files} files) in ${result.out}, ${result.ms} ms\n`);

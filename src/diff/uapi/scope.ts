@@ -9,6 +9,7 @@ import { loadUapiCatalogue, makeResolver, type UapiCatalogue } from './catalogue
 import { parseIoctl } from './ioctl.js';
 import type { Resolve } from './expr.js';
 import type { VhostUserIndex, VirtioSpecIndex } from '../../spec/types.js';
+import type { SourceTree } from '../tree/detect.js';
 
 /** Options of one analysis run (the CLI's --headers DIR ends up here). */
 export interface DiffContext {
@@ -16,6 +17,8 @@ export interface DiffContext {
   headersDir?: string;
   /** The user's spec indexes (--spec-index): the spec-derived checks run only when present. */
   spec?: { virtio?: VirtioSpecIndex; vhostUser?: VhostUserIndex };
+  /** The source tree the patch applies to (--tree, or found from the working directory): whole files and compiled layouts. */
+  tree?: SourceTree;
 }
 
 export interface AnnotatedFile {

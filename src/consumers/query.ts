@@ -1,0 +1,94 @@
+// "Who uses this": use sites of one symbol (or of a name with a trailing *) across the indexed checkouts.
+import type { InboxDb } from '../inbox/store.js';
+import { rustPathName, uapiStruct } from './symbols.js';
+import type { IndexedUse, Pattern, UseKind } from './types.js';
+
+/** The index's spelling of what a user typed: `vhost_vring_addr` → `struct vhost_vring_addr`, Rust paths → C names. */
+export function normalizeSymbol(input: string): string {
+  const s = input.trim();
+  if (s.startsWith('@') || s.startsWith('struct ')) return s.replace(/\s+/g, ' ');
+  if (/^[a-z]/.test(s) && uapiStruct(s)) return `struct ${s}`;
+  if (s.includes('::')) return rustPathName(s) ?? s;
+  return s;
+}
+
+interface Row extends Record<string, string | number | null> {
+  symbol: string;
+  project: string;
+  version: string;
+  file: string;
+  line: number;
+  func: string | null;
+  kind: string;
+  detail: string;
+  pattern: string | null;
+  pattern_detail: string;
+}
+
+const SELECT = `SELECT s.name AS symbol, c.project, c.version, f.path AS file, u.line, u.func, u.kind, u.detail, u.pattern, u.pattern_detail
+  FROM uses u JOIN symbols s ON s.id = u.sym JOIN files f ON f.id = u.file JOIN checkouts c ON c.id = f.checkout`;
+const ORDER = ' ORDER BY c.project, f.path, u.line';
+
+const toUse = (r: Row): IndexedUse => ({
+  symbol: r.symbol,
+  project: r.project,
+  version: r.version,
+  file: r.file,
+  line: r.line,
+  function: r.func,
+  kind: r.kind as UseKind,
+  detail: r.detail,
+  pattern: r.pattern as Pattern | null,
+  patternDetail: r.pattern_detail,
+});
+
+/** Uses of a symbol; `NAME*` matches a prefix. Definitions and bare mentions only when asked for. */
+export function usesOf(db: InboxDb, input: string, opts: { all?: boolean } = {}): IndexedUse[] {
+  const name = normalizeSymbol(input);
+  const filter = opts.all ? '' : " AND u.kind NOT IN ('defines', 'mention')";
+  const rows = name.endsWith('*')
+    ? db.all<Row>(`${SELECT} WHERE s.name LIKE ? ESCAPE '\\'${filter}${ORDER}`, [name.slice(0, -1).replace(/[\\%_]/g, '\\$&') + '%'])
+    : db.all<Row>(`${SELECT} WHERE s.id = (SELECT id FROM symbols WHERE name = ?)${filter}${ORDER}`, [name]);
+  return rows.map(toUse);
+}
+
+/** Uses of several symbols at once, keyed by symbol (for reviews and the site). */
+export function usesOfMany(db: InboxDb, names: string[], opts: { all?: boolean } = {}): Map<string, IndexedUse[]> {
+  const out = new Map<string, IndexedUse[]>();
+  for (const n of new Set(names)) {
+    const uses = usesOf(db, n, opts);
+    if (uses.length) out.set(n, uses);
+  }
+  return out;
+}
+
+/** Every use (no definitions or bare mentions) grouped by symbol: one query, for the site. */
+export function usesBySymbol(db: InboxDb): Map<string, IndexedUse[]> {
+  const out = new Map<string, IndexedUse[]>();
+  for (const r of db.all<Row>(`${SELECT} WHERE u.kind NOT IN ('defines', 'mention')${ORDER}`)) {
+    const list = out.get(r.symbol);
+    if (list) list.push(toUse(r));
+    else out.set(r.symbol, [toUse(r)]);
+  }
+  return out;
+}
+
+/** The indexed checkouts, for listings. */
+export function checkoutsOf(db: InboxDb): { project: string; version: string; path: string; files: number }[] {
+  return db.all<{ project: string; version: string; path: string; files: number }>('SELECT project, version, path, files FROM checkouts ORDER BY project');
+}
+
+/** Every indexed symbol with its number of (non-definition) uses. */
+export function symbolCounts(db: InboxDb): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of db.all<{ name: string; n: number }>("SELECT s.name, COUNT(*) AS n FROM uses u JOIN symbols s ON s.id = u.sym WHERE u.kind NOT IN ('defines', 'mention') GROUP BY s.id")) out.set(r.name, r.n);
+  return out;
+}
+
+/** One line for a listing: `crosvm devices/…/worker.rs:84 Worker::new: negotiates (features-intersect: masks …)`. */
+export function formatUse(u: IndexedUse): string {
+  const where = `${u.project} ${u.file}:${u.line}${u.function ? ` ${u.function}` : ''}`;
+  const what = u.detail ? `${u.kind} [${u.detail}]` : u.kind;
+  const pattern = u.pattern ? ` (${u.pattern}${u.patternDetail ? `: ${u.patternDetail}` : ''})` : '';
+  return `${where}: ${what}${pattern}`;
+}

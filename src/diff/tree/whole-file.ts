@@ -1,0 +1,141 @@
+// Whole files before and after a patch, from the tree: the blob ids on the diff's `index`
+// line, or the file in the work tree with the patch applied (or reversed) in memory. A file
+// becomes one hunk that runs from its first line to its last, so every producer sees whole
+// structs, enums and functions (with their locks, returns and the ioctl `case` far above).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DiffLine, FileDiff, Hunk } from '../../model/diff.js';
+import type { SourceTree } from './detect.js';
+import { readBlobs, MAX_BLOB_BYTES } from './git-objects.js';
+import { isCLike } from '../annotate.js';
+import { blobId } from '../uapi/compiled-layout.js';
+
+export type WholeFileSource = 'git-blob' | 'tree-file-applied' | 'tree-file-reversed' | 'new-file';
+
+export interface WholeFile {
+  /** The file with a single hunk spanning all of it (line numbers as in the patch). */
+  file: FileDiff;
+  oldText: string | null;
+  newText: string | null;
+  source: WholeFileSource;
+  /** The blob ids the two sides came from, when git named them (a cache key for compiled layouts). */
+  oldBlob?: string;
+  newBlob?: string;
+}
+
+/** Only C-like files and headers gain from whole-file context; docs and Makefiles do not. */
+function wanted(f: FileDiff): boolean {
+  return !f.binary && !f.damaged && f.hunks.length > 0 && (isCLike(f.path) || f.role === 'uapi-header');
+}
+
+/** Whole files for the files of one patch (one git run for all of them); files that cannot be placed are absent. */
+export function wholeFiles(files: FileDiff[], tree: SourceTree): Map<FileDiff, WholeFile> {
+  const out = new Map<FileDiff, WholeFile>();
+  const todo = files.filter(wanted);
+  if (todo.length === 0) return out;
+  // The work tree first: a hook or b4 runs on the very files the patch was made from, and
+  // reading a file costs nothing next to starting git. git's objects are asked only for the rest.
+  const rest: FileDiff[] = [];
+  for (const f of todo) {
+    const w = fromWorkTree(f, tree);
+    if (w && matchesIndexLine(f, w)) out.set(f, w);
+    else rest.push(f);
+  }
+  const ids: string[] = [];
+  for (const f of rest) {
+    if (f.oldBlob) ids.push(f.oldBlob);
+    if (f.newBlob) ids.push(f.newBlob);
+  }
+  const blobs = ids.length > 0 ? readBlobs(tree, ids) : new Map<string, string>();
+  for (const f of rest) {
+    const w = fromBlobs(f, blobs) ?? fromWorkTree(f, tree);
+    if (w) out.set(f, w);
+  }
+  return out;
+}
+
+/** A work-tree file whose hunks fit is the right one unless the index line names another blob. */
+function matchesIndexLine(f: FileDiff, w: WholeFile): boolean {
+  if (!f.oldBlob || !f.newBlob) return true;
+  const side = w.source === 'tree-file-applied' ? { text: w.oldText, id: f.oldBlob } : { text: w.newText, id: f.newBlob };
+  return side.text === null || blobId(side.text).startsWith(side.id);
+}
+
+function fromBlobs(f: FileDiff, blobs: Map<string, string>): WholeFile | null {
+  const old = f.status === 'added' ? '' : f.oldBlob ? blobs.get(f.oldBlob) : undefined;
+  if (old !== undefined) {
+    const w = expand(f, old, 'old');
+    if (w) return { ...w, source: f.status === 'added' ? 'new-file' : 'git-blob', ...(f.oldBlob ? { oldBlob: f.oldBlob } : {}), ...(f.newBlob ? { newBlob: f.newBlob } : {}) };
+  }
+  const neu = f.newBlob ? blobs.get(f.newBlob) : undefined;
+  if (neu !== undefined) {
+    const w = expand(f, neu, 'new');
+    if (w) return { ...w, source: 'git-blob', ...(f.oldBlob ? { oldBlob: f.oldBlob } : {}), newBlob: f.newBlob! };
+  }
+  return null;
+}
+
+/** The file as the work tree has it: the patch's base (apply it) or its result (reverse it). */
+function fromWorkTree(f: FileDiff, tree: SourceTree): WholeFile | null {
+  const path = f.oldPath ?? f.newPath;
+  if (!path || path.includes('..')) return null;
+  let text: string;
+  try {
+    const buf = readFileSync(join(tree.root, path));
+    if (buf.length > MAX_BLOB_BYTES) return null;
+    text = buf.toString('utf8');
+  } catch {
+    return null;
+  }
+  const fwd = f.status !== 'added' ? expand(f, text, 'old') : null;
+  if (fwd) return { ...fwd, source: 'tree-file-applied' };
+  const rev = expand(f, text, 'new');
+  return rev ? { ...rev, source: 'tree-file-reversed' } : null;
+}
+
+const same = (a: string, b: string) => a === b || a.trimEnd() === b.trimEnd();
+
+/**
+ * Lays the hunks over one side's full text; null when a context or changed line of that side
+ * does not match (the file is another version than the patch's).
+ */
+export function expand(f: FileDiff, text: string, side: 'old' | 'new'): Omit<WholeFile, 'source'> | null {
+  const full = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+  const mine = side === 'old' ? '-' : '+';
+  const lines: DiffLine[] = [];
+  let cursor = 1; // next line of `full` not yet emitted
+  let delta = 0; // other side's line number minus this side's, before the current hunk
+  for (const h of f.hunks) {
+    const start = side === 'old' ? h.oldStart : h.newStart;
+    const count = side === 'old' ? h.oldLines : h.newLines;
+    const first = count === 0 ? start + 1 : start;
+    if (first < cursor || first - 1 > full.length) return null;
+    for (; cursor < first; cursor++) lines.push(ctx(full[cursor - 1]!, cursor, side, delta));
+    for (const l of h.lines) {
+      if (l.kind === ' ' || l.kind === mine) {
+        const n = side === 'old' ? l.oldLine : l.newLine;
+        if (n !== cursor || !same(full[cursor - 1] ?? '\u0000', l.text)) return null;
+        cursor++;
+      }
+      lines.push({ ...l });
+    }
+    // The first line after the hunk on each side (a side with no lines starts after its start).
+    const oldEnd = h.oldLines === 0 ? h.oldStart + 1 : h.oldStart + h.oldLines;
+    const newEnd = h.newLines === 0 ? h.newStart + 1 : h.newStart + h.newLines;
+    delta = side === 'old' ? newEnd - oldEnd : oldEnd - newEnd;
+  }
+  for (; cursor <= full.length; cursor++) lines.push(ctx(full[cursor - 1]!, cursor, side, delta));
+  const oldLines = lines.filter((l) => l.kind !== '+');
+  const newLines = lines.filter((l) => l.kind !== '-');
+  const hunk: Hunk = { oldStart: oldLines.length ? 1 : 0, oldLines: oldLines.length, newStart: newLines.length ? 1 : 0, newLines: newLines.length, section: '', lines };
+  const join = (ls: DiffLine[]) => (ls.length ? ls.map((l) => l.text).join('\n') + '\n' : '');
+  return {
+    file: { ...f, hunks: [hunk] },
+    oldText: f.status === 'added' ? null : join(oldLines),
+    newText: f.status === 'deleted' ? null : join(newLines),
+  };
+}
+
+function ctx(text: string, n: number, side: 'old' | 'new', delta: number): DiffLine {
+  return side === 'old' ? { kind: ' ', text, oldLine: n, newLine: n + delta } : { kind: ' ', text, oldLine: n + delta, newLine: n };
+}
