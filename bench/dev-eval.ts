@@ -9,6 +9,8 @@ import { openReview } from '../src/engine/index.js';
 import { parseMail } from '../src/ingest/mail.js';
 import { extractPatch } from '../src/ingest/extract.js';
 import { SEVERITY_RANK, type Finding } from '../src/model/finding.js';
+import type { PatchReport } from '../src/model/report.js';
+import { reportFigures, type ReportFigures } from './report-figures.js';
 
 export const DEV_DIR = resolve(PACKAGE_ROOT, '..', 'shared', 'corpus', 'dev');
 
@@ -31,15 +33,20 @@ export interface DevSummary {
   controlWarnings: number;
   controlWarningsPerMail: number;
   results: DevResult[];
+  /** Issue 16: length, width and naming of the text and terse reports of the dev patches. */
+  report: ReportFigures;
 }
 
 export async function evaluateDev(dir = DEV_DIR): Promise<DevSummary> {
   const engine = await openReview();
   const labels = readFileSync(join(dir, 'labels.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { file: string; kind: 'labeled' | 'control'; category?: string });
   const results: DevResult[] = [];
+  const reports: PatchReport[] = [];
   for (const l of labels) {
     const r = extractPatch(parseMail(readFileSync(join(dir, l.file))), l.file);
-    const findings = 'patch' in r ? engine.reviewOne(r.patch).findings : [];
+    const report = 'patch' in r ? engine.reviewOne(r.patch) : null;
+    if (report) reports.push(report);
+    const findings = report ? report.findings : [];
     const serious = findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.warning);
     results.push({
       file: l.file,
@@ -69,6 +76,7 @@ export async function evaluateDev(dir = DEV_DIR): Promise<DevSummary> {
     controlWarnings,
     controlWarningsPerMail: controls.length ? controlWarnings / controls.length : 0,
     results,
+    report: reportFigures(reports),
   };
 }
 
@@ -82,7 +90,12 @@ async function main() {
   for (const [cat, c] of Object.entries(s.byCategory).sort()) console.log(`  ${cat.padEnd(40)} ${c.found}/${c.labelled}`);
   console.log(`  ${'all'.padEnd(40)} ${s.found}/${s.labelled}`);
   console.log(`controls: ${s.controls} mails, ${s.controlErrors} errors, ${s.controlWarnings} warnings (${s.controlWarningsPerMail.toFixed(2)} per mail; targets: 0 errors, <= 0.5 per mail)`);
+  const f = s.report;
+  console.log(`text report per patch (${f.patches} patches): median ${f.textLines.median} lines, p90 ${f.textLines.p90}, max ${f.textLines.max} (targets: median <= 15, p90 <= 40)`);
+  console.log(`terse: ${f.terseNamingSymbol}/${f.terseSerious} error and warning lines name a symbol of the patch (target: all)`);
+  console.log(`text lines over 100 columns (not a terminal): ${f.linesOver100}, widest ${f.maxColumns} (target: none)`);
   if (process.argv.includes('--verbose')) {
+    for (const l of f.terseWithoutSymbol) console.log(`no symbol: ${l}`);
     for (const r of s.results) {
       const cats = [...new Set(r.findings.filter((f) => f.severity !== 'note').map((f) => `${f.category}:${f.severity[0]}:${f.ruleId}`))].join(' ');
       console.log(`${r.file} ${r.kind === 'labeled' ? (r.found ? 'FOUND' : 'MISSED') : 'control'} ${r.category ?? ''} | ${cats}`);

@@ -1,7 +1,8 @@
-// Facts × rules → findings. One finding per entry and file: a reviewer wants one checklist
-// per concern, placed at the most severe (then first) place that raised it.
+// Facts × rules → findings. One finding per entry and patch: a reviewer wants one checklist
+// per concern, placed at the most severe (then first) place that raised it, with every other
+// place it fired listed beside it.
 import { UAPI_DECLARATION_KINDS, type Fact } from '../model/facts.js';
-import { SEVERITY_RANK, type Finding, type Severity, type CompatClass } from '../model/finding.js';
+import { SEVERITY_RANK, type Finding, type Severity, type CompatClass, type Place } from '../model/finding.js';
 import type { Trailer } from '../model/patch.js';
 import { candidateTriggers, triggerMatches, type RuleSet } from './rules.js';
 import { incompleteFinding } from './incomplete.js';
@@ -78,7 +79,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet, budgetMs = MATCH_BUDGE
           extra.push(...risky);
         }
       }
-      const key = `${t.entry.id}\u0000${f.file ?? ''}`;
+      const key = t.entry.id;
       const hit = hits.get(key);
       if (!hit) hits.set(key, { severity, fact, facts: fact === f ? [f, ...extra] : [...extra, f] });
       else {
@@ -93,7 +94,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet, budgetMs = MATCH_BUDGE
   }
   const findings: Finding[] = [];
   for (const [key, hit] of hits) {
-    const entry = rules.entries.get(key.split('\u0000')[0]!)!;
+    const entry = rules.entries.get(key)!;
     const meta = rules.meta.get(entry.id)!;
     // uAPI rules (category uapi-abi) are at least as severe as the worst declaration change
     // they saw (a break is an error whatever the trigger said) and point at it; an entry may
@@ -132,6 +133,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet, budgetMs = MATCH_BUDGE
       checklist: meta.checklist,
       consumers: meta.consumers,
       references: meta.references,
+      places: placesOf(hit.fact, hit.facts),
     };
     if (worst) {
       finding.compatClass = worst.compat!.class;
@@ -203,7 +205,23 @@ export function describeFact(f: Fact): string {
 }
 
 function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1).replace(/[.\s]+$/, '');
+  const t = s.replace(/[.\s]+$/, '');
+  // An English first word gets its capital; a symbol (vhost_vsock_set_features()) keeps its spelling.
+  return /^[a-z]+(?![\w(])/.test(t) ? t.charAt(0).toUpperCase() + t.slice(1) : t;
+}
+
+/** Every place a rule fired, the finding's own first, then in file and line order. */
+function placesOf(main: Fact, facts: Fact[]): Place[] {
+  const seen = new Set<string>();
+  const out: Place[] = [];
+  const rest = facts.filter((f) => f !== main).sort((a, b) => cmp(a.file ?? '\uffff', b.file ?? '\uffff') || (a.line ?? 0) - (b.line ?? 0));
+  for (const f of [main, ...rest]) {
+    const key = `${f.file ?? ''}:${f.line ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ file: f.file, line: f.line });
+  }
+  return out;
 }
 
 function unique<T>(xs: T[]): T[] {

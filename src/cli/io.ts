@@ -7,6 +7,8 @@ export interface CliIO {
   readStdin: () => Promise<Buffer>;
   /** True when stdout is a terminal (colour). */
   isTTY: boolean;
+  /** The terminal's width when stdout is one (text wraps to it). */
+  columns?: number;
   /** True when stderr is a terminal (progress). */
   stderrIsTTY?: boolean;
   cwd: string;

@@ -23,6 +23,11 @@ export function processIO(): CliIO {
     get isTTY() {
       return (stdoutTTY ??= isTerminal(1));
     },
+    get columns() {
+      // Asked only when stdout is a terminal: process.stdout loads the tty module.
+      const env = Number(process.env['COLUMNS']);
+      return isTerminal(1) ? process.stdout.columns || (env > 0 ? env : undefined) : undefined;
+    },
     get stderrIsTTY() {
       return (stderrTTY ??= isTerminal(2));
     },

@@ -5,7 +5,8 @@ import { processIO, reportError } from './process.js';
 import { run } from './commands/review.js';
 
 export { run };
-export { SUBCOMMANDS } from './subcommands.js';
+// Everything the dispatcher handles (the subcommands and `help`) leaves the bundle.
+export { DISPATCHED as SUBCOMMANDS } from './subcommands.js';
 
 export async function main(argv: string[]): Promise<number> {
   const io = processIO();

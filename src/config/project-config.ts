@@ -5,11 +5,12 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve, isAbsolute } from 'node:path';
 import { createRequire } from 'node:module';
 import type { z as Zod } from 'zod';
-import { CATEGORIES, type Category } from '../model/finding.js';
-import { InputError } from '../model/errors.js';
+import { CATEGORIES, SEVERITIES, type Category } from '../model/finding.js';
+import { InputError, UsageError } from '../model/errors.js';
 import { git } from '../io/git.js';
 import { cannotRead } from '../io/read-error.js';
 import { FAIL_LEVELS, type FailOn } from './policy.js';
+import type { LocalWaiver } from '../analyze/waivers.js';
 
 export const CONFIG_FILE = '.patch-review.yml';
 
@@ -31,6 +32,16 @@ function buildSchemas(z: typeof Zod) {
     })
     .strict()
     .refine((i) => (i.rules?.length ?? 0) + (i.categories?.length ?? 0) > 0, { message: 'an ignore entry needs rules or categories' });
+  const waiverSchema = z
+    .object({
+      rule: z.string().min(1),
+      paths: z.array(z.string().min(1)).min(1).optional(),
+      symbols: z.array(z.string().min(1)).min(1).optional(),
+      'patch-id': z.string().regex(/^[0-9a-fA-F]{7,64}$/, { message: 'a patch-id is 7 to 64 hex digits (git patch-id --stable)' }).optional(),
+      reason: z.string().min(1),
+    })
+    .strict()
+    .refine((w) => w.paths !== undefined || w.symbols !== undefined, { message: 'a waiver needs paths or symbols beside its rule' });
   const configSchema = z
     .object({
       'fail-on': z.enum(FAIL_LEVELS).optional(),
@@ -39,6 +50,7 @@ function buildSchemas(z: typeof Zod) {
       inbox: z.string().min(1).optional(),
       consumers: z.string().min(1).optional(),
       ignore: z.array(ignoreSchema).optional(),
+      waivers: z.array(waiverSchema).optional(),
       hook: z
         .object({
           'fail-on': z.enum(FAIL_LEVELS).optional(),
@@ -69,13 +81,15 @@ export interface Config {
   /** A consumers index (patch-review consumers index): real use sites per finding. */
   consumers?: string;
   ignore: IgnoreRule[];
+  /** Local waivers (`waivers:`): findings acknowledged without a trailer in the commit message. */
+  waivers: LocalWaiver[];
   hookFailOn?: FailOn;
   onError?: OnError;
   /** Where it came from, for messages. */
   origin: string;
 }
 
-export const EMPTY_CONFIG: Config = { knowledge: [], ignore: [], origin: '(none)' };
+export const EMPTY_CONFIG: Config = { knowledge: [], ignore: [], waivers: [], origin: '(none)' };
 
 /**
  * Validates raw data (parsed YAML, or git config turned into the same shape); `keyName` says
@@ -91,6 +105,14 @@ export function validateConfig(data: unknown, origin: string, baseDir: string, k
   const out: Config = {
     knowledge: (c.knowledge ?? []).map((d) => (isAbsolute(d) ? d : resolve(baseDir, d))),
     ignore: c.ignore ?? [],
+    waivers: (c.waivers ?? []).map((w) => ({
+      rule: w.rule,
+      ...(w.paths ? { paths: w.paths } : {}),
+      ...(w.symbols ? { symbols: w.symbols } : {}),
+      ...(w['patch-id'] ? { patchId: w['patch-id'].toLowerCase() } : {}),
+      reason: w.reason,
+      origin,
+    })),
     origin,
   };
   if (c['fail-on']) out.failOn = c['fail-on'];
@@ -211,7 +233,7 @@ export function onErrorOf(entries: [string, string][]): OnError | undefined {
 
 /** Merges sources, most important first: scalars from the first that sets them, lists from all. */
 export function mergeConfigs(...configs: Config[]): Config {
-  const out: Config = { knowledge: [], ignore: [], origin: configs.map((c) => c.origin).join(' + ') };
+  const out: Config = { knowledge: [], ignore: [], waivers: [], origin: configs.map((c) => c.origin).join(' + ') };
   for (const c of [...configs].reverse()) {
     if (c.failOn) out.failOn = c.failOn;
     if (c.siteUrl) out.siteUrl = c.siteUrl;
@@ -223,6 +245,12 @@ export function mergeConfigs(...configs: Config[]): Config {
   for (const c of configs) {
     out.knowledge.push(...c.knowledge.filter((k) => !out.knowledge.includes(k)));
     out.ignore.push(...c.ignore);
+    out.waivers.push(...c.waivers);
   }
   return out;
+}
+
+/** Globs as one predicate (picomatch, loaded on first use). */
+export function compileGlob(globs: string[]): (path: string) => boolean {
+  return (requireLazy('picomatch') as typeof import('picomatch'))(globs, { dot: true });
 }

@@ -61,6 +61,11 @@ export interface ReviewOptions {
   onWarning?: (w: EngineWarning) => void;
 }
 
+export interface LocalPolicy {
+  ignoreRules?: string[];
+  waive?: (findings: Finding[], patch: Patch) => Finding[];
+}
+
 export type EngineWarning =
   | { kind: 'knowledge-problems'; problems: Problem[] }
   | { kind: 'unknown-ignored-rules'; origin: string; rules: string[] };
@@ -89,6 +94,12 @@ export interface ReviewEngine {
    */
   reviewOne(patch: Patch, series?: SeriesSummary): PatchReport;
   verdict(findings: Finding[], failOn?: FailOn): Verdict;
+  /**
+   * What the command line adds to the project's policy once the rules are known: rules left
+   * out (--ignore) and local waivers (.patch-review.yml waivers, git notes), applied after the
+   * configuration's ignores and before the summary counts.
+   */
+  setLocalPolicy(p: LocalPolicy): void;
   /** One unit of work of a worker thread. */
   analyze(req: UnitRequest): UnitResult;
   close(): void;
@@ -148,6 +159,7 @@ export async function openReview(options: ReviewOptions = {}): Promise<ReviewEng
     return prior;
   };
   let lean = options.lean ?? false;
+  let local: { ignored: Set<string>; waive: LocalPolicy['waive'] } = { ignored: new Set(), waive: undefined };
   const leanRun = () => lean && !inboxPath && !users;
 
   /** Series judgement, waivers and the policy: the report a caller sees. */
@@ -158,6 +170,8 @@ export async function openReview(options: ReviewOptions = {}): Promise<ReviewEng
     if (place) r.series = place.info;
     if (a.facts && !leanRun()) r.facts = a.facts;
     if (keep) r.findings = r.findings.filter(keep);
+    if (local.ignored.size > 0) r.findings = r.findings.filter((f) => !local.ignored.has(f.ruleId));
+    if (local.waive) r.findings = local.waive(r.findings, r.patch);
     if (specStatements) r.findings = specStatements(r.findings);
     if (prior) r.prior = prior.of(r);
     if (users) r.findings = users.apply(r);
@@ -217,6 +231,10 @@ export async function openReview(options: ReviewOptions = {}): Promise<ReviewEng
       // The caller keeps the series; the report of a lone patch has no series section.
       delete r.series;
       return r;
+    },
+
+    setLocalPolicy(p) {
+      local = { ignored: new Set(p.ignoreRules ?? []), waive: p.waive };
     },
 
     verdict(findings, level = failOn) {

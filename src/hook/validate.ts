@@ -12,6 +12,10 @@ import { loadProjectConfig, mergeConfigs, readGitConfigEntries, gitConfigToConfi
 import type { FailOn } from '../config/policy.js';
 import { gitOut } from '../io/git.js';
 import type { TreeChoice } from '../engine/tree.js';
+import { compileGlob } from '../config/project-config.js';
+import { readFileSync } from 'node:fs';
+import { waiverSet, parseNoteWaivers, describeWaiver } from '../analyze/waivers.js';
+import { noteOn, commitOfFormatPatch, patchIdOf } from '../ingest/git-notes.js';
 import { clearState, readState, sendPosition, seriesSlot, seriesStep, statePath, writeState } from './state.js';
 
 /** What a hook run needs from the outside world (the CLI passes its CliIO). */
@@ -67,6 +71,11 @@ export async function validateForSend(opts: ValidateOptions, io: HookIO): Promis
     const patches = items.flatMap((i) => (i.kind === 'patch' ? [i.patch] : []));
     if (patches.length === 0) return 0; // a cover letter or a reply: nothing to review
 
+    // Local waivers: .patch-review.yml / git config, and the git note on the commit format-patch names.
+    const local = waiverSet(config.waivers, compileGlob, (p) => patchIdOf(p, io.cwd));
+    const commit = commitOfFormatPatch(readFileSync(opts.file, 'latin1').slice(0, 120));
+    const note = commit ? noteOn(commit, io.cwd) : null;
+    const noted = waiverSet(note ? parseNoteWaivers(note, `git notes --ref=patch-review on ${commit!.slice(0, 12)}`) : [], compileGlob, () => null);
     // consumers (in .patch-review.yml or git config patch-review.consumers) give each finding the use sites it breaks.
     const engine = await openReview({
       project: config,
@@ -75,6 +84,7 @@ export async function validateForSend(opts: ValidateOptions, io: HookIO): Promis
         if (w.kind === 'knowledge-problems') io.stderr(`patch-review: warning: ${w.problems.length} knowledge problem(s), e.g. ${w.problems[0]!.file}: ${w.problems[0]!.message}\n`);
       },
     });
+    engine.setLocalPolicy({ waive: (findings, patch) => noted.apply(local.apply(findings, patch), patch) });
     const position = sendPosition(io.env);
     const reports: PatchReport[] = [];
     for (const patch of patches) {
@@ -93,8 +103,13 @@ export async function validateForSend(opts: ValidateOptions, io: HookIO): Promis
       const r = safeReport(raw, true);
       const breaks = new Set(r.findings.flatMap((f) => (f.consumerUses ?? []).filter((u) => u.verdict === 'breaks').map((u) => `breaks ${u.project} ${u.file}:${u.line}: ${u.why}\n`)));
       const lines = (terse.patch(r) + [...breaks].join('')).replace(/^/gm, '  ').trimEnd();
-      io.stderr(`patch-review: ${patchTitle(r.patch)}\n${lines}\n  checklists and references: patch-review ${opts.file}\n`);
+      const acknowledged = r.findings.filter((f) => f.acknowledged).length;
+      const notes = r.findings.filter((f) => !f.acknowledged && f.severity === 'note').length;
+      const leftOut = [acknowledged && `${acknowledged} acknowledged`, notes && `${notes} note${notes === 1 ? '' : 's'}`].filter(Boolean).join(', ');
+      io.stderr(`patch-review: ${patchTitle(r.patch)}\n${lines ? `${lines}\n` : ''}${leftOut ? `  not shown: ${leftOut}\n` : ''}  checklists and references: patch-review ${opts.file}\n`);
     }
+    // The yml waivers cover a whole series, so only the note's are judged per file.
+    for (const w of noted.unused()) io.stderr(`patch-review: warning: ${w.origin}: the waiver for ${describeWaiver(w)} waived nothing\n`);
     const { blocking } = engine.verdict(reports.flatMap((r) => r.findings), failOn);
     if (blocking.length === 0) {
       if (withFindings.length === 0) io.stderr(`patch-review: ${escapeControls(patchTitle(patches[0]!))}: no findings\n`);

@@ -8,6 +8,8 @@ import { KIND_CODE, placeholders } from './store.js';
 import { isBot, parseAddress } from './address.js';
 import { lookupSymbols, recencyFactor, rarity } from './related.js';
 import { isoDate } from './threads.js';
+import { isGenericKernelApi } from './generic-apis.js';
+import { mapPerson, type Mailmap } from './mailmap.js';
 
 export interface Reviewer {
   name: string;
@@ -47,9 +49,10 @@ interface Acc {
  * Reviewers for patches with these facts. `authors` (e-mail addresses) are left out: the
  * patch's own author is not a reviewer of it. `now` anchors recency (default: the newest mail).
  */
-export function whoFor(inbox: InboxDb, facts: readonly Fact[], authors: string[], opts: { limit?: number; now?: number } = {}): WhoResult {
+export function whoFor(inbox: InboxDb, facts: readonly Fact[], authors: string[], opts: { limit?: number; now?: number; mailmap?: Mailmap } = {}): WhoResult {
   const limit = opts.limit ?? 8;
-  const { symbols } = lookupSymbols(inbox, facts, 60);
+  // Generic kernel APIs (refcount_inc, xa_erase, UINT_MAX) are no evidence of who knows the code.
+  const { symbols } = lookupSymbols(inbox, facts.filter((f) => !isGenericKernelApi(f.symbol)), 60);
   if (symbols.length === 0) return { symbols: [], reviewers: [] };
   const bySym = new Map(symbols.map((s) => [s.id, s]));
   const ids = symbols.map((s) => s.id);
@@ -57,8 +60,10 @@ export function whoFor(inbox: InboxDb, facts: readonly Fact[], authors: string[]
   const excluded = new Set(authors.map((a) => a.toLowerCase()));
   // One person may write from several addresses: they are one reviewer (by name), reached at the latest one.
   const people = new Map<string, Acc>();
-  const acc = (name: string, email: string): Acc | null => {
-    if (excluded.has(email) || isBot({ name, email })) return null;
+  const acc = (rawName: string, rawEmail: string): Acc | null => {
+    // The tree's .mailmap names people at the address they use now.
+    const { name, email } = opts.mailmap ? mapPerson(opts.mailmap, rawName, rawEmail) : { name: rawName, email: rawEmail };
+    if (excluded.has(email.toLowerCase()) || excluded.has(rawEmail.toLowerCase()) || isBot({ name, email })) return null;
     const key = name.includes('@') ? email : name.toLowerCase().replace(/\s+/g, ' ');
     let a = people.get(key);
     if (!a) {
@@ -72,7 +77,7 @@ export function whoFor(inbox: InboxDb, facts: readonly Fact[], authors: string[]
     a.bySymbol.set(sym, (a.bySymbol.get(sym) ?? 0) + v);
     if (date !== null && (a.last === null || date > a.last)) {
       a.last = date;
-      a.email = email;
+      a.email = opts.mailmap ? mapPerson(opts.mailmap, a.name, email).email : email;
     }
   };
 

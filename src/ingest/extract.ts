@@ -4,6 +4,7 @@ import { decodeHeaderValue, firstHeader, parseMessageIds } from './headers.js';
 import type { MailText } from './mail.js';
 import { parseSubject, isPatchSubject } from './subject.js';
 import { parseTrailers } from './trailers.js';
+import { splitAddressList } from './address-list.js';
 import { isDiffStart } from '../diff/prepass.js';
 
 export type SkipReason = 'reply' | 'cover-letter' | 'no-diff';
@@ -48,6 +49,8 @@ export function extractPatch(mail: MailText, source: string): Extracted {
       inReplyTo: parseMessageIds(firstHeader(mail.headers, 'in-reply-to'))[0] ?? null,
       references: parseMessageIds(firstHeader(mail.headers, 'references')),
       author,
+      to: addresses(mail.headers.get('to')),
+      cc: addresses(mail.headers.get('cc')),
       date: firstHeader(mail.headers, 'date') ?? '',
       commitMessage: message,
       trailers: parseTrailers(message),
@@ -55,6 +58,11 @@ export function extractPatch(mail: MailText, source: string): Extracted {
       transport: { flowed: mail.flowed, damagedEncoding: mail.damagedEncoding },
     },
   };
+}
+
+/** The entries of every header of that name, split before decoding (a decoded name may hold a comma). */
+function addresses(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => splitAddressList(v)).map((a) => decodeHeaderValue(a).replace(/[\x00-\x1f\x7f]+/g, ' ').trim());
 }
 
 /** A "From: Real Author" first line in the body overrides the sender (git am does the same). */

@@ -36,6 +36,12 @@ export interface Reference {
 export const COMPAT_CLASSES = ['compatible', 'compatible-if-negotiated', 'behaviour-change', 'abi-break'] as const;
 export type CompatClass = (typeof COMPAT_CLASSES)[number];
 
+/** One place a rule fired: a file and new-side line (null: the patch as a whole, or a removed line). */
+export interface Place {
+  file: string | null;
+  line: number | null;
+}
+
 export interface Finding {
   ruleId: string;
   category: Category;
@@ -50,6 +56,8 @@ export interface Finding {
   consumers: string[];
   references: Reference[];
   compatClass?: CompatClass;
+  /** Every place the rule fired in the patch, this finding's own file and line first (one finding per rule per patch). */
+  places?: Place[];
   /** Set when a Patch-Review-Ack trailer acknowledges this rule: printed, but never fails the run. */
   acknowledged?: { reason: string };
   /**

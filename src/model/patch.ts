@@ -26,6 +26,9 @@ export interface Patch {
   inReplyTo: string | null;
   references: string[];
   author: string;
+  /** The mail's To and Cc addresses (decoded, one per entry), for a reply to all; absent for bare diffs. */
+  to?: string[];
+  cc?: string[];
   date: string;
   commitMessage: string;
   trailers: Trailer[];

@@ -1,40 +1,44 @@
 // b4's review check commands (b4.review-perpatch-check-cmd / review-series-check-cmd): a JSON
-// array of {tool, status, summary, url, details}, one element per reviewed patch, `[]` when
-// there is nothing to report. `details` is a JSON list of the findings, as b4's built-in checks give it.
+// array of {tool, status, summary, url, details}, one element per reviewed patch; `[]` when no
+// patch was reviewed (a series check handed the cover letter). Like terse, only open findings
+// at warning or above are listed: notes and acknowledged findings are counted in the summary,
+// and a patch with nothing else gets a clean "pass". `details` is a JSON list of the findings,
+// as b4's built-in checks give it.
 import type { FormatterFactory } from './formatter.js';
 import { SEVERITY_RANK, type Finding } from '../model/finding.js';
 import type { PatchReport } from '../model/report.js';
-import { entryUrl, location } from './common.js';
+import { ruleLink, location } from './common.js';
+import { headline } from './layout.js';
+import { terseFindings } from './terse.js';
 
 type Status = 'pass' | 'warn' | 'fail';
 
 function statusOf(f: Finding): Status {
-  if (f.acknowledged) return 'pass';
   return f.severity === 'error' ? 'fail' : f.severity === 'warning' ? 'warn' : 'pass';
 }
 
-const ORDER: Record<Status, number> = { pass: 0, warn: 1, fail: 2 };
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-export function b4Result(r: PatchReport, siteUrl: string, tool: string) {
-  if (r.findings.length === 0) return null;
-  const worst = r.findings.reduce((w, f) => (ORDER[statusOf(f)] > ORDER[statusOf(w)] || (statusOf(f) === statusOf(w) && SEVERITY_RANK[f.severity] > SEVERITY_RANK[w.severity]) ? f : w));
-  const count = (s: Status) => r.findings.filter((f) => statusOf(f) === s).length;
-  const parts = [
-    count('fail') && `${count('fail')} error${count('fail') === 1 ? '' : 's'}`,
-    count('warn') && `${count('warn')} warning${count('warn') === 1 ? '' : 's'}`,
-    count('pass') && `${count('pass')} note${count('pass') === 1 ? '' : 's'} or acknowledged`,
-  ].filter(Boolean);
-  const details = r.findings.map((f) => ({
+export function b4Result(r: PatchReport, siteUrl: string, tool: string, verbose = false) {
+  const shown = terseFindings(r, verbose);
+  const acknowledged = r.findings.filter((f) => f.acknowledged).length;
+  const notes = r.findings.filter((f) => !f.acknowledged && f.severity === 'note').length;
+  const leftOut = [acknowledged && `${acknowledged} acknowledged`, !verbose && notes && plural(notes, 'note')].filter(Boolean).join(', ');
+  const worst = shown.reduce<Finding | null>((w, f) => (w === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[w.severity] ? f : w), null);
+  const count = (s: Status) => shown.filter((f) => statusOf(f) === s).length;
+  const parts = [count('fail') && plural(count('fail'), 'error'), count('warn') && plural(count('warn'), 'warning')].filter(Boolean);
+  const details = shown.map((f) => ({
     status: statusOf(f),
     context: f.ruleId,
-    description: `${location(f)}: ${f.title}${f.acknowledged ? ` (acknowledged: ${f.acknowledged.reason})` : ''}`,
-    url: entryUrl(siteUrl, f.ruleId),
+    description: `${location(f)}: ${headline(f)}`,
+    url: ruleLink(siteUrl, f) ?? '',
   }));
+  const status: Status = worst && SEVERITY_RANK[worst.severity] >= SEVERITY_RANK.warning ? statusOf(worst) : 'pass';
   return {
     tool,
-    status: statusOf(worst),
-    summary: parts.join(', '),
-    url: entryUrl(siteUrl, worst.ruleId),
+    status,
+    summary: status === 'pass' ? `pass${leftOut ? ` (${leftOut})` : ''}` : `${parts.join(', ')}${leftOut ? `; not listed: ${leftOut}` : ''}`,
+    url: (worst && ruleLink(siteUrl, worst)) ?? siteUrl,
     details: JSON.stringify(details),
   };
 }
@@ -45,9 +49,7 @@ export const b4Formatter: FormatterFactory = (ctx) => {
     lean: true,
     begin: () => '[',
     patch(r) {
-      const res = b4Result(r, ctx.siteUrl, ctx.tool.name);
-      if (!res) return '';
-      const s = (first ? '' : ',\n') + JSON.stringify(res);
+      const s = (first ? '' : ',\n') + JSON.stringify(b4Result(r, ctx.siteUrl, ctx.tool.name, ctx.verbose));
       first = false;
       return s;
     },

@@ -16,6 +16,15 @@ export function severityLabel(f: Finding): string {
   return f.severity.toUpperCase();
 }
 
-export function entryUrl(siteUrl: string, ruleId: string): string {
-  return `${siteUrl.replace(/\/$/, '')}/entries/${ruleId}.html`;
+/**
+ * The entry's page on the compatibility-notes site, or none when no site URL is set: the
+ * default site is not published, and a link to it would lead nowhere.
+ */
+export function entryUrl(siteUrl: string, ruleId: string): string | undefined {
+  return siteUrl ? `${siteUrl.replace(/\/$/, '')}/entries/${ruleId}.html` : undefined;
+}
+
+/** Where a reader learns more about a finding: the entry's page, else its first citation. */
+export function ruleLink(siteUrl: string, f: Finding): string | undefined {
+  return entryUrl(siteUrl, f.ruleId) ?? f.references[0]?.url;
 }

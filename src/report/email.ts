@@ -7,7 +7,8 @@ import type { FormatterFactory, FormatContext } from './formatter.js';
 import type { Finding } from '../model/finding.js';
 import type { DiffLine, FileDiff, Hunk } from '../model/diff.js';
 import type { PatchReport } from '../model/report.js';
-import { entryUrl, location } from './common.js';
+import { ruleLink, location } from './common.js';
+import { bareAddress } from '../ingest/address-list.js';
 
 const WIDTH = 72;
 /** Lines of the hunk quoted before and after the lines that carry findings. */
@@ -90,6 +91,20 @@ export function addressField(author: string): string | null {
   return `${display} <${m[2]}>`;
 }
 
+/** The original To and Cc, without the author and without repeats, as header-safe entries. */
+export function replyCc(author: string, recipients: string[]): string[] {
+  const seen = new Set<string>([bareAddress(author)]);
+  const out: string[] = [];
+  for (const r of recipients) {
+    const key = bareAddress(r);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const field = addressField(r);
+    if (field) out.push(field);
+  }
+  return out;
+}
+
 /** Wraps prose at WIDTH columns, with an indent on every line. */
 export function wrap(text: string, indent = ''): string[] {
   const out: string[] = [];
@@ -116,7 +131,8 @@ function comment(f: Finding, siteUrl: string): string[] {
   const head = `${f.severity.toUpperCase()} [${f.ruleId}] ${f.title}`;
   const out = wrap(head);
   if (f.acknowledged) out.push(...wrap(`(acknowledged in the patch: ${f.acknowledged.reason})`));
-  out.push(...wrap(f.message), `See ${entryUrl(siteUrl, f.ruleId)}`);
+  const link = ruleLink(siteUrl, f);
+  out.push(...wrap(f.message), ...(link ? [`See ${link}`] : []));
   return out;
 }
 
@@ -230,8 +246,11 @@ export function replyMail(r: PatchReport, ctx: FormatContext): string {
   const p = r.patch;
   const subject = headerText(p.rawSubject || p.subject || '(no subject)');
   const headers = [headerField('Subject', /^re:/i.test(subject) ? subject : `Re: ${subject}`)];
+  // A reply to all: the author, and everyone the patch went to (lists included) on Cc.
   const to = addressField(p.author);
   if (to) headers.push(headerField('To', to));
+  const cc = replyCc(p.author, [...(p.to ?? []), ...(p.cc ?? [])]);
+  if (cc.length > 0) headers.push(headerField('Cc', cc.join(', ')));
   const msgId = p.messageId && MSG_ID.test(p.messageId) ? p.messageId : null;
   if (msgId) {
     headers.push(`In-Reply-To: <${msgId}>`);

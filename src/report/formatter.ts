@@ -13,6 +13,10 @@ export interface FormatContext {
    * engine compiled them once; a finding names its rule by ruleId.
    */
   rulesMeta?: RulesMeta;
+  /** Every finding in full (text: checklists, references, acknowledged findings; terse: notes). */
+  verbose?: boolean;
+  /** Columns to wrap text to: the terminal's width, or 100 when not on a terminal. */
+  width?: number;
 }
 
 export interface Formatter {

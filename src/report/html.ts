@@ -10,7 +10,7 @@ import type { Finding } from '../model/finding.js';
 import type { PatchReport } from '../model/report.js';
 import { TEMPLATE_DIR } from '../io/paths.js';
 import { referenceUrl } from '../knowledge/entry.js';
-import { entryUrl, location, patchTitle } from './common.js';
+import { ruleLink, location, patchTitle } from './common.js';
 import { locateFinding } from './email.js';
 
 const TEMPLATES = ['head', 'patch', 'foot'] as const;
@@ -59,7 +59,7 @@ export function patchView(r: PatchReport, siteUrl: string, index: number) {
       compatClass: f.compatClass ?? null,
       title: f.title,
       ruleId: f.ruleId,
-      ruleUrl: entryUrl(siteUrl, f.ruleId),
+      ruleUrl: ruleLink(siteUrl, f) ?? null,
       message: f.message,
       excerpt: excerpt(r, f),
       checklist: f.checklist,

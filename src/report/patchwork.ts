@@ -4,7 +4,7 @@
 import type { FormatterFactory } from './formatter.js';
 import { SEVERITY_RANK, type Finding } from '../model/finding.js';
 import type { PatchReport } from '../model/report.js';
-import { entryUrl } from './common.js';
+import { ruleLink } from './common.js';
 
 export const PATCHWORK_CONTEXT = 'patch-review';
 /** Patchwork shows the description inline in its patch list: keep it short. */
@@ -35,7 +35,7 @@ export function patchworkCheck(r: PatchReport, siteUrl: string) {
     msgid: r.patch.messageId,
     context: PATCHWORK_CONTEXT,
     state,
-    target_url: worst ? entryUrl(siteUrl, worst.ruleId) : siteUrl,
+    target_url: (worst ? ruleLink(siteUrl, worst) : siteUrl) || null,
     description,
   };
 }

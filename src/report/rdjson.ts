@@ -14,11 +14,11 @@ export function diagnostic(f: Finding, r: PatchReport, siteUrl: string, tool: st
   // Patch- and series-level findings have no file; reviewdog needs a path, so they go on the patch's first file.
   const path = f.file ?? r.files[0]?.path ?? '';
   return {
-    message: `${f.title}${ack}\n${f.message}\nChecklist: ${page}`,
+    message: `${f.title}${ack}\n${f.message}${page ? `\nChecklist: ${page}` : ''}`,
     location: { path, ...(f.file && f.line !== null ? { range: { start: { line: f.line } } } : {}) },
     severity: f.acknowledged ? 'INFO' : SEVERITY[f.severity],
-    source: { name: tool, url: siteUrl },
-    code: { value: f.ruleId, url: f.references[0]?.url ?? page },
+    source: { name: tool, ...(siteUrl ? { url: siteUrl } : {}) },
+    code: { value: f.ruleId, ...(f.references[0]?.url ?? page ? { url: f.references[0]?.url ?? page } : {}) },
   };
 }
 
@@ -26,7 +26,7 @@ export const rdjsonFormatter: FormatterFactory = (ctx) => {
   let first = true;
   return {
     lean: true,
-    begin: () => `{"source":${JSON.stringify({ name: ctx.tool.name, url: ctx.siteUrl })},"diagnostics":[`,
+    begin: () => `{"source":${JSON.stringify({ name: ctx.tool.name, ...(ctx.siteUrl ? { url: ctx.siteUrl } : {}) })},"diagnostics":[`,
     patch(r) {
       let out = '';
       for (const f of r.findings) {

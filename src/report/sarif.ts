@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { FormatterFactory } from './formatter.js';
 import type { Finding, Severity } from '../model/finding.js';
 import type { PatchReport } from '../model/report.js';
-import { entryUrl } from './common.js';
+import { ruleLink } from './common.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -39,7 +39,7 @@ function rule(f: Finding, siteUrl: string) {
     name: f.ruleId.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
     shortDescription: { text: f.title },
     fullDescription: { text: ruleSummary(f) },
-    helpUri: entryUrl(siteUrl, f.ruleId),
+    ...(ruleLink(siteUrl, f) ? { helpUri: ruleLink(siteUrl, f) } : {}),
     help: {
       text: `${ruleSummary(f)}\n\nReview checklist:\n${checklist}`,
       markdown: `${ruleSummary(f)}\n\n**Review checklist**\n\n${checklist}${refs ? `\n\n**References**\n\n${refs}` : ''}`,
@@ -104,7 +104,7 @@ export const sarifFormatter: FormatterFactory = (ctx) => {
       const driver = {
         name: ctx.tool.name,
         version: ctx.tool.version,
-        informationUri: ctx.siteUrl,
+        ...(ctx.siteUrl ? { informationUri: ctx.siteUrl } : {}),
         rules: [...rules.values()].map((e) => e.rule),
       };
       const run = {

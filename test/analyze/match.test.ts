@@ -48,12 +48,17 @@ test('pattern, line and notFiles conditions', () => {
   assert.equal(matchFacts([fact({ symbol: 'VHOST_USER_SET_VRING_ENABLE', text: 'REPLY_ACK', file: 'docs/interop/vhost-user.rst' })], rules).length, 0);
 });
 
-test('one finding per entry and file, at the most severe place; symbols gathered', () => {
+test('one finding per entry and patch, at the most severe place, every place listed; symbols gathered', () => {
   const rules = rulesFrom("category: uapi-abi\nseverity: warning\nsymbols: [A, B]\ntriggers:\n  - {symbols: [A], severity: note}\n  - {symbols: [B], severity: warning}");
   const f = matchFacts([fact({ symbol: 'A', line: 5 }), fact({ symbol: 'B', line: 9 }), fact({ symbol: 'A', file: 'other.c', line: 1 })], rules);
-  assert.equal(f.length, 2);
-  const net = f.find((x) => x.file === 'drivers/vhost/net.c')!;
-  assert.deepEqual([net.severity, net.line, [...net.symbols].sort()], ['warning', 9, ['A', 'B']]);
+  assert.equal(f.length, 1);
+  const net = f[0]!;
+  assert.deepEqual([net.file, net.severity, net.line, [...net.symbols].sort()], ['drivers/vhost/net.c', 'warning', 9, ['A', 'B']]);
+  assert.deepEqual(net.places, [
+    { file: 'drivers/vhost/net.c', line: 9 },
+    { file: 'drivers/vhost/net.c', line: 5 },
+    { file: 'other.c', line: 1 },
+  ]);
 });
 
 test('waivers mark findings acknowledged with the reason', () => {

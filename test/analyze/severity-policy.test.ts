@@ -28,7 +28,7 @@ test('the same match is a warning when the function drops a reference, and says 
   const [hit] = matchFacts([f({}), risky], rules(ENTRY));
   assert.equal(hit!.severity, 'warning');
   assert.equal(hit!.line, 14);
-  assert.match(hit!.message, /^Mlx5_vdpa_set_status\(\) takes a kref reference/);
+  assert.match(hit!.message, /^mlx5_vdpa_set_status\(\) takes a kref reference/);
   assert.ok(hit!.symbols.includes('mvdev->cvq'));
   // A risky fact of another category (a lock) does not raise a lifecycle entry.
   const lock = f({ kind: 'lock-removed', symbol: 'mvdev->reslock', function: 'mlx5_vdpa_set_status' });

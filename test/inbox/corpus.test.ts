@@ -13,6 +13,8 @@ import { openInbox } from '../../src/inbox/store.js';
 import { indexSources } from '../../src/inbox/indexer.js';
 import { relatedFor } from '../../src/inbox/related.js';
 import { whoFor, authorEmails } from '../../src/inbox/who.js';
+import { parseMailmap } from '../../src/inbox/mailmap.js';
+import { isGenericKernelApi } from '../../src/inbox/generic-apis.js';
 import { readPatches } from '../../src/inbox/input.js';
 import { tempDir } from './mails.js';
 
@@ -116,6 +118,13 @@ test('the IOTLB_PERSIST patches list their own earlier versions and the older re
     const who = whoFor(inbox, persist.facts, authorEmails([persist.patch.author]));
     assert.equal(who.reviewers[0]?.email, 'jasowang@redhat.com');
     assert.ok(!who.reviewers.some((p) => p.email === 'si-wei.liu@oracle.com'), 'the author is not a reviewer of his own patch');
+    // A tree's .mailmap names people at the address they use now.
+    const mailmap = parseMailmap('Jason Wang <jason.now@example.org> <jasowang@redhat.com>\n');
+    const mapped = whoFor(inbox, persist.facts, authorEmails([persist.patch.author]), { mailmap });
+    assert.deepEqual([mapped.reviewers[0]?.name, mapped.reviewers[0]?.email], ['Jason Wang', 'jason.now@example.org']);
+    // Generic kernel APIs are no evidence: facts about them alone find nobody.
+    const generic = persist.facts.filter((f) => isGenericKernelApi(f.symbol));
+    assert.deepEqual(whoFor(inbox, generic, []).reviewers, []);
     inbox.close();
   } finally {
     t.done();

@@ -269,7 +269,7 @@ describe('--spec-index end to end', () => {
     const index = indexVirtioSpec(virtioFixture);
     const sec = index.normativeBlocks.filter((b) => b.section === '1.1').flatMap((b) => b.statements);
     for (const s of sec) {
-      const line = `            ${s.keyword}: ${s.text}`;
+      const line = `      ${s.keyword}: ${s.text}`;
       if (s.keyword === 'MAY') assert.ok(!r.stdout.includes(line), `no MAY: ${line}`);
       else assert.ok(r.stdout.includes(line), `missing: ${line}\n${r.stdout}`);
     }

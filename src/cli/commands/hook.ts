@@ -74,7 +74,7 @@ export const run: CommandRun = async (args, io) => {
     if (!file || parsed.positionals.length > 2) throw new UsageError('hook run takes the patch file and, optionally, the SMTP header file');
     const { validateForSend } = await import('../../hook/validate.js');
     // send-email runs the hook at the top of the tree the patches come from.
-    return validateForSend({ file: resolve(io.cwd, file), siteUrl: DEFAULT_SITE_URL, tool: toolInfo(), tree: { auto: true, cwd: io.cwd }, ...(failOn ? { failOn } : {}), ...(onError ? { onError } : {}) }, io);
+    return validateForSend({ file: resolve(io.cwd, file), siteUrl: '', tool: toolInfo(), tree: { auto: true, cwd: io.cwd }, ...(failOn ? { failOn } : {}), ...(onError ? { onError } : {}) }, io);
   }
   throw new UsageError(`unknown hook command "${sub}" (install, uninstall, run)`);
 };

@@ -2,7 +2,7 @@
 import type { CommandRun, CliIO } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, InputError } from '../../model/errors.js';
-import type { PatchReport } from '../../model/report.js';
+import type { PatchReport, RunSummary } from '../../model/report.js';
 import { readInput, type IngestItem, type InputSource, type RawMailItem } from '../../ingest/read-input.js';
 import { toolInfo } from '../../io/paths.js';
 import { openReview, type EngineWarning } from '../../engine/index.js';
@@ -10,6 +10,13 @@ import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/format
 import { stdoutSink, fileSink, type Sink } from '../output.js';
 import { CONFIG_FILE } from '../../config/project-config.js';
 import { pairFormatOutputs } from '../format-outputs.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileGlob } from '../../config/project-config.js';
+import { waiverSet, parseNoteWaivers, describeWaiver, type WaiverSet } from '../../analyze/waivers.js';
+import { notesInRange, patchIdOf } from '../../ingest/git-notes.js';
+import { suggestCommand } from '../suggest.js';
+import { progressBar, inputFileCount, type Progress } from '../progress.js';
 
 const HELP = `usage: patch-review [options] FILE|DIR|- …
        patch-review [options] --git RANGE [--repo DIR]
@@ -40,9 +47,15 @@ options:
   --git RANGE        review a git range (A..B, or one commit) in --repo (default: current directory)
   --explain RULE     print the knowledge entry behind a rule id
   --color/--no-color force colour on or off (default: on for a terminal)
-  --site-url URL     base URL of the compatibility-notes site for links
+  --verbose, -v      text: every finding in full, with its whole checklist and references;
+                     terse and b4: notes too
+  --site-url URL     base URL of the compatibility-notes site for links (default: none; links go
+                     to each rule's first citation)
+  --ignore RULE[,RULE]  leave these rules' findings out (repeatable; adds to ignore: in the config)
   --version, --help
-exit: 0 clean, 1 findings at or above --fail-on, 2 usage or input error`;
+exit: 0 clean, 1 findings at or above --fail-on, 2 usage or input error
+commands: review (the default), kb, spec, facts, hook, site, inbox, related, who, help
+          patch-review help COMMAND shows a command's usage and examples`;
 
 export const run: CommandRun = async (args, io) => {
   const parsed = parseCommandArgs(args, {
@@ -65,6 +78,8 @@ export const run: CommandRun = async (args, io) => {
     'site-url': { type: 'string' },
     config: { type: 'string' },
     version: { type: 'boolean' },
+    ignore: { type: 'string', multiple: true },
+    verbose: { type: 'boolean', short: 'v' },
     help: { type: 'boolean', short: 'h' },
   }, 'see --help');
   const o = parsed.values;
@@ -103,6 +118,35 @@ export const run: CommandRun = async (args, io) => {
     onWarning,
   });
   if (inputs.length === 0 && ranges.length === 0) throw new UsageError('no input: give a patch file, a folder, an mbox, "-" for stdin, or --git RANGE (see --help)');
+  // A mistyped command arrives here as a file name: a word that is no file gets "did you mean".
+  const first = inputs[0];
+  if (first !== undefined && /^[a-z][a-z-]*$/.test(first) && !existsSync(first) && !existsSync(join(io.cwd, first))) {
+    const near = suggestCommand(first);
+    throw new UsageError(`"${first}" is neither a command nor a file${near ? `; did you mean "patch-review ${near}"?` : ''} (patch-review help lists the commands)`);
+  }
+  const knownRules = new Set(engine.entries.map((e) => e.id));
+  const ignoredOnCommandLine = (o.ignore ?? []).flatMap((v) => v.split(',')).map((r) => r.trim()).filter((r) => r !== '');
+  const unknownOnCommandLine = ignoredOnCommandLine.filter((r) => !knownRules.has(r));
+  if (unknownOnCommandLine.length > 0) throw new UsageError(`--ignore: no rule ${unknownOnCommandLine.map((r) => `"${r}"`).join(', ')} in the knowledge base (patch-review kb list shows them)`);
+  // Local waivers: .patch-review.yml, and git notes on the commits of --git ranges (by subject).
+  const repoDir = o.repo ?? io.cwd;
+  const config = engine.config;
+  const unknownWaived = [...new Set(config.waivers.map((w) => w.rule).filter((r) => !knownRules.has(r)))];
+  if (unknownWaived.length > 0) io.stderr(`patch-review: warning: ${config.origin}: waivers name rules the knowledge base does not have: ${unknownWaived.join(', ')}\n`);
+  const local = config.waivers.length > 0 ? waiverSet(config.waivers, compileGlob, (p) => patchIdOf(p, repoDir)) : null;
+  const noted = new Map<string, WaiverSet>();
+  for (const range of ranges) {
+    for (const [subject, n] of notesInRange(range, repoDir)) noted.set(subject, waiverSet(parseNoteWaivers(n.note, `git notes --ref=patch-review on ${n.commit.slice(0, 12)}`), compileGlob, () => null));
+  }
+  engine.setLocalPolicy({
+    ignoreRules: ignoredOnCommandLine,
+    waive: (findings, patch) => {
+      let out = local ? local.apply(findings, patch) : findings;
+      const notes = noted.get(patch.subject);
+      if (notes) out = notes.apply(out, patch);
+      return out;
+    },
+  });
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('"-" (stdin) may be given only once');
 
   const unknown = formats.find((f) => !FORMAT_NAMES.includes(f));
@@ -111,33 +155,36 @@ export const run: CommandRun = async (args, io) => {
 
   // Only text on stdout is coloured: asking whether stdout is a terminal can load Node's tty module.
   const colorOnStdout = () => (o['no-color'] ? false : o.color ? true : io.isTTY && !io.env['NO_COLOR']);
-  const ctx = { tool: toolInfo(), siteUrl: engine.siteUrl, rulesMeta: engine.rulesMeta };
+  // No site URL set: no link to the entry pages (the default site is not published).
+  const ctx = { tool: toolInfo(), siteUrl: o['site-url'] ?? config.siteUrl ?? '', rulesMeta: engine.rulesMeta, verbose: o.verbose === true };
   const writers: { fmt: Formatter; sink: Sink }[] = [];
   try {
     for (let i = 0; i < formats.length; i++) {
       const factory = (await loadFormatter(formats[i]!))!;
       const path = outputs[i];
       const color = !path && formats[i] === 'text' && colorOnStdout();
-      writers.push({ fmt: factory({ ...ctx, color }), sink: path ? openFileSink(path) : stdoutSink(io) });
+      // Text is wrapped to the terminal's width, or to 100 columns when it is not a terminal.
+      const width = !path && formats[i] === 'text' && io.isTTY ? io.columns : undefined;
+      writers.push({ fmt: factory({ ...ctx, color, ...(width ? { width } : {}) }), sink: path ? openFileSink(path) : stdoutSink(io) });
     }
     engine.lean = writers.every((w) => w.fmt.lean === true);
     let failed = false;
     let reviewed = 0;
     for (const w of writers) w.sink.write(w.fmt.begin());
     // Progress is for batches: whether stderr is a terminal is asked at the second patch.
-    let progress: ((n: number) => void) | null | undefined;
-    const tick = (n: number) => {
-      if (progress === undefined && n >= 2) progress = io.stderrIsTTY ? progressLine(io) : null;
-      progress?.(n);
+    let progress: Progress | null | undefined;
+    const tick = (n: number, source: string) => {
+      if (progress === undefined && n >= 2) progress = io.stderrIsTTY ? progressBar(io, inputFileCount(inputs, ranges)) : null;
+      progress?.patch(source);
     };
     const onReport = (r: PatchReport) => {
       if (engine.verdict(r.findings).fails) failed = true;
       for (const w of writers) w.sink.write(w.fmt.patch(r));
-      tick(++reviewed);
+      tick(++reviewed, r.patch.source);
     };
     // With --jobs, mails are parsed by the workers: the main thread only splits the input.
     const summary = await engine.review(allItems(inputs, ranges, o.repo ?? io.cwd, io, engine.jobs > 1), onReport);
-    progress?.(-1);
+    progress?.stop();
     // b4 hands its series check the cover letter alone: for the b4 format that is "nothing to report".
     const b4Cover = formats.every((f) => f === 'b4') && summary.skipped['cover-letter'] > 0;
     if (summary.patches === 0 && !b4Cover) {
@@ -149,6 +196,12 @@ export const run: CommandRun = async (args, io) => {
     for (const w of writers) {
       w.sink.write(w.fmt.end(summary));
       w.sink.commit();
+    }
+    // A run whose reports all went to files, or that showed progress, ends with a summary line.
+    if (outputs.every((x) => x !== undefined) || progress) io.stderr(`${summaryLine(summary)}${outputs.some((x) => x !== undefined) ? ` (written to ${outputs.filter((x) => x !== undefined).join(', ')})` : ''}\n`);
+    // A waiver that waived nothing is stale (the code or the rule moved on): say so.
+    for (const w of [...(local?.unused() ?? []), ...[...noted.values()].flatMap((n) => n.unused())]) {
+      io.stderr(`patch-review: warning: ${w.origin}: the waiver for ${describeWaiver(w)} waived nothing in this run\n`);
     }
     return failed ? 1 : 0;
   } catch (e) {
@@ -167,16 +220,12 @@ function warningText(w: EngineWarning): string {
   return `patch-review: warning: ${w.origin}: ignore names rules the knowledge base does not have: ${w.rules.join(', ')}\n`;
 }
 
-/** "N patches reviewed" on stderr, rewritten in place, at most ten times a second; -1 clears it. */
-function progressLine(io: CliIO): (n: number) => void {
-  let last = 0;
-  return (n) => {
-    if (n < 0) return io.stderr('\r\x1b[K');
-    const now = Date.now();
-    if (now - last < 100) return;
-    last = now;
-    io.stderr(`\r${n} patches reviewed`);
-  };
+/** "patch-review: 12 patches: 1 error, 3 warnings, 2 notes, 1 acknowledged". */
+function summaryLine(s: RunSummary): string {
+  const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
+  const parts = [n(s.findings.error, 'error'), n(s.findings.warning, 'warning'), n(s.findings.note, 'note')];
+  if (s.acknowledged) parts.push(`${s.acknowledged} acknowledged`);
+  return `patch-review: ${n(s.patches, 'patch').replace(/patchs$/, 'patches')}: ${parts.join(', ')}`;
 }
 
 function openFileSink(path: string): Sink {
