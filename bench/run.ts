@@ -30,13 +30,18 @@ function timeCommand(cmd: string, args: string[]): number {
  * Runs a command, polling its peak resident memory from /proc (VmHWM: the whole process,
  * worker threads included). Counts the lines it prints (jsonl: one per patch).
  */
-function measure(cmd: string, args: string[]): Promise<{ ms: number; peakMB: number; code: number | null; lines: number }> {
+function measure(cmd: string, args: string[], onLine?: (line: string) => void): Promise<{ ms: number; peakMB: number; code: number | null; lines: number }> {
   return new Promise((done) => {
     const t = process.hrtime.bigint();
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     let lines = 0;
+    let partial = '';
     child.stdout.on('data', (d: Buffer) => {
       for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++;
+      if (!onLine) return;
+      const parts = (partial + d.toString('utf8')).split('\n');
+      partial = parts.pop()!;
+      for (const l of parts) onLine(l);
     });
     let peak = 0;
     const poll = setInterval(() => {
@@ -136,9 +141,21 @@ async function main() {
 
   const zcat = timeCommand('sh', ['-c', `zcat '${ARCHIVE}' > /dev/null`]);
   console.log(`baseline: zcat archive.mbox.gz       ${(zcat / 1000).toFixed(2)} s`);
-  const whole = await measure(process.execPath, [BIN, '--format', 'jsonl', '--fail-on', 'never', ARCHIVE]);
+  // Judgement on the whole list (issue 14): the share of patches that get a warning, or an error.
+  const shares = { patches: 0, warning: 0, error: 0 };
+  const whole = await measure(process.execPath, [BIN, '--format', 'jsonl', '--fail-on', 'never', ARCHIVE], (line) => {
+    if (!line.startsWith('{')) return;
+    const r = JSON.parse(line) as { findings?: { severity: string; acknowledged?: unknown }[] };
+    if (!r.findings) return;
+    const open = r.findings.filter((f) => !f.acknowledged);
+    shares.patches++;
+    if (open.some((f) => f.severity === 'error' || f.severity === 'warning')) shares.warning++;
+    if (open.some((f) => f.severity === 'error')) shares.error++;
+  });
   const count = whole.lines;
   console.log(`whole archive, one process           ${(whole.ms / 1000).toFixed(2)} s, ${count} patch mails, ${(count / (whole.ms / 1000)).toFixed(0)} patch mails/s, peak ${whole.peakMB.toFixed(0)} MB, ${(whole.ms / zcat).toFixed(1)}x zcat`);
+  const pct = (n: number) => `${((100 * n) / Math.max(1, shares.patches)).toFixed(1)}%`;
+  console.log(`whole archive, findings              a warning or error on ${pct(shares.warning)} of ${shares.patches} patches (target <= 12%), an error on ${pct(shares.error)}`);
   const jobs = await measure(process.execPath, [BIN, '--jobs', '2', '--format', 'jsonl', '--fail-on', 'never', ARCHIVE]);
   if (jobs.lines !== count) console.log(`  (--jobs 2 printed ${jobs.lines} lines, one thread ${count}: they should agree)`);
   console.log(`whole archive, --jobs 2              ${(jobs.ms / 1000).toFixed(2)} s, ${(count / (jobs.ms / 1000)).toFixed(0)} patch mails/s (target >= 1000), peak ${jobs.peakMB.toFixed(0)} MB (target < 300), ${(jobs.ms / zcat).toFixed(1)}x zcat (target < 8x)`);
