@@ -111,9 +111,9 @@ export const untrustedFacts: FileFactProducer = (file, allHunks) => {
   return out;
 };
 
-/** The arguments of the call whose "(" starts `s` (on this line). */
-function callArguments(s: string): string[] {
-  const out: string[] = [];
+/** The arguments of the call whose "(" starts `s` (on this line), and whether its ")" is there. */
+function splitCall(s: string): { args: string[]; closed: boolean } {
+  const args: string[] = [];
   let depth = 0;
   let start = 1;
   for (let i = 0; i < s.length; i++) {
@@ -122,29 +122,24 @@ function callArguments(s: string): string[] {
     else if (c === ')') {
       depth--;
       if (depth === 0) {
-        out.push(s.slice(start, i).trim());
-        return out;
+        args.push(s.slice(start, i).trim());
+        return { args, closed: true };
       }
     } else if (c === ',' && depth === 1) {
-      out.push(s.slice(start, i).trim());
+      args.push(s.slice(start, i).trim());
       start = i + 1;
     }
   }
-  out.push(s.slice(start).trim());
-  return out;
+  args.push(s.slice(start).trim());
+  return { args, closed: false };
 }
 
-/** The last argument of the call whose "(" starts `s` (on this line). */
+function callArguments(s: string): string[] {
+  return splitCall(s).args;
+}
+
+/** The last argument of a call that closes on this line. */
 function lastArgument(s: string): string | null {
-  let depth = 0;
-  let start = 1;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '(') depth++;
-    else if (c === ')') {
-      depth--;
-      if (depth === 0) return s.slice(start, i).trim().replace(/\s+/g, ' ') || null;
-    } else if (c === ',' && depth === 1) start = i + 1;
-  }
-  return null;
+  const { args, closed } = splitCall(s);
+  return closed ? args[args.length - 1]!.replace(/\s+/g, ' ') || null : null;
 }
