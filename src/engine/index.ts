@@ -142,7 +142,8 @@ export async function openReview(options: ReviewOptions = {}): Promise<ReviewEng
   }
   // What the report says it used: only when a tree was found or asked for.
   let sources: string[] | undefined;
-  if (options.tree && !options.context) {
+  // Only a run that names a tree or looks for one loads the tree modules (start-up).
+  if (options.tree && !options.context && !options.tree.noTree && (options.tree.tree !== undefined || options.tree.auto)) {
     const { chooseTree, applyTree } = await import('./tree.js');
     const tree = chooseTree(options.tree);
     const used = await applyTree(tree, ctx);
