@@ -35,6 +35,31 @@ export interface InputSource {
   /** How "-" is named in messages (default "<stdin>"). */
   label?: string;
   readStdin?: () => Promise<Buffer>;
+  /** Told how many bytes of a file were read, as they are read (compressed bytes for gzip): progress. */
+  onRead?: (bytes: number) => void;
+}
+
+/** The files a folder input stands for, in the order they are read. */
+function folderFiles(dir: string): string[] {
+  return readdirSync(dir).filter((n) => FOLDER_FILES.test(n)).sort();
+}
+
+/**
+ * How many bytes reading these inputs takes (compressed bytes for gzip), or null when one is
+ * stdin or cannot be looked at: the total a progress bar counts `onRead` bytes against.
+ */
+export function inputBytes(names: string[]): number | null {
+  let n = 0;
+  for (const name of names) {
+    if (name === '-') return null;
+    try {
+      const st = statSync(name);
+      n += st.isDirectory() ? folderFiles(name).reduce((sum, f) => sum + statSync(join(name, f)).size, 0) : st.size;
+    } catch {
+      return null;
+    }
+  }
+  return n;
 }
 
 export function readInput(src: InputSource): AsyncGenerator<IngestItem>;
@@ -53,29 +78,31 @@ export async function* readInput(src: InputSource, opts: { rawMail?: boolean } =
     throw cannotRead(src.name, e, { byCode: { ENOENT: 'no such file or directory' } });
   }
   if (st.isDirectory()) {
-    const names = readdirSync(src.name).filter((n) => FOLDER_FILES.test(n)).sort();
+    const names = folderFiles(src.name);
     if (names.length === 0) throw new InputError(src.name, 'folder holds no *.patch, *.diff, *.eml or *.mbox files');
-    for (const n of names) yield* readFileInput(join(src.name, n), mail);
+    for (const n of names) yield* readFileInput(join(src.name, n), mail, src.onRead);
     return;
   }
-  yield* readFileInput(src.name, mail);
+  yield* readFileInput(src.name, mail, src.onRead);
 }
 
 /** What becomes of one mail: parsed into an item, or passed on raw. */
 type MailHandler = (raw: Buffer, source: string) => Iterable<IngestItem | RawMailItem>;
 
-async function* readFileInput(path: string, mail: MailHandler): AsyncGenerator<IngestItem | RawMailItem> {
+async function* readFileInput(path: string, mail: MailHandler, onRead?: (bytes: number) => void): AsyncGenerator<IngestItem | RawMailItem> {
   const head = readHeadSafe(path);
   if (head.length === 0) throw new InputError(path, 'empty file');
   const st = statSync(path);
   if (!isGzip(head) && st.size <= READ_WHOLE) {
-    yield* readBuffer(readWhole(path), path, mail);
+    const buf = readWhole(path);
+    onRead?.(buf.length);
+    yield* readBuffer(buf, path, mail);
     return;
   }
   if (isGzip(head) || looksLikeMbox(head)) {
     // Streamed: an archive of 25,000 mails never sits in memory at once.
     let n = 0;
-    const chunks = await openMaybeGzip(path);
+    const chunks = await openMaybeGzip(path, onRead);
     for await (const raw of splitMbox(chunks, path)) {
       n++;
       yield* mail(raw, `${path}#${n}`);
@@ -85,7 +112,9 @@ async function* readFileInput(path: string, mail: MailHandler): AsyncGenerator<I
   if (st.size > MAX_SINGLE_FILE) {
     throw new InputError(path, `file is ${Math.round(st.size / 1048576)} MiB; a single patch or mail is limited to ${MAX_SINGLE_FILE / 1048576} MiB (pass large collections as an mbox)`);
   }
-  yield* readBuffer(readWhole(path), path, mail);
+  const buf = readWhole(path);
+  onRead?.(buf.length);
+  yield* readBuffer(buf, path, mail);
 }
 
 function readWhole(path: string): Buffer {

@@ -3,7 +3,7 @@ import type { CommandRun, CliIO } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, InputError } from '../../model/errors.js';
 import type { PatchReport, RunSummary } from '../../model/report.js';
-import { readInput, type IngestItem, type InputSource, type RawMailItem } from '../../ingest/read-input.js';
+import { readInput, inputBytes, type IngestItem, type InputSource, type RawMailItem } from '../../ingest/read-input.js';
 import { toolInfo } from '../../io/paths.js';
 import { openReview, type EngineWarning } from '../../engine/index.js';
 import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/formatter.js';
@@ -16,7 +16,7 @@ import { compileGlob } from '../../config/project-config.js';
 import { waiverSet, parseNoteWaivers, describeWaiver, type WaiverSet } from '../../analyze/waivers.js';
 import { notesInRange, patchIdOf } from '../../ingest/git-notes.js';
 import { suggestCommand } from '../suggest.js';
-import { progressBar, inputFileCount, type Progress } from '../progress.js';
+import { progressBar, type Progress } from '../progress.js';
 
 const HELP = `usage: patch-review [options] FILE|DIR|- …
        patch-review [options] --git RANGE [--repo DIR]
@@ -52,6 +52,7 @@ options:
   --site-url URL     base URL of the compatibility-notes site for links (default: none; links go
                      to each rule's first citation)
   --ignore RULE[,RULE]  leave these rules' findings out (repeatable; adds to ignore: in the config)
+  --progress/--no-progress  progress on stderr (default: when stderr is a terminal)
   --version, --help
 exit: 0 clean, 1 findings at or above --fail-on, 2 usage or input error
 commands: review (the default), kb, spec, facts, hook, site, inbox, related, who, help
@@ -80,6 +81,8 @@ export const run: CommandRun = async (args, io) => {
     version: { type: 'boolean' },
     ignore: { type: 'string', multiple: true },
     verbose: { type: 'boolean', short: 'v' },
+    progress: { type: 'boolean' },
+    'no-progress': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, 'see --help');
   const o = parsed.values;
@@ -171,19 +174,25 @@ export const run: CommandRun = async (args, io) => {
     let failed = false;
     let reviewed = 0;
     for (const w of writers) w.sink.write(w.fmt.begin());
-    // Progress is for batches: whether stderr is a terminal is asked at the second patch.
+    // Progress is for batches, on stderr when it is a terminal (asked at the second patch) or
+    // with --progress: over the input's bytes when its size is known (not for stdin or --git).
     let progress: Progress | null | undefined;
-    const tick = (n: number, source: string) => {
-      if (progress === undefined && n >= 2) progress = io.stderrIsTTY ? progressBar(io, inputFileCount(inputs, ranges)) : null;
-      progress?.patch(source);
+    let bytesRead = 0;
+    const tick = (n: number) => {
+      if (progress === undefined && n >= 2) {
+        const show = o['no-progress'] ? false : o.progress === true || io.stderrIsTTY;
+        progress = show ? progressBar(io, ranges.length > 0 ? null : inputBytes(inputs), () => bytesRead) : null;
+      }
+      progress?.patch();
     };
     const onReport = (r: PatchReport) => {
       if (engine.verdict(r.findings).fails) failed = true;
       for (const w of writers) w.sink.write(w.fmt.patch(r));
-      tick(++reviewed, r.patch.source);
+      tick(++reviewed);
     };
     // With --jobs, mails are parsed by the workers: the main thread only splits the input.
-    const summary = await engine.review(allItems(inputs, ranges, o.repo ?? io.cwd, io, engine.jobs > 1), onReport);
+    const started = Date.now();
+    const summary = await engine.review(allItems(inputs, ranges, o.repo ?? io.cwd, io, engine.jobs > 1, (n) => (bytesRead += n)), onReport);
     progress?.stop();
     // b4 hands its series check the cover letter alone: for the b4 format that is "nothing to report".
     const b4Cover = formats.every((f) => f === 'b4') && summary.skipped['cover-letter'] > 0;
@@ -198,7 +207,11 @@ export const run: CommandRun = async (args, io) => {
       w.sink.commit();
     }
     // A run whose reports all went to files, or that showed progress, ends with a summary line.
-    if (outputs.every((x) => x !== undefined) || progress) io.stderr(`${summaryLine(summary)}${outputs.some((x) => x !== undefined) ? ` (written to ${outputs.filter((x) => x !== undefined).join(', ')})` : ''}\n`);
+    if (outputs.every((x) => x !== undefined) || progress) {
+      const took = progress ? ` in ${((Date.now() - started) / 1000).toFixed(1)} s` : '';
+      const written = outputs.some((x) => x !== undefined) ? ` (written to ${outputs.filter((x) => x !== undefined).join(', ')})` : '';
+      io.stderr(`${summaryLine(summary)}${took}${written}\n`);
+    }
     // A waiver that waived nothing is stale (the code or the rule moved on): say so.
     for (const w of [...(local?.unused() ?? []), ...[...noted.values()].flatMap((n) => n.unused())]) {
       io.stderr(`patch-review: warning: ${w.origin}: the waiver for ${describeWaiver(w)} waived nothing in this run\n`);
@@ -237,9 +250,9 @@ function openFileSink(path: string): Sink {
   }
 }
 
-async function* allItems(inputs: string[], ranges: string[], repo: string, io: CliIO, rawMail: boolean): AsyncGenerator<IngestItem | RawMailItem> {
+async function* allItems(inputs: string[], ranges: string[], repo: string, io: CliIO, rawMail: boolean, onRead: (bytes: number) => void): AsyncGenerator<IngestItem | RawMailItem> {
   const read = (src: InputSource) => (rawMail ? readInput(src, { rawMail: true }) : readInput(src));
-  for (const name of inputs) yield* read({ name, readStdin: io.readStdin });
+  for (const name of inputs) yield* read({ name, readStdin: io.readStdin, onRead });
   if (ranges.length > 0) {
     const { formatPatchRange } = await import('../../ingest/git-range.js');
     for (const range of ranges) {
