@@ -1,4 +1,5 @@
 // What a command gets from the outside world; tests pass their own.
+import type { Parsed } from './program.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -15,5 +16,8 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
-/** A subcommand module (src/cli/commands/<name>.ts) exports this; it returns the exit code. */
-export type CommandRun = (args: string[], io: CliIO) => Promise<number>;
+/**
+ * A subcommand module (src/cli/commands/<name>.ts) exports this: it runs with the arguments
+ * program.ts parsed, and returns the exit code.
+ */
+export type CommandRun = (p: Parsed, io: CliIO) => Promise<number>;

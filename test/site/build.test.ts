@@ -264,14 +264,14 @@ test('site build through the CLI: the built-in knowledge base, usage and input e
   assert.match(readFileSync(join(out, 'sitemap.xml'), 'utf8'), /<loc>https:\/\/example.org\/notes\/index.html<\/loc>/);
 
   for (const [args, re] of [
-    [['site'], /missing subcommand/],
-    [['site', 'publish'], /unknown subcommand "publish"/],
+    [['site'], /unknown option '--out'|a subcommand is missing/],
+    [['site', 'publish'], /unknown command 'publish'/],
     [['site', 'build', '--base-url', 'ftp://example.org/'], /must be an http\(s\) URL/],
     [['site', 'build', '--base-url', 'not a url'], /not an absolute URL/],
     [['site', 'build', '--headers', join(tmp, 'nope')], /header directory does not exist/],
     [['site', 'build', '--vhost-user', join(tmp, 'nope.rst')], /no such file/],
     [['site', 'build', '--out', join(tmp, 'not-a-site')], /not built by patch-review/],
-    [['site', 'build', '--bogus'], /Unknown option/],
+    [['site', 'build', '--bogus'], /unknown option '--bogus'/],
   ] as [string[], RegExp][]) {
     const e = await runCli([...args, ...(args.includes('--out') ? [] : ['--out', join(tmp, 'never')])]);
     assert.equal(e.code, 2, `${args.join(' ')}: ${e.stderr}`);
@@ -282,5 +282,6 @@ test('site build through the CLI: the built-in knowledge base, usage and input e
   assert.equal(existsSync(join(tmp, 'never')), false, 'a failed build writes nothing');
   const help = await runCli(['site', '--help']);
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /--base-url URL/);
+  assert.match(help.stdout, /^examples:\n {2}patch-review site build /m);
+  assert.match((await runCli(['site', 'build', '--help'])).stdout, /--base-url <url>/);
 });
