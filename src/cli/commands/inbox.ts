@@ -28,7 +28,7 @@ async function index(values: InboxOptions, positionals: string[], io: CliIO): Pr
     const inbox = await openInbox(db, { create: true });
     const started = Date.now();
     try {
-      const progress = io.isTTY && !values.quiet ? (source: string, n: number) => io.stderr(`\r${source}: ${n} mails read`) : undefined;
+      const progress = io.stderrIsTTY && !values.quiet ? (source: string, n: number) => io.stderr(`\r${source}: ${n} mails read`) : undefined;
       const result = await indexSources(inbox, positionals, { ...(progress ? { onProgress: progress } : {}), checkpoint: () => inbox.save() });
       if (progress) io.stderr('\r\x1b[K');
       const changed = created || result.some((s) => s.added > 0 || !s.unchanged);
