@@ -75,7 +75,7 @@ export const DOCS: Record<Subcommand, CommandDoc> = {
     summary: 'index userspace consumers (QEMU, crosvm…) and show where they use a uAPI symbol',
     examples: ['patch-review consumers index --db consumers.db ~/src/qemu ~/src/crosvm', 'patch-review consumers --db consumers.db VHOST_SET_FEATURES'],
     about:
-      'SYMBOL: an ioctl, message, feature bit, struct (vhost_vring_addr or "struct vhost_vring_addr"), a\nrust-vmm name (FrontendReq::SET_FEATURES), NAME* for a prefix, or @features:vhost, @features:vhost-user,\n@features:vdpa for the places that compute negotiated features. The index defaults to consumers: in\n.patch-review.yml, git config patch-review.consumers, then ./consumers.db.',
+      'SYMBOL: an ioctl, message, feature bit, struct (vhost_vring_addr or "struct vhost_vring_addr"),\na rust-vmm name (FrontendReq::SET_FEATURES), NAME* for a prefix, or @features:vhost,\n@features:vhost-user, @features:vdpa for the places that compute negotiated features. The index\ndefaults to consumers: in .patch-review.yml, git config patch-review.consumers, then ./consumers.db.',
   },
   who: {
     usage: '--db PATH [--format text|json] [--limit N] FILE|- …',

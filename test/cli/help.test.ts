@@ -70,3 +70,10 @@ test('a subcommand of a command has --help with its own examples', async () => {
   assert.match(r.stdout, /--corpus <dir>/);
   assert.match(r.stdout, /^examples:\n {2}patch-review kb lint --corpus /m);
 });
+
+test('help fits in 100 columns', async () => {
+  for (const args of [['help'], ...SUBCOMMANDS.map((n) => [n, '--help']), ['kb', 'lint', '--help'], ['consumers', 'index', '--help']]) {
+    const r = await runCli(args);
+    for (const l of r.stdout.split('\n')) assert.ok([...l].length <= 100, `${args.join(' ')}: ${l}`);
+  }
+});
