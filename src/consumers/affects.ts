@@ -46,6 +46,9 @@ function offeredBit(u: IndexedUse, bit: string): AffectedUse {
   if (u.pattern === 'features-allow-list') {
     const list = listOf(u.patternDetail);
     if (list.includes(bit)) return { use: u, verdict: 'check', why: `allow-list includes ${short(bit)} → enabled on purpose; check it handles the new behaviour` };
+    // Named constants (`& SUPPORTED_FEATURES`): their bits are defined elsewhere and not read here.
+    const named = list.filter((x) => !isFeatureBit(x));
+    if (named.length) return { use: u, verdict: 'safe', why: `features filtered through ${named.join(', ')} → the new bit stays off unless the consumer adds it there` };
     return { use: u, verdict: 'safe', why: `explicit allow-list (${list.length} bits) without ${short(bit)} → the new bit stays off` };
   }
   return { use: u, verdict: 'check', why: `computes features (${u.detail}) → check whether ${short(bit)} passes through` };

@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceLanguage } from './parser.js';
 import type { Pattern, UseKind, UseSite } from './types.js';
-import { ERRNOS, isFeatureBit, isFeatureVariable, rustEnumVariant, rustPathName, uapiName, uapiStruct } from './symbols.js';
+import { ERRNOS, constantName, isFeatureBit, isFeatureVariable, rustEnumVariant, rustPathName, uapiName, uapiStruct } from './symbols.js';
 
 interface StructUse {
   build: Set<string>;
@@ -119,8 +119,19 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
     return (p.childForFieldName('value')?.text ?? '').replace(/\s+/g, ' ').slice(0, 100);
   };
 
+  /**
+   * vmm-sys-util's ioctl_*_nr! macros make each request number a function: `VHOST_SET_FEATURES()`
+   * is the number itself, so the call stands for the name.
+   */
+  const requestCall = (n: Node): Node => {
+    const p = n.parent;
+    if (lang === 'rust' && p?.type === 'call_expression' && p.childForFieldName('function')?.id === n.id && p.childForFieldName('arguments')?.namedChildCount === 0) return p;
+    return n;
+  };
+
   /** How a named uAPI symbol is used, from the syntax around it. */
-  const classify = (symbol: string, n: Node): UseKind => {
+  const classify = (symbol: string, name: Node): UseKind => {
+    const n = requestCall(name);
     const parent = n.parent;
     if (!parent) return 'mention';
     if (parent.type === 'case_statement' || parent.type === 'match_pattern' || parent.type === 'or_pattern') return 'handles';
@@ -222,7 +233,12 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
           if (listed) for (const b of listed) scope.allowList.add(b);
           scope.allowUses.push({ line: row(n), text: n.text.replace(/\s+/g, ' ').slice(0, 100) });
         } else if (isFeatureVariable(left.text) && isFeatureVariable(right.text)) {
-          scope.intersects.push({ line: row(n), text: n.text.replace(/\s+/g, ' ').slice(0, 100) });
+          // A named constant (`features & SUPPORTED_FEATURES`) is an allow-list whose bits are defined elsewhere.
+          const constant = constantName(left.text) ?? constantName(right.text);
+          if (constant) {
+            scope.allowList.add(constant);
+            scope.allowUses.push({ line: row(n), text: n.text.replace(/\s+/g, ' ').slice(0, 100) });
+          } else scope.intersects.push({ line: row(n), text: n.text.replace(/\s+/g, ' ').slice(0, 100) });
         }
       }
     }
@@ -471,7 +487,8 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
   };
 
   /** For a use inside a call: the call, so a listing shows what is passed where. */
-  const classifyDetail = (n: Node): string => {
+  const classifyDetail = (symbolNode: Node): string => {
+    const n = requestCall(symbolNode);
     const call = isArgs(n.parent) ? n.parent!.parent : null;
     const name = call?.type === 'call_expression' ? callName(call) : '';
     return name === 'ioctl' ? '' : name;

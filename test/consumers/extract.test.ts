@@ -9,10 +9,13 @@ import { extractUses } from '../../src/consumers/extract.js';
 import type { UseSite } from '../../src/consumers/types.js';
 import { TOYVMM } from './toyvmm.js';
 
-async function usesOf(rel: string): Promise<UseSite[]> {
+/** The edge-case fixtures (fixtures/edges), kept out of the toy VMM checkout so its counts stay put. */
+const EDGES = join(TOYVMM, '..', 'edges');
+
+async function usesOf(rel: string, root = TOYVMM): Promise<UseSite[]> {
   const parsers = await loadParsers();
   const lang = languageOf(rel)!;
-  const tree = parsers.parser(lang).parse(readFileSync(join(TOYVMM, rel), 'utf8'))!;
+  const tree = parsers.parser(lang).parse(readFileSync(join(root, rel), 'utf8'))!;
   try {
     return extractUses(tree.rootNode, lang, rel);
   } finally {
@@ -110,4 +113,23 @@ test('definitions keep the consumer\'s own value: C #define, Rust ioctl macros, 
   assert.equal(one(rs, 'VIRTIO_F_TOY_BIT', 'defines').detail, '40');
   const fe = await usesOf('rs/vhost_user/frontend.rs');
   assert.equal(one(fe, 'VHOST_USER_SET_VRING_NUM', 'defines').detail, '8');
+});
+
+test('Rust: a request number called as a function (vmm-sys-util ioctl_*_nr!) is the ioctl issued', async () => {
+  const uses = await usesOf('ioctl_fn.rs', EDGES);
+  const set = one(uses, 'VHOST_SET_FEATURES', 'ioctl');
+  assert.deepEqual([set.function, set.line, set.detail, set.pattern], ['ToyBackend::set_features', 8, 'ioctl_with_ref', 'errno-fatal']);
+  assert.equal(one(uses, 'VHOST_SET_OWNER', 'ioctl').function, 'ToyBackend::set_owner');
+  // Listed in a seccomp allow-list: named, not issued.
+  assert.equal(find(uses, 'VHOST_SET_FEATURES', 'mention', 'seccomp_rules').length, 1);
+  assert.equal(one(uses, 'VHOST_SET_FEATURES', 'defines').line, 3);
+});
+
+test('C: ring indexes and masks are no feature negotiation; features & A_NAMED_CONSTANT is an allow-list', async () => {
+  const uses = await usesOf('masks.c', EDGES);
+  assert.deepEqual(uses.filter((u) => u.kind === 'negotiates' && u.function === 'toy_batch_check'), [], '"PACKED" is no "acked", avail_idx no features');
+  const named = one(uses, '@features:virtio', 'negotiates', 'toy_get_features');
+  assert.deepEqual([named.pattern, named.patternDetail], ['features-allow-list', 'TOY_SUPPORTED_FEATURES']);
+  const intersect = one(uses, '@features:vhost', 'negotiates', 'toy_set_features');
+  assert.deepEqual([intersect.detail, intersect.pattern, intersect.patternDetail], ['dev->acked_features & features', 'features-intersect', 'masks nothing']);
 });
