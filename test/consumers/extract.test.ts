@@ -133,3 +133,10 @@ test('C: ring indexes and masks are no feature negotiation; features & A_NAMED_C
   const intersect = one(uses, '@features:vhost', 'negotiates', 'toy_set_features');
   assert.deepEqual([intersect.detail, intersect.pattern, intersect.patternDetail], ['dev->acked_features & features', 'features-intersect', 'masks nothing']);
 });
+
+test('C: a message named in a lock assertion or a trace call is not sent', async () => {
+  const uses = await usesOf('backend_handler.c', EDGES);
+  assert.deepEqual(find(uses, 'VHOST_USER_SET_VRING_ENABLE', 'sends', 'toy_handle_vring_enable'), []);
+  const sent = one(uses, 'VHOST_USER_SET_VRING_ENABLE', 'sends');
+  assert.deepEqual([sent.function, sent.detail], ['toy_send_vring_enable', 'toy_send_msg']);
+});
