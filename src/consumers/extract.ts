@@ -33,6 +33,7 @@ interface Scope {
 const REPLY_WAIT = /REPLY_ACK|need_reply|NEED_REPLY|wait_for_ack|wait_for_reply|process_message_reply|recv_reply|get_reply|read_reply/;
 const IOCTL_CALL = /ioctl|kernel_call$/i;
 const SEND_CALL = /send|write|request|msg|vhost_user|set_u64|get_u64|put|hdr/i;
+const NETLINK_CALL = /cmd|nl|genl/i;
 /** Calls that only name a message: assertions, logging, tracing (an all-caps name is a macro, not a send). */
 const NOT_SEND_CALL = /^[A-Z0-9_]+$|assert|^(log|trace|debug|warn|error_report|printf|fprintf|g_debug|g_warning)|(_log|_trace|_debug|printf)$/;
 const FEATURE_TEST_CALL = /has_feature|test_bit|feature_enabled|is_feature|features?_set|contains/i;
@@ -148,7 +149,8 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
       if (isFeatureBit(symbol) && FEATURE_TEST_CALL.test(name)) return 'feature-test';
       const sends = SEND_CALL.test(name) && !NOT_SEND_CALL.test(name);
       if (symbol.startsWith('VHOST_USER_') && !isFeatureBit(symbol) && sends) return 'sends';
-      if (/^VDPA_(CMD|ATTR)_/.test(symbol) && sends) return 'sends';
+      // Netlink: a command goes into the message header a helper prepares (iproute2's mnlu_gen_socket_cmd_prepare).
+      if (/^VDPA_(CMD|ATTR)_/.test(symbol) && (sends || NETLINK_CALL.test(name))) return 'sends';
       return 'mention';
     }
     if (isFeatureBit(symbol)) {

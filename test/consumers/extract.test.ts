@@ -140,3 +140,10 @@ test('C: a message named in a lock assertion or a trace call is not sent', async
   const sent = one(uses, 'VHOST_USER_SET_VRING_ENABLE', 'sends');
   assert.deepEqual([sent.function, sent.detail], ['toy_send_vring_enable', 'toy_send_msg']);
 });
+
+test('C: a vdpa netlink command passed to the helper that prepares the message is sent', async () => {
+  const uses = await usesOf('vdpa_tool.c', EDGES);
+  const cmd = one(uses, 'VDPA_CMD_DEV_NEW', 'sends');
+  assert.deepEqual([cmd.function, cmd.line, cmd.detail], ['toy_dev_add', 7, 'toy_socket_cmd_prepare']);
+  assert.equal(one(uses, 'VDPA_ATTR_DEV_NAME', 'sends').detail, 'mnl_attr_put_strz');
+});
