@@ -8,6 +8,7 @@ import initSqlJs from 'sql.js';
 import type { Database, Statement, SqlValue, BindParams } from 'sql.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { cannotRead } from './read-error.js';
+import { processAlive } from './process-alive.js';
 import { InputError } from '../model/errors.js';
 
 type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
@@ -198,14 +199,5 @@ function lockOwner(lock: string): number | null {
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch {
     return null;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
