@@ -51,10 +51,14 @@ const row = (n: Node) => n.startPosition.row + 1;
 const isSizeField = (field: string, text: string) => field === 'argsz' || (field === 'size' && /sizeof|size_of/.test(text));
 
 /** The transport a features computation feeds, from the file's path first, then what the function names. */
-function transportOf(file: string, text: string): string {
+function transportOf(file: string, text: string, fileText: string): string {
   if (/vhost[-_]?user|vmm_vhost/i.test(file)) return 'vhost-user';
+  // A VDUSE device offers its own features: no kernel vhost or vDPA change reaches them.
+  if (/vduse/i.test(file)) return 'vduse';
   if (/vdpa/i.test(file)) return 'vdpa';
-  if (/vhost/i.test(file)) return 'vhost';
+  if (/vhost[-_]?kern/i.test(file)) return 'vhost';
+  // A "vhost" folder may hold a vhost-user library (DPDK's lib/vhost): its file speaks vhost-user and issues no kernel vhost ioctl.
+  if (/vhost/i.test(file)) return /vhost_user|VHOST_USER_|VhostUser/.test(fileText) && !/VHOST_(GET|SET)_FEATURES|\/dev\/vhost/.test(fileText) ? 'vhost-user' : 'vhost';
   if (/VHOST_USER_|FrontendReq|MasterReq/.test(text)) return 'vhost-user';
   if (/VHOST_VDPA_/.test(text)) return 'vdpa';
   if (/VHOST_(GET|SET)_FEATURES|vhost/.test(text)) return 'vhost';
@@ -66,6 +70,9 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
   /** File-level allow-lists: a const / array of several feature bits, by name. */
   const fileAllowLists = new Map<string, string[]>();
   const fileScope = newScope(null, '');
+  let fileText: string | null = null;
+  /** The whole file's text, read from the tree once and only when a negotiation site needs it. */
+  const wholeText = () => (fileText ??= root.text);
   let scope = fileScope;
 
   const site = (symbol: string, n: Node, kind: UseKind, detail = '') => {
@@ -353,7 +360,7 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
     const fp = featurePattern();
     if (fp && fnNode) {
       const at = s.intersects[0] ?? s.allowUses[0]!;
-      s.sites.push({ symbol: `@features:${transportOf(file, s.text)}`, file, line: at.line, function: s.name, kind: 'negotiates', detail: at.text, pattern: null, patternDetail: '' });
+      s.sites.push({ symbol: `@features:${transportOf(file, s.text, wholeText())}`, file, line: at.line, function: s.name, kind: 'negotiates', detail: at.text, pattern: null, patternDetail: '' });
     }
     const sizeSites = new Set(s.sites.filter((x) => x.kind === 'struct-size').map((x) => x.symbol));
     const reply = REPLY_WAIT.test(s.text);

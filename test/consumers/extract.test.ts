@@ -147,3 +147,11 @@ test('C: a vdpa netlink command passed to the helper that prepares the message i
   assert.deepEqual([cmd.function, cmd.line, cmd.detail], ['toy_dev_add', 7, 'toy_socket_cmd_prepare']);
   assert.equal(one(uses, 'VDPA_ATTR_DEV_NAME', 'sends').detail, 'mnl_attr_put_strz');
 });
+
+test('features negotiated in a vhost-user library under a "vhost" folder are vhost-user\'s; a VDUSE device\'s are its own', async () => {
+  const lib = await usesOf('vhost/backend_socket.c', EDGES);
+  assert.equal(one(lib, '@features:vhost-user', 'negotiates').function, 'toy_backend_enable_features');
+  assert.deepEqual(find(lib, '@features:vhost'), []);
+  const vduse = await usesOf('vhost/vduse_dev.c', EDGES);
+  assert.equal(one(vduse, '@features:vduse', 'negotiates').function, 'toy_vduse_features');
+});
