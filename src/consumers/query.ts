@@ -1,15 +1,15 @@
 // "Who uses this": use sites of one symbol (or of a name with a trailing *) across the indexed checkouts.
 import type { SqliteDb } from '../io/sqlite-file.js';
-import { rustPathName, uapiStruct } from './symbols.js';
+import { rustPathName, uapiName, uapiStruct } from './symbols.js';
 import type { IndexedUse, Pattern, UseKind } from './types.js';
 
-/** The index's spelling of what a user typed: `vhost_vring_addr` → `struct vhost_vring_addr`, Rust paths → C names. */
+/** The index's spelling of what a user typed: `vhost_vring_addr` → `struct vhost_vring_addr`, Rust paths → C names, old names → current ones. */
 export function normalizeSymbol(input: string): string {
   const s = input.trim();
   if (s.startsWith('@') || s.startsWith('struct ')) return s.replace(/\s+/g, ' ');
   if (/^[a-z]/.test(s) && uapiStruct(s)) return `struct ${s}`;
   if (s.includes('::')) return rustPathName(s) ?? s;
-  return s;
+  return uapiName(s) ?? s;
 }
 
 interface Row extends Record<string, string | number | null> {

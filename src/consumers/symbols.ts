@@ -19,9 +19,16 @@ const RUST_ENUM_PREFIX: Record<string, string> = {
   VhostUserVirtioFeatures: 'VHOST_USER_F_',
 };
 
+/**
+ * Old names the uAPI headers keep as aliases of the current one: consumers written before the
+ * rename (DPDK) still use them for the same bit (include/uapi/linux/virtio_config.h).
+ */
+const ALIASES: Record<string, string> = { VIRTIO_F_IOMMU_PLATFORM: 'VIRTIO_F_ACCESS_PLATFORM' };
+
 /** The canonical name of an upper-case identifier, or null when it is no uAPI symbol. */
 export function uapiName(name: string): string | null {
-  return UAPI_NAME.test(name) ? name : null;
+  if (!UAPI_NAME.test(name)) return null;
+  return Object.hasOwn(ALIASES, name) ? ALIASES[name]! : name;
 }
 
 /** "struct vhost_vring_addr" for a C struct tag or a Rust bindgen type name. */

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadParsers, languageOf } from '../../src/consumers/parser.js';
 import { extractUses } from '../../src/consumers/extract.js';
+import { normalizeSymbol } from '../../src/consumers/query.js';
 import type { UseSite } from '../../src/consumers/types.js';
 import { TOYVMM } from './toyvmm.js';
 
@@ -154,4 +155,13 @@ test('features negotiated in a vhost-user library under a "vhost" folder are vho
   assert.deepEqual(find(lib, '@features:vhost'), []);
   const vduse = await usesOf('vhost/vduse_dev.c', EDGES);
   assert.equal(one(vduse, '@features:vduse', 'negotiates').function, 'toy_vduse_features');
+});
+
+test('a bit under its old uAPI name (VIRTIO_F_IOMMU_PLATFORM) is recorded as the current one', async () => {
+  const uses = await usesOf('old_name.c', EDGES);
+  const masked = one(uses, 'VIRTIO_F_ACCESS_PLATFORM', 'feature-mask');
+  assert.deepEqual([masked.function, masked.line], ['toy_kernel_features', 4]);
+  assert.deepEqual(find(uses, 'VIRTIO_F_IOMMU_PLATFORM'), []);
+  // Asked for by its old name, it is found under the current one.
+  assert.equal(normalizeSymbol('VIRTIO_F_IOMMU_PLATFORM'), 'VIRTIO_F_ACCESS_PLATFORM');
 });
