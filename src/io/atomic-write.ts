@@ -8,6 +8,7 @@
 import { openSync, writeSync, closeSync, renameSync, unlinkSync, readdirSync, statSync, constants, mkdirSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { InputError } from '../model/errors.js';
+import { processAlive } from './process-alive.js';
 
 const pending = new Set<string>();
 let hooked = false;
@@ -43,14 +44,6 @@ function hookExit(): void {
 /** ".name.PID.N.tmp": the pid lets a later run tell a dead writer's leftovers from a live one's. */
 const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-z]+\.tmp$/;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes temporary files for this target whose writer no longer runs (a SIGKILL). */
 function sweepStale(dir: string, base: string): void {
@@ -62,7 +55,7 @@ function sweepStale(dir: string, base: string): void {
   }
   for (const n of names) {
     const m = TEMP_NAME.exec(n);
-    if (!m || m[1] !== base || Number(m[2]) === process.pid || alive(Number(m[2]))) continue;
+    if (!m || m[1] !== base || Number(m[2]) === process.pid || processAlive(Number(m[2]))) continue;
     try {
       unlinkSync(join(dir, n));
     } catch {

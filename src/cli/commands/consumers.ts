@@ -27,11 +27,12 @@ export const run: CommandRun = async (p, io) => {
   if (first === undefined) throw new UsageError(`no symbol given; ${USAGE}`);
   if (rest.length > 0) throw new UsageError(`one symbol at a time (got ${p.args.length}); ${USAGE}`);
   const db = o.db ? resolve(io.cwd, o.db) : await defaultDb(io.cwd);
-  const { openConsumers } = await import('../../consumers/store.js');
-  const { usesOf, formatUse, normalizeSymbol } = await import('../../consumers/query.js');
-  const index = await openConsumers(db);
+  const { openConsumersReader } = await import('../../consumers/reader.js');
+  const { formatUse, normalizeSymbol } = await import('../../consumers/query.js');
+  const index = await openConsumersReader(db);
+  if (index.fallback && index.fallback !== 'missing') io.stderr(`${db}.lookup: not used (${index.fallback}); run consumers index --db ${db} DIR… to rewrite it\n`);
   try {
-    const uses = usesOf(index, first, { all: !!o.all });
+    const uses = index.usesOf(first, { all: !!o.all });
     if (format === 'json') io.stdout(JSON.stringify({ symbol: normalizeSymbol(first), uses }, null, 2) + '\n');
     else if (uses.length === 0) io.stdout(`${normalizeSymbol(first)}: no uses in ${db}${o.all ? '' : ' (--all also lists definitions and mentions)'}\n`);
     else io.stdout(`${normalizeSymbol(first)}: ${uses.length} use${uses.length === 1 ? '' : 's'}\n${uses.map((u) => `  ${formatUse(u)}`).join('\n')}\n`);
@@ -45,7 +46,7 @@ async function indexCommand(db: string, dirs: string[], format: string, io: Para
   const { existsSync, statSync } = await import('node:fs');
   for (const d of dirs) if (!existsSync(d) || !statSync(d).isDirectory()) throw new InputError(d, 'no such checkout directory');
   if (!existsSync(dirname(db))) throw new InputError(db, 'the folder for the index does not exist');
-  const { openConsumers, lockConsumers } = await import('../../consumers/store.js');
+  const { openConsumers, lockConsumers, saveConsumers } = await import('../../consumers/store.js');
   const { indexCheckout } = await import('../../consumers/indexer.js');
   const unlock = lockConsumers(db);
   try {
@@ -60,7 +61,7 @@ async function indexCommand(db: string, dirs: string[], format: string, io: Para
           io.stdout(`${r.checkout.project} ${r.checkout.version} (${r.checkout.path}): ${what}\n`);
         }
       }
-      if (results.some((r) => r.status === 'indexed')) index.save();
+      saveConsumers(index, results.some((r) => r.status === 'indexed'));
       if (format === 'json') io.stdout(JSON.stringify(results.map((r) => ({ ...r.checkout, status: r.status, files: r.files, parsed: r.parsed, uses: r.uses, ms: Math.round(r.ms) })), null, 2) + '\n');
     } finally {
       index.close();
