@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { progressBar, inputFileCount } from '../../src/cli/progress.js';
 import { EXAMPLES, FIXTURES, runCli } from '../helpers.js';
 import type { CliIO } from '../../src/cli/io.js';
+import { bufferChunks } from '../../src/ingest/read-input.js';
 
 function fakeIO(): { io: CliIO; err: () => string } {
   let err = '';
-  const io = { stdout: () => {}, stderr: (t: string) => void (err += t), readStdin: async () => Buffer.alloc(0), isTTY: false, stderrIsTTY: true, cwd: process.cwd(), env: {} } as CliIO;
+  const io = { stdout: () => {}, stderr: (t: string) => void (err += t), readStdin: () => bufferChunks(Buffer.alloc(0)), isTTY: false, stderrIsTTY: true, cwd: process.cwd(), env: {} } as CliIO;
   return { io, err: () => err };
 }
 

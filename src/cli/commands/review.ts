@@ -3,7 +3,7 @@ import type { CommandRun, CliIO } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, InputError } from '../../model/errors.js';
 import type { PatchReport, RunSummary } from '../../model/report.js';
-import { readInput, type IngestItem, type InputSource, type RawMailItem } from '../../ingest/read-input.js';
+import { readInput, bufferChunks, type IngestItem, type InputSource, type RawMailItem } from '../../ingest/read-input.js';
 import { toolInfo } from '../../io/paths.js';
 import { openReview, type EngineWarning } from '../../engine/index.js';
 import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/formatter.js';
@@ -244,7 +244,7 @@ async function* allItems(inputs: string[], ranges: string[], repo: string, io: C
     const { formatPatchRange } = await import('../../ingest/git-range.js');
     for (const range of ranges) {
       const mbox = await formatPatchRange(range, repo);
-      yield* read({ name: '-', label: `git:${range}`, readStdin: async () => mbox });
+      yield* read({ name: '-', label: `git:${range}`, readStdin: () => bufferChunks(mbox) });
     }
   }
 }
