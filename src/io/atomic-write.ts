@@ -1,11 +1,12 @@
 // Every file patch-review writes (reports, hook state, knowledge cache, inbox database, site,
-// spec index) goes through here: the data is written to a temporary file beside the target,
+// spec index) goes through here: the data is written to a temporary file (the site: a
+// temporary directory) beside the target,
 // created with O_EXCL and O_NOFOLLOW (a planted file or symlink at that name is never opened
 // or written through), and renamed over the target when complete, so a reader sees the old
-// file or the new one, never half of one. Temporary files are removed on exit and on
-// SIGINT/SIGTERM/SIGHUP; ones a SIGKILL left behind are swept the next time the same target
-// is written (their process is gone).
-import { openSync, writeSync, closeSync, renameSync, unlinkSync, readdirSync, statSync, constants, mkdirSync } from 'node:fs';
+// file or the new one, never half of one. Temporary files and directories are removed on exit
+// and on SIGINT/SIGTERM/SIGHUP; ones a SIGKILL left behind are swept the next time the same
+// target is written (their process is gone).
+import { openSync, writeSync, closeSync, renameSync, unlinkSync, readdirSync, statSync, constants, mkdirSync, rmSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { InputError } from '../model/errors.js';
 
@@ -14,14 +15,18 @@ let hooked = false;
 let counter = 0;
 
 function removePending(): void {
-  for (const p of pending) {
-    try {
-      unlinkSync(p);
-    } catch {
-      /* already gone */
-    }
-  }
+  for (const p of pending) removeTemp(p);
   pending.clear();
+}
+
+/** A temporary file, or a directory with what was written into it so far. */
+function removeTemp(path: string): void {
+  try {
+    // Retries: a write still finishing on the thread pool can refill a directory being emptied.
+    rmSync(path, { recursive: true, force: true, maxRetries: 3, retryDelay: 10 });
+  } catch {
+    /* gone, or someone else removes it */
+  }
 }
 
 function onSignal(sig: NodeJS.Signals): void {
@@ -63,10 +68,29 @@ function sweepStale(dir: string, base: string): void {
   for (const n of names) {
     const m = TEMP_NAME.exec(n);
     if (!m || m[1] !== base || Number(m[2]) === process.pid || alive(Number(m[2]))) continue;
+    removeTemp(join(dir, n));
+  }
+}
+
+/** ".name.PID.N.tmp" beside target, a name no other writer uses. */
+function tempName(dir: string, base: string): string {
+  const suffix = `${(++counter).toString(36)}${Math.floor(Math.random() * 0x7fffffff).toString(36)}`;
+  return join(dir, `.${base}.${process.pid}.${suffix}.tmp`);
+}
+
+/** Creates a temporary file or directory with `make`, retrying on a name already taken. */
+function createTemp(target: string, make: (path: string) => number): TempFile {
+  const dir = dirname(target);
+  sweepStale(dir, basename(target));
+  hookExit();
+  for (let attempt = 0; ; attempt++) {
+    const path = tempName(dir, basename(target));
     try {
-      unlinkSync(join(dir, n));
-    } catch {
-      /* someone else swept it */
+      const fd = make(path);
+      pending.add(path);
+      return { path, fd };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 100) throw e;
     }
   }
 }
@@ -78,22 +102,30 @@ export interface TempFile {
 
 /** A new temporary file beside target, opened for writing; never an existing file or a symlink. */
 export function createTempBeside(target: string, mode = 0o666): TempFile {
-  const dir = dirname(target);
-  const base = basename(target);
-  sweepStale(dir, base);
-  hookExit();
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
-  for (let attempt = 0; ; attempt++) {
-    const suffix = `${(++counter).toString(36)}${Math.floor(Math.random() * 0x7fffffff).toString(36)}`;
-    const path = join(dir, `.${base}.${process.pid}.${suffix}.tmp`);
-    try {
-      const fd = openSync(path, flags, mode);
-      pending.add(path);
-      return { path, fd };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 100) throw e;
-    }
-  }
+  return createTemp(target, (path) => openSync(path, flags, mode));
+}
+
+/**
+ * A new temporary directory beside target (mkdir never reuses an existing name nor follows a
+ * symlink), removed with its contents on exit and on signals until released.
+ */
+export function createTempDirBeside(target: string): string {
+  return createTemp(target, (path) => {
+    mkdirSync(path);
+    return -1;
+  }).path;
+}
+
+/** The temporary file or directory was renamed into place or removed: exit and signals leave it alone. */
+export function releaseTemp(path: string): void {
+  pending.delete(path);
+}
+
+/** Removes a temporary file or directory now (an aborted build). */
+export function discardTemp(path: string): void {
+  removeTemp(path);
+  pending.delete(path);
 }
 
 /** An atomic writer: write() as often as needed, then commit() (rename) or abort() (remove). */
