@@ -69,3 +69,14 @@ test('every format says a patch past the file cap was not fully reviewed, naming
     assert.ok(!r.stdout.includes(`drivers/vhost/f${MAX_FILES_ANALYSED + 1}.c`), format);
   }
 });
+
+test('--jobs 2 reviews a mail past the hunk cap as --jobs 1 does', { timeout: 120_000 }, async () => {
+  let diff = 'diff --git a/drivers/vhost/big.c b/drivers/vhost/big.c\n--- a/drivers/vhost/big.c\n+++ b/drivers/vhost/big.c\n';
+  for (let i = 0; i < MAX_HUNKS_ANALYSED + 50; i++) diff += `@@ -${i * 10 + 1},2 +${i * 10 + 1},2 @@ static int f${i}(void)\n \tint r;\n-\tr = old_${i}();\n+\tr = new_${i}();\n`;
+  const mail = Buffer.from(`From: A <a@example.org>\nSubject: [PATCH] vhost: deep\nMessage-ID: <deep@example.org>\n\ndeep\n---\n${diff}`);
+  const one = await runCli(['--format', 'json', '--fail-on', 'never', '--jobs', '1', '-'], { stdin: mail });
+  const two = await runCli(['--format', 'json', '--fail-on', 'never', '--jobs', '2', '-'], { stdin: mail });
+  assert.equal(two.code, 0, two.stderr);
+  assert.equal(two.stdout, one.stdout);
+  assert.match(two.stdout, new RegExp(`${MAX_HUNKS_ANALYSED} of ${MAX_HUNKS_ANALYSED + 50} hunks were analysed \\(cap reached: ${MAX_HUNKS_ANALYSED} hunks per patch\\)`));
+});
