@@ -36,13 +36,33 @@ function onSignal(sig: NodeJS.Signals): void {
   process.kill(process.pid, sig);
 }
 
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', removePending);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let signalsHooked = false;
+
+/** A temporary file or directory to remove on exit and on signals. */
+function track(path: string): void {
+  pending.add(path);
+  if (!hooked) {
+    hooked = true;
+    process.on('exit', removePending);
+  }
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const sig of SIGNALS) {
     if (process.listenerCount(sig) === 0) process.once(sig, onSignal);
   }
+}
+
+/**
+ * Renamed into place or removed. With nothing left to clean up the signal listeners go: a
+ * listener runs only when the event loop turns, which a long review holds up, while without
+ * one a signal ends the process at once.
+ */
+function untrack(path: string): void {
+  pending.delete(path);
+  if (pending.size > 0 || !signalsHooked) return;
+  signalsHooked = false;
+  for (const sig of SIGNALS) process.removeListener(sig, onSignal);
 }
 
 /** ".name.PID.N.tmp": the pid lets a later run tell a dead writer's leftovers from a live one's. */
@@ -82,12 +102,11 @@ function tempName(dir: string, base: string): string {
 function createTemp(target: string, make: (path: string) => number): TempFile {
   const dir = dirname(target);
   sweepStale(dir, basename(target));
-  hookExit();
   for (let attempt = 0; ; attempt++) {
     const path = tempName(dir, basename(target));
     try {
       const fd = make(path);
-      pending.add(path);
+      track(path);
       return { path, fd };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 100) throw e;
@@ -119,13 +138,13 @@ export function createTempDirBeside(target: string): string {
 
 /** The temporary file or directory was renamed into place or removed: exit and signals leave it alone. */
 export function releaseTemp(path: string): void {
-  pending.delete(path);
+  untrack(path);
 }
 
 /** Removes a temporary file or directory now (an aborted build). */
 export function discardTemp(path: string): void {
   removeTemp(path);
-  pending.delete(path);
+  untrack(path);
 }
 
 /** An atomic writer: write() as often as needed, then commit() (rename) or abort() (remove). */
@@ -154,7 +173,7 @@ export class AtomicFile {
       this.remove();
       throw e;
     }
-    pending.delete(this.tmp.path);
+    untrack(this.tmp.path);
   }
 
   abort(): void {
@@ -165,7 +184,7 @@ export class AtomicFile {
   }
 
   private remove(): void {
-    pending.delete(this.tmp.path);
+    untrack(this.tmp.path);
     try {
       unlinkSync(this.tmp.path);
     } catch {
@@ -196,6 +215,15 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, opts:
     throw e;
   }
   f.commit();
+}
+
+/**
+ * Lets a SIGINT/SIGTERM/SIGHUP that arrived during synchronous work (a long analysis) run its
+ * cleanup before the caller commits: a listener only runs when the event loop turns, and the
+ * first turn can end before libuv has read the signal, so this waits for two.
+ */
+export async function settleSignals(): Promise<void> {
+  for (let i = 0; i < 2; i++) await new Promise((res) => setImmediate(res));
 }
 
 /** Temporary files of this process not yet committed (tests). */

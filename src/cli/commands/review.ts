@@ -5,6 +5,7 @@ import { UsageError, InputError } from '../../model/errors.js';
 import type { PatchReport, RunSummary } from '../../model/report.js';
 import { readInput, bufferChunks, type IngestItem, type InputSource, type RawMailItem } from '../../ingest/read-input.js';
 import { toolInfo } from '../../io/paths.js';
+import { settleSignals } from '../../io/atomic-write.js';
 import { openReview, type EngineWarning } from '../../engine/index.js';
 import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/formatter.js';
 import { stdoutSink, fileSink, type Sink } from '../output.js';
@@ -193,6 +194,9 @@ export const run: CommandRun = async (args, io) => {
       const seen = s.reply + s['cover-letter'] + s['no-diff'];
       throw new InputError(what, seen > 0 ? `no patch found (${seen} mail${seen === 1 ? '' : 's'}: ${s.reply} replies, ${s['cover-letter']} cover letters, ${s['no-diff']} without a diff)` : 'no patch found');
     }
+    // A SIGINT/SIGTERM that came during the analysis of the last patch ends the run here,
+    // removing the temporary files, rather than after the reports are in place.
+    await settleSignals();
     for (const w of writers) {
       w.sink.write(w.fmt.end(summary));
       w.sink.commit();
