@@ -2,7 +2,7 @@
 // in every output format and with --jobs 2. The baseline, measured in the same run, is the same
 // mail cut at the analysis caps: past the caps a patch should cost only the scan that counts it.
 // `node dist/bench/hostile.js --write DIR` writes the mails only (bench/hostile-repro.sh).
-import { mkdtempSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -52,13 +52,17 @@ export async function runHugePatchBench(bin: string, measure: Measure): Promise<
     ['--jobs 1', 'hunks', ['--jobs', '1']],
     ['--jobs 2', 'hunks', ['--jobs', '2']],
   ];
-  for (const [label, kind, extra] of cases) {
-    const base = await run(atCaps[kind], extra);
-    const r = await run(big[kind], extra);
-    const what = kind === 'files' ? `200k files (${mb(big.files)} MB)` : `200k hunks (${mb(big.hunks)} MB)`;
-    console.log(
-      `huge patch, ${what}, ${label.padEnd(8)} ${r.ms.toFixed(0)} ms, peak ${r.peakMB.toFixed(0)} MB, exit ${r.code} (target < 5000 ms, < 1024 MB); baseline: the same mail at the cap ${base.ms.toFixed(0)} ms, peak ${base.peakMB.toFixed(0)} MB`,
-    );
+  try {
+    for (const [label, kind, extra] of cases) {
+      const base = await run(atCaps[kind], extra);
+      const r = await run(big[kind], extra);
+      const what = kind === 'files' ? `200k files (${mb(big.files)} MB)` : `200k hunks (${mb(big.hunks)} MB)`;
+      console.log(
+        `huge patch, ${what}, ${label.padEnd(8)} ${r.ms.toFixed(0)} ms, peak ${r.peakMB.toFixed(0)} MB, exit ${r.code} (target < 5000 ms, < 1024 MB); baseline: the same mail at the cap ${base.ms.toFixed(0)} ms, peak ${base.peakMB.toFixed(0)} MB`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
