@@ -104,11 +104,11 @@ const SYMBOLS = ['VHOST_SET_FEATURES', '@features:vhost', 'struct vhost_vring_ad
 /** What --consumers adds per patch once the index is open: facts again, lookups, verdicts. */
 async function perPatchCost(db: string): Promise<void> {
   const { openReview } = await import('../src/engine/index.js');
-  const { readInput } = await import('../src/ingest/read-input.js');
+  const { readInput, bufferChunks } = await import('../src/ingest/read-input.js');
   const { consumerUsesFor } = await import('../src/consumers/review.js');
   const engine = await openReview();
   const reports: Parameters<Awaited<ReturnType<typeof consumerUsesFor>>['apply']>[0][] = [];
-  await engine.review(readInput({ name: EXAMPLE, readStdin: async () => Buffer.alloc(0) }), (r) => {
+  await engine.review(readInput({ name: EXAMPLE, readStdin: () => bufferChunks(Buffer.alloc(0)) }), (r) => {
     reports.push(r);
   });
   engine.close();

@@ -110,6 +110,7 @@ async function main() {
   (await import('./tree.js')).runTreeBench(BIN);
   await siteBuild();
   await (await import('./consumers.js')).runConsumersBench();
+  await (await import('./hostile.js')).runHugePatchBench(BIN, measure);
   if (!existsSync(ARCHIVE)) {
     console.log(`skipped: corpus benchmarks need ${ARCHIVE}`);
     return;

@@ -4,8 +4,8 @@ import type { Parsed } from './program.js';
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Reads all of standard input (only called when a command is given "-"). */
-  readStdin: () => Promise<Buffer>;
+  /** Standard input as a stream of chunks (only called when a command is given "-"); read as far as needed. */
+  readStdin: () => AsyncIterable<Buffer>;
   /** True when stdout is a terminal (colour). */
   isTTY: boolean;
   /** The terminal's width when stdout is one (text wraps to it). */

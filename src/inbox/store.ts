@@ -8,8 +8,8 @@
 // (temporary file + rename, so a failed run never leaves a damaged index). The schema is kept
 // compact for that reason: no mail bodies, symbols and people as integer ids, and only the one
 // short sentence per (reply, symbol) that `related` shows.
-import { realpathSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { realpathSync, lstatSync, readlinkSync } from 'node:fs';
+import { dirname, basename, join, resolve } from 'node:path';
 import { SqliteDb, lockFile, openSqliteFile, type SqliteKind } from '../io/sqlite-file.js';
 
 /** The open index: the shared SQLite class (io/sqlite-file), under the name the inbox code uses. */
@@ -90,13 +90,29 @@ export function resolveIndexPath(path: string): string {
   try {
     return realpathSync(path);
   } catch {
-    // Not there yet: resolve its folder, keep the name.
+    // Not there yet: resolve its folder, keep the name; a dangling symlink names the file it
+    // will create (writing the link's own name would replace the link).
+    const target = danglingTarget(path);
     try {
-      return join(realpathSync(dirname(path)), basename(path));
+      return join(realpathSync(dirname(target)), basename(target));
     } catch {
-      return path;
+      return target;
     }
   }
+}
+
+/** Where a chain of symlinks ends, when its last target does not exist yet (else the path itself). */
+function danglingTarget(path: string): string {
+  let p = path;
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      if (!lstatSync(p).isSymbolicLink()) break;
+      p = resolve(dirname(p), readlinkSync(p));
+    } catch {
+      break;
+    }
+  }
+  return p;
 }
 
 /** An exclusive lock file beside the index (io/sqlite-file), so two indexers never race on one file. */

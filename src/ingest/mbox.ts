@@ -113,7 +113,8 @@ export async function openMaybeGzip(path: string, onRead?: (bytes: number) => vo
   return gunzipBounded(raw, path);
 }
 
-async function* counted(chunks: AsyncIterable<Buffer>, onRead: (bytes: number) => void): AsyncGenerator<Buffer> {
+/** The chunks as they are, telling `onRead` their sizes (progress). */
+export async function* counted(chunks: AsyncIterable<Buffer>, onRead: (bytes: number) => void): AsyncGenerator<Buffer> {
   for await (const c of chunks) {
     onRead(c.length);
     yield c;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { progressBar, bytesText } from '../../src/cli/progress.js';
-import { readInput, inputBytes } from '../../src/ingest/read-input.js';
+import { readInput, inputBytes, bufferChunks } from '../../src/ingest/read-input.js';
 import { EXAMPLES, FIXTURES, fixture, runCli } from '../helpers.js';
 import type { CliIO } from '../../src/cli/io.js';
 
@@ -17,7 +17,7 @@ const SERIES = fixture('report/series.mbox');
 
 function fakeIO(stderrIsTTY = true): { io: CliIO; err: () => string } {
   let err = '';
-  const io = { stdout: () => {}, stderr: (t: string) => void (err += t), readStdin: async () => Buffer.alloc(0), isTTY: false, stderrIsTTY, cwd: process.cwd(), env: {} } as CliIO;
+  const io = { stdout: () => {}, stderr: (t: string) => void (err += t), readStdin: () => bufferChunks(Buffer.alloc(0)), isTTY: false, stderrIsTTY, cwd: process.cwd(), env: {} } as CliIO;
   return { io, err: () => err };
 }
 

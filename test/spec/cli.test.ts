@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { runCommand } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { InputError, UsageError } from '../../src/model/errors.js';
+import { bufferChunks } from '../../src/ingest/read-input.js';
 import { realVhostUser, realVirtioDir, skipWithoutShared, vhostUserFixture, virtioFixture } from './helpers.js';
 
 function fakeIO(cwd: string): CliIO & { out: string[]; err: string[] } {
@@ -18,7 +19,7 @@ function fakeIO(cwd: string): CliIO & { out: string[]; err: string[] } {
     err,
     stdout: (t) => void out.push(t),
     stderr: (t) => void err.push(t),
-    readStdin: async () => Buffer.alloc(0),
+    readStdin: () => bufferChunks(Buffer.alloc(0)),
     isTTY: false,
     cwd,
     env: {},

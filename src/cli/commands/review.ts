@@ -2,8 +2,9 @@
 import type { CommandRun, CliIO } from '../io.js';
 import { UsageError, InputError } from '../../model/errors.js';
 import type { PatchReport, RunSummary } from '../../model/report.js';
-import { readInput, inputBytes, type IngestItem, type InputSource, type RawMailItem } from '../../ingest/read-input.js';
+import { readInput, inputBytes, bufferChunks, type IngestItem, type InputSource, type RawMailItem } from '../../ingest/read-input.js';
 import { toolInfo } from '../../io/paths.js';
+import { settleSignals } from '../../io/atomic-write.js';
 import { openReview, type EngineWarning } from '../../engine/index.js';
 import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/formatter.js';
 import { stdoutSink, fileSink, type Sink } from '../output.js';
@@ -154,6 +155,9 @@ export const run: CommandRun = async (parsed, io) => {
       const seen = s.reply + s['cover-letter'] + s['no-diff'];
       throw new InputError(what, seen > 0 ? `no patch found (${seen} mail${seen === 1 ? '' : 's'}: ${s.reply} replies, ${s['cover-letter']} cover letters, ${s['no-diff']} without a diff)` : 'no patch found');
     }
+    // A SIGINT/SIGTERM that came during the analysis of the last patch ends the run here,
+    // removing the temporary files, rather than after the reports are in place.
+    await settleSignals();
     for (const w of writers) {
       w.sink.write(w.fmt.end(summary));
       w.sink.commit();
@@ -209,7 +213,7 @@ async function* allItems(inputs: string[], ranges: string[], repo: string, io: C
     const { formatPatchRange } = await import('../../ingest/git-range.js');
     for (const range of ranges) {
       const mbox = await formatPatchRange(range, repo);
-      yield* read({ name: '-', label: `git:${range}`, readStdin: async () => mbox });
+      yield* read({ name: '-', label: `git:${range}`, readStdin: () => bufferChunks(mbox) });
     }
   }
 }
