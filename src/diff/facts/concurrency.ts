@@ -4,7 +4,7 @@
 // can say "vhost_vdpa_reset() no longer takes v->mutex" rather than "this function changed".
 import type { Fact, FactKind } from '../../model/facts.js';
 import { lineFact, type FileFactProducer } from './types.js';
-import { isCLike } from '../annotate.js';
+import { isCLike, type AnnotatedLine } from '../annotate.js';
 import { changedCalls, firstArgument, type CallChange, bounded } from './call-changes.js';
 
 const LOCK =
@@ -57,12 +57,25 @@ export const concurrencyFacts: FileFactProducer = (file, allHunks) => {
   // the patch takes anywhere (code moved into a helper keeps its lock).
   const alive = new Set<string>();
   for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
+  // Removed unlocks followed at once by a removed return: the unlock of an early exit.
+  const exitUnlock = new Set<AnnotatedLine>();
+  for (const h of hunks) {
+    for (let i = 0; i + 1 < h.lines.length; i++) {
+      const l = h.lines[i]!;
+      const next = h.lines[i + 1]!;
+      if (l.kind === '-' && next.kind === '-' && /unlock/.test(l.code) && /^\s*return\b/.test(next.code)) exitUnlock.add(l);
+    }
+  }
   const takenSomewhere = new Set(locks.filter((c) => c.side === '+').map((c) => c.object));
   for (const list of byLock.values()) {
     const first = list[0]!;
     const moved = list.find((c) => c.moved);
     const added = list.filter((c) => c.side === '+' && !c.moved);
     const removed = list.filter((c) => c.side === '-');
+    // Unlocks only, each removed one an early exit's (unlock; return): the exits were folded
+    // into a shared one (goto out); the section starts where it did. An unlock removed from
+    // anywhere else holds the lock longer, and is a fact.
+    if (!list.some((c) => TAKES.test(c.call)) && list.some((c) => c.side === '+') && list.every((c) => c.side === '+' || exitUnlock.has(c.line))) continue;
     if (moved || (added.length > 0 && removed.length > 0)) {
       const at = moved ?? added[0]!;
       push('lock-moved', at, `${fn(at)} moves where it takes or drops ${at.object} (${at.call})`);
@@ -85,10 +98,24 @@ export const concurrencyFacts: FileFactProducer = (file, allHunks) => {
     }
   };
   const how = (c: CallChange) => (c.moved ? 'moves' : c.side === '+' ? 'adds' : 'removes');
+  // The same call on the same object removed in one function and added in another: the code
+  // moved into a helper (or out of one), and the ordering it gives moved with it.
+  const acrossFunctions = (list: CallChange[]): CallChange[] => {
+    const key = (c: CallChange) => `${c.call}\u0000${c.object}`;
+    const added = new Map<string, CallChange[]>();
+    for (const c of list) if (c.side === '+' && !c.moved) (added.get(key(c)) ?? added.set(key(c), []).get(key(c))!).push(c);
+    const gone = new Set<CallChange>();
+    for (const c of list) {
+      if (c.side !== '-') continue;
+      const twin = added.get(key(c))?.find((p) => !gone.has(p) && p.line.function !== c.line.function);
+      if (twin) gone.add(twin).add(c);
+    }
+    return gone.size === 0 ? list : list.filter((c) => !gone.has(c));
+  };
   // Annotating an access with READ_ONCE/WRITE_ONCE makes nothing weaker; removing or moving one may.
-  const barriers = changedCalls(hunks, BARRIER, barrierObject).filter((c) => !(c.side === '+' && !c.moved && /_ONCE$|^qatomic_(read|set)$/.test(c.call)));
+  const barriers = acrossFunctions(changedCalls(hunks, BARRIER, barrierObject)).filter((c) => !(c.side === '+' && !c.moved && /_ONCE$|^qatomic_(read|set)$/.test(c.call)));
   report('barrier-changed', barriers, (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
-  report('rcu-changed', changedCalls(hunks, RCU, barrierObject), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
-  report('work-changed', changedCalls(hunks, WORK), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
+  report('rcu-changed', acrossFunctions(changedCalls(hunks, RCU, barrierObject)), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
+  report('work-changed', acrossFunctions(changedCalls(hunks, WORK)), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
   return out;
 };

@@ -35,9 +35,23 @@ function calledFromHandlers(hunks: Parameters<FileFactProducer>[1]): Set<string>
   return out;
 }
 
+/** ioctl requests whose `case` the patch adds: their errors are those of a new interface. */
+function newRequests(hunks: Parameters<FileFactProducer>[1]): Set<string> {
+  const added = new Set<string>();
+  const old = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) {
+    if (!l.ioctlCase || !l.code.includes('case')) continue;
+    const m = /^\s*case\s+([A-Z][A-Z0-9_]*)\s*:/.exec(l.code);
+    if (m) (l.kind === '+' ? added : old).add(m[1]!);
+  }
+  for (const r of old) added.delete(r);
+  return added;
+}
+
 export const errorReturnFacts: FileFactProducer = (file, hunks) => {
   const called = calledFromHandlers(hunks);
-  const reachable = (l: AnnotatedLine) => !!l.ioctlCase || !l.function || HANDLER.test(l.function) || called.has(l.function);
+  const fresh = newRequests(hunks);
+  const reachable = (l: AnnotatedLine) => !(l.ioctlCase && fresh.has(l.ioctlCase)) && (!!l.ioctlCase || !l.function || HANDLER.test(l.function) || called.has(l.function));
   const removed = new Set<string>();
   for (const h of hunks) {
     for (const l of h.lines) {

@@ -1,0 +1,121 @@
+// Code the patch adds whole changes no behaviour anybody relied on: locks, barriers and error
+// returns in a new function, a barrier moved into a helper, an error of a new ioctl request.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileDiff, factsOf } from './uapi/helpers.js';
+import type { Fact } from '../../src/model/facts.js';
+
+const of = (facts: Fact[], ...kinds: string[]) => facts.filter((f) => kinds.includes(f.kind)).map((f) => [f.kind, f.symbol, f.function]);
+
+test('a barrier, a lock and an error return in a new function are no facts; in an existing one they are', () => {
+  const facts = factsOf(
+    fileDiff(
+      'drivers/vdpa/vdpa_sim/vdpa_sim.c',
+      {
+        at: 100,
+        body: `
+ }
+ 
++static int vdpasim_complete(struct vdpasim_virtqueue *vq, size_t len)
++{
++\tspin_lock(&vq->lock);
++\tsmp_wmb();
++\tspin_unlock(&vq->lock);
++\treturn -EBUSY;
++}
++`,
+      },
+      {
+        at: 200,
+        section: 'static void vdpasim_kick_vq(struct vdpa_device *vdpa, u16 idx)',
+        body: `
+ \tstruct vdpasim_virtqueue *vq = &vdpasim->vqs[idx];
++\tsmp_wmb();
+ \tif (vq->ready)`,
+      },
+    ),
+  );
+  assert.deepEqual(of(facts, 'barrier-changed', 'lock-added', 'error-return-added'), [['barrier-changed', 'smp_wmb', 'vdpasim_kick_vq']]);
+});
+
+test('a barrier moved out of a function into a new helper is no fact', () => {
+  // The shape of "vdpa_sim: factor out buffer completion logic".
+  const facts = factsOf(
+    fileDiff(
+      'drivers/vdpa/vdpa_sim/vdpa_sim_net.c',
+      {
+        at: 60,
+        body: `
++static void vdpasim_net_complete(struct vdpasim_virtqueue *vq, size_t len)
++{
++\tvringh_complete_iotlb(&vq->vring, vq->head, len);
++\tsmp_wmb();
++}
++`,
+      },
+      {
+        at: 120,
+        section: 'static void vdpasim_net_work(struct work_struct *work)',
+        body: `
+-\t\tvringh_complete_iotlb(&txq->vring, txq->head, 0);
+-\t\tsmp_wmb();
++\t\tvdpasim_net_complete(txq, 0);`,
+      },
+    ),
+  );
+  assert.deepEqual(of(facts, 'barrier-changed'), []);
+});
+
+test('an unlock moved to a shared exit is no fact; an unlock only removed holds the lock longer', () => {
+  const rewrite = factsOf(
+    fileDiff('drivers/vdpa/vdpa.c', {
+      at: 700,
+      section: 'static int vdpa_nl_cmd_dev_get_doit(struct sk_buff *skb, struct genl_info *info)',
+      body: `
+ \tif (!dev) {
+-\t\tmutex_unlock(&vdpa_dev_mutex);
+-\t\treturn -ENODEV;
++\t\terr = -ENODEV;
++\t\tgoto out;
+ \t}
++out:
++\tmutex_unlock(&vdpa_dev_mutex);
+ \treturn err;`,
+    }),
+  );
+  assert.deepEqual(of(rewrite, 'lock-removed', 'lock-moved'), []);
+  const longer = factsOf(
+    fileDiff('drivers/s390/crypto/vfio_ap_ops.c', {
+      at: 300,
+      section: 'static int vfio_ap_mdev_remove(struct mdev_device *mdev)',
+      body: `
+ \tvfio_ap_mdev_reset_queues(matrix_mdev);
+-\tmutex_unlock(&matrix_dev->lock);
+ \tkfree(matrix_mdev);`,
+    }),
+  );
+  assert.deepEqual(of(longer, 'lock-removed'), [['lock-removed', 'matrix_dev->lock', 'vfio_ap_mdev_remove']]);
+});
+
+test('an error return of an ioctl request the patch adds is no behaviour change; of an existing one it is', () => {
+  const facts = factsOf(
+    fileDiff('drivers/vhost/vdpa.c', {
+      at: 600,
+      section: 'static long vhost_vdpa_vring_ioctl(struct vhost_vdpa *v, unsigned int cmd,',
+      body: `
+ \tcase VHOST_VDPA_SET_VRING_ENABLE:
++\t\tif (!ops->set_vq_ready)
++\t\t\treturn -EOPNOTSUPP;
+ \t\tops->set_vq_ready(vdpa, idx, s.num);
+ \t\treturn 0;
++\tcase VHOST_VDPA_GET_VRING_DESC_GROUP:
++\t\tif (!vhost_vdpa_has_desc_group(v))
++\t\t\treturn -EOPNOTSUPP;
++\t\treturn 0;`,
+    }),
+  );
+  assert.deepEqual(
+    facts.filter((f) => f.kind === 'error-return-added').map((f) => f.detail),
+    ['vhost_vdpa_vring_ioctl() (VHOST_VDPA_SET_VRING_ENABLE) can now fail with -EOPNOTSUPP'],
+  );
+});

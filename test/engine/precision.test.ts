@@ -1,0 +1,88 @@
+// Issue 14's precision: an entry warns when its fact is risky for the symbol it is about, not
+// whenever a patch touches that symbol. Through the engine, with the built-in knowledge.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openReview } from '../../src/engine/index.js';
+import { fileDiff, patchOf } from '../diff/uapi/helpers.js';
+import type { Finding } from '../../src/model/finding.js';
+
+const engine = await openReview();
+const review = (diff: string, extra = {}): Finding[] => engine.reviewOne(patchOf(diff, extra)).findings;
+const severityOf = (findings: Finding[], rule: string) => findings.find((f) => f.ruleId === rule)?.severity;
+
+test('a driver that starts testing a defined feature bit gets a note; one that drops a check gets a warning', () => {
+  const starts = review(
+    fileDiff('drivers/virtio/virtio_balloon.c', {
+      at: 900,
+      section: 'static int virtballoon_migratepage(struct balloon_dev_info *vb_dev_info,',
+      body: `
+ \tballoon_page_insert(vb_dev_info, newpage);
++\tif (!virtio_has_feature(vb->vdev, VIRTIO_BALLOON_F_DEFLATE_ON_OOM))
++\t\tadjust_managed_page_count(page, 1);
+ \tvb_dev_info->isolated_pages--;`,
+    }),
+  );
+  assert.equal(severityOf(starts, 'virtio-feature-semantics-frozen'), 'note');
+  const drops = review(
+    fileDiff('drivers/virtio/virtio_balloon.c', {
+      at: 800,
+      section: 'static unsigned long virtio_balloon_shrinker_scan(struct shrinker *shrinker,',
+      body: `
+-\tif (virtio_has_feature(vb->vdev, VIRTIO_BALLOON_F_FREE_PAGE_HINT))
+-\t\tpages_freed = shrink_free_pages(vb, pages_to_free);
++\tpages_freed = shrink_free_pages(vb, pages_to_free);`,
+    }),
+  );
+  assert.equal(severityOf(drops, 'virtio-feature-semantics-frozen'), 'warning');
+});
+
+test('a vdpa parent reading a provisioned attribute gets a note; the netlink core a warning', () => {
+  const parent = review(
+    fileDiff('drivers/vdpa/mlx5/net/mlx5_vnet.c', {
+      at: 3200,
+      section: 'static int mlx5_vdpa_dev_add(struct vdpa_mgmt_dev *v_mdev, const char *name,',
+      body: `
+ \tmvdev->max_vqs = max_vqs;
++\tif (add_config->mask & BIT_ULL(VDPA_ATTR_DEV_FEATURES))
++\t\tdevice_features &= add_config->device_features;`,
+    }),
+  );
+  assert.equal(severityOf(parent, 'vdpa-netlink-device-provisioning'), 'note');
+  const core = review(
+    fileDiff('drivers/vdpa/vdpa.c', {
+      at: 600,
+      section: 'static int vdpa_nl_cmd_dev_add_set_doit(struct sk_buff *skb, struct genl_info *info)',
+      body: `
+ \tname = nla_data(nl_attrs[VDPA_ATTR_DEV_NAME]);
++\tif (nl_attrs[VDPA_ATTR_DEV_FEATURES]) {
++\t\tconfig.device_features = nla_get_u64(nl_attrs[VDPA_ATTR_DEV_FEATURES]);
++\t\tconfig.mask |= BIT_ULL(VDPA_ATTR_DEV_FEATURES);
++\t}`,
+    }),
+  );
+  assert.equal(severityOf(core, 'vdpa-netlink-device-provisioning'), 'warning');
+});
+
+test('a driver calling virtio_device_ready gets a note; dropping the call a warning', () => {
+  const calls = review(
+    fileDiff('drivers/gpio/gpio-virtio.c', {
+      at: 500,
+      section: 'static int virtio_gpio_probe(struct virtio_device *vdev)',
+      body: `
+ \tret = virtio_gpio_alloc_vqs(vgpio, vdev);
++\tvirtio_device_ready(vdev);
+ \treturn devm_gpiochip_add_data(dev, &vgpio->gc, vgpio);`,
+    }),
+  );
+  assert.equal(severityOf(calls, 'virtio-device-status-init-sequence'), 'note');
+  const drops = review(
+    fileDiff('drivers/virtio/virtio_input.c', {
+      at: 280,
+      section: 'static int virtinput_probe(struct virtio_device *vdev)',
+      body: `
+-\tvirtio_device_ready(vdev);
+ \tvi->ready = true;`,
+    }),
+  );
+  assert.equal(severityOf(drops, 'virtio-device-status-init-sequence'), 'warning');
+});
