@@ -119,3 +119,28 @@ test('an error return of an ioctl request the patch adds is no behaviour change;
     ['vhost_vdpa_vring_ioctl() (VHOST_VDPA_SET_VRING_ENABLE) can now fail with -EOPNOTSUPP'],
   );
 });
+
+test('a "fix" of comments, message text, white space or the build carries no Fixes-tag fact; a code fix does', () => {
+  const fixOf = (...diffs: string[]) => factsOf(diffs, undefined, { subject: 'virtio_ring: fix a typo' }).filter((f) => f.kind === 'fix-without-fixes-tag');
+  const comment = fileDiff('drivers/virtio/virtio_ring.c', {
+    at: 40,
+    section: 'static int virtqueue_add_split(struct virtqueue *_vq,',
+    body: `
+-\t/* We\'re about to use some buffers from the free lsit. */
++\t/* We\'re about to use some buffers from the free list. */
+-\tdev_err(dev, "faild to add buffer\\n");
++\tdev_err(dev,  "failed to add buffer\\n");
+ \tvq->vq.num_free -= descs_used;`,
+  });
+  const build = fileDiff('drivers/virtio/Kconfig', { at: 5, body: `\n config VIRTIO_MEM\n-\tdepends on X86_64\n+\tdepends on X86_64 || ARM64\n` });
+  const docs = fileDiff('Documentation/driver-api/virtio/virtio.rst', { at: 5, body: `\n The virtio ring\n-is a ring.\n+is a ring buffer.\n` });
+  assert.deepEqual(fixOf(comment, build, docs), []);
+  const code = fileDiff('drivers/virtio/virtio_ring.c', {
+    at: 40,
+    section: 'static int virtqueue_add_split(struct virtqueue *_vq,',
+    body: `
+-\tvq->vq.num_free -= descs_used;
++\tvq->vq.num_free -= total_sg;`,
+  });
+  assert.equal(fixOf(comment, code).length, 1);
+});
