@@ -86,3 +86,76 @@ test('a driver calling virtio_device_ready gets a note; dropping the call a warn
   );
   assert.equal(severityOf(drops, 'virtio-device-status-init-sequence'), 'warning');
 });
+
+test('a bit added to a list QEMU passes through is a pass-through fact, not a backend offering it', () => {
+  const lists = [
+    fileDiff('hw/net/vhost_net.c', {
+      at: 40,
+      body: `
+ static const int kernel_feature_bits[] = {
+     VIRTIO_F_NOTIFY_ON_EMPTY,
+     VIRTIO_RING_F_INDIRECT_DESC,
+     VIRTIO_F_VERSION_1,
++    VIRTIO_F_RING_RESET,
+     VHOST_INVALID_FEATURE_BIT
+ };`,
+    }),
+    fileDiff('net/vhost-vdpa.c', {
+      at: 60,
+      body: `
+ const int vdpa_feature_bits[] = {
+     VIRTIO_F_ANY_LAYOUT,
++    VIRTIO_F_IN_ORDER,
+     VIRTIO_NET_F_CSUM,`,
+    }),
+  ];
+  for (const diff of lists) {
+    const report = engine.reviewOne(patchOf(diff));
+    assert.deepEqual(report.facts?.filter((f) => f.kind.startsWith('mask-bit')), [], diff);
+    assert.equal(report.facts?.filter((f) => f.kind === 'feature-passthrough-changed').length, 1);
+    assert.ok(!report.findings.some((f) => f.ruleId === 'backend-offered-feature-added'));
+  }
+  // A kernel backend's offer is still one.
+  const offer = review(
+    fileDiff('drivers/vhost/net.c', {
+      at: 60,
+      body: `
+ enum {
+ \tVHOST_NET_FEATURES = VHOST_FEATURES |
++\t\t\t (1ULL << VIRTIO_F_RING_RESET) |
+ \t\t\t (1ULL << VHOST_NET_F_VIRTIO_NET_HDR) |`,
+    }),
+  );
+  assert.equal(severityOf(offer, 'backend-offered-feature-added'), 'warning');
+});
+
+test('an entry raises severity only for its own symbols: a struct break elsewhere is not a ring-setup error', () => {
+  const header = (struct: string) =>
+    fileDiff('include/uapi/linux/vhost_types.h', {
+      at: 30,
+      body: `
+ struct ${struct} {
+ \t__u64 a;
+-\t__u64 b;
++\t__u32 b;
+ \t__u64 c;
+ };`,
+    });
+  const ring = fileDiff('drivers/vhost/vhost.c', {
+    at: 1700,
+    section: 'static long vhost_vring_set_num(struct vhost_dev *d,',
+    body: `
+ \tif (copy_from_user(&s, argp, sizeof s))
+ \t\treturn -EFAULT;
+-\tif (!s.num || s.num > 0xffff || (s.num & (s.num - 1)))
++\tif (!s.num || s.num > 0x8000 || (s.num & (s.num - 1)))
+ \t\treturn -EINVAL;`,
+  });
+  const unrelated = review(header('vhost_iotlb_msg') + ring);
+  assert.ok(['error', 'warning'].includes(severityOf(unrelated, 'uapi-struct-layout-break')!), 'the break itself is reported');
+  assert.equal(severityOf(unrelated, 'vhost-vring-setup'), 'note', 'the ring-setup entry stays a note: the broken struct is not one of its symbols');
+  assert.ok(!unrelated.find((f) => f.ruleId === 'vhost-vring-setup')!.symbols.includes('vhost_iotlb_msg'));
+  // The ring-setup struct itself is the entry's own symbol.
+  const own = review(header('vhost_vring_state') + ring);
+  assert.notEqual(severityOf(own, 'vhost-vring-setup'), 'note');
+});
