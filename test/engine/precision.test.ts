@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openReview } from '../../src/engine/index.js';
-import { fileDiff, patchOf } from '../diff/uapi/helpers.js';
+import { fileDiff, patchOf, headersDir } from '../diff/uapi/helpers.js';
 import type { Finding } from '../../src/model/finding.js';
 
 const engine = await openReview();
@@ -158,4 +158,62 @@ test('an entry raises severity only for its own symbols: a struct break elsewher
   // The ring-setup struct itself is the entry's own symbol.
   const own = review(header('vhost_vring_state') + ring);
   assert.notEqual(severityOf(own, 'vhost-vring-setup'), 'note');
+});
+
+test('an extensible struct is judged whole, from the installed headers: appending to an argsz/size struct is a note', async () => {
+  const iommufd = `struct iommu_hwpt_alloc {\n\t__u32 size;\n\t__u32 flags;\n\t__u32 dev_id;\n\t__u32 pt_id;\n\t__u32 out_hwpt_id;\n\t__u32 __reserved;\n\t__u32 data_type;\n\t__u32 data_len;\n\t__aligned_u64 data_uptr;\n};\n#define IOMMU_HWPT_ALLOC _IO(';', 0x89)\n`;
+  const vfio = `struct vfio_device_info {\n\t__u32\targsz;\n\t__u32\tflags;\n\t__u32\tnum_regions;\n\t__u32\tnum_irqs;\n\t__u32\tcap_offset;\n};\n#define VFIO_DEVICE_GET_INFO _IO(';', 107)\n`;
+  const withHeaders = await openReview({ headersDir: headersDir({ 'iommufd.h': iommufd, 'vfio.h': vfio }) });
+  const judge = (diff: string, eng = withHeaders) => eng.reviewOne(patchOf(diff)).findings;
+  // The hunks show the end of each struct but not its leading size member.
+  const appendIommufd = fileDiff('include/uapi/linux/iommufd.h', {
+    at: 400,
+    section: 'struct iommu_hwpt_alloc {',
+    body: `
+ \t__u32 data_len;
+ \t__aligned_u64 data_uptr;
++\t__u32 fault_id;
++\t__u32 __reserved2;
+ };`,
+  });
+  const appendVfio = fileDiff('include/uapi/linux/vfio.h', {
+    at: 216,
+    section: 'struct vfio_device_info {',
+    body: `
+ \t__u32\tnum_irqs;
+ \t__u32\tcap_offset;
++\t__u32\tpad;
+ };`,
+  });
+  for (const diff of [appendIommufd, appendVfio]) {
+    const found = judge(diff).find((f) => f.ruleId === 'uapi-struct-member-appended');
+    assert.equal(found?.severity, 'note', diff);
+    assert.equal(found?.compatClass, 'compatible');
+  }
+  // Without the headers, nothing shows that the struct is versioned: not a note.
+  const blind = await openReview({ headersDir: headersDir() });
+  assert.notEqual(judge(appendIommufd, blind).find((f) => f.ruleId === 'uapi-struct-member-appended')?.severity, 'note');
+  // An insertion before the end, or a change of the size member, moves what follows.
+  const insert = fileDiff('include/uapi/linux/vfio.h', {
+    at: 214,
+    section: 'struct vfio_device_info {',
+    body: `
+ \t__u32\tnum_regions;
+ \t__u32\tnum_irqs;
++\t__u32\tnew_field;
+ \t__u32\tcap_offset;`,
+  });
+  const retyped = fileDiff('include/uapi/linux/vfio.h', {
+    at: 205,
+    body: `
+ struct vfio_device_info {
+-\t__u32\targsz;
++\t__u64\targsz;
+ \t__u32\tflags;`,
+  });
+  for (const diff of [insert, retyped]) {
+    const breaks = judge(diff).find((f) => f.ruleId === 'uapi-struct-layout-break');
+    assert.equal(breaks?.compatClass, 'abi-break', diff);
+    assert.notEqual(breaks?.severity, 'note');
+  }
 });
