@@ -217,3 +217,33 @@ test('an extensible struct is judged whole, from the installed headers: appendin
     assert.notEqual(breaks?.severity, 'note');
   }
 });
+
+test('a module parameter warns on the host side only; socket-state changes warn as vsock semantics on vsock paths only', () => {
+  const param = (path: string) =>
+    review(
+      fileDiff(path, {
+        at: 30,
+        body: `
+ static bool use_va = true;
++module_param(use_va, bool, 0444);
++MODULE_PARM_DESC(use_va, "Enable/disable the device's ability to use VA");`,
+      }),
+    );
+  assert.equal(severityOf(param('drivers/vhost/net.c'), 'module-param-not-negotiation'), 'warning');
+  assert.equal(severityOf(param('drivers/vdpa/vdpa_sim/vdpa_sim.c'), 'module-param-not-negotiation'), 'note');
+  assert.equal(severityOf(param('drivers/virtio/virtio_mem.c'), 'module-param-not-negotiation'), 'note');
+  const poll = (path: string, fn: string) =>
+    review(
+      fileDiff(path, {
+        at: 500,
+        section: `static __poll_t ${fn}(struct file *file, struct socket *sock, poll_table *wait)`,
+        body: `
+ \tif (sk->sk_shutdown & RCV_SHUTDOWN)
+-\t\tmask |= EPOLLRDHUP;
++\t\tmask |= EPOLLHUP;
+ \treturn mask;`,
+      }),
+    );
+  assert.equal(severityOf(poll('net/vmw_vsock/af_vsock.c', 'vsock_poll'), 'vsock-socket-semantics'), 'warning');
+  assert.equal(severityOf(poll('drivers/net/tun.c', 'tun_chr_poll'), 'vsock-socket-semantics'), undefined);
+});
