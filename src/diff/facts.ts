@@ -98,7 +98,7 @@ export function analyzeDiff(patch: Patch, ctx: DiffContext = {}): DiffResult {
     append(facts, withoutNewCodeChanges(own, file, hunks));
   }
   for (const produce of PATCH_PRODUCERS) append(facts, produce(scope));
-  append(facts, patchFacts(patch, annotated));
+  append(facts, patchFacts(patch, annotated, facts));
   if (ctx.tree) {
     const tree = ctx.tree;
     const ioctlsTaking = (key: string) =>

@@ -7,7 +7,7 @@ import type { AnnotatedHunk } from './annotate.js';
 import { functionNameOf, isFunctionStart } from './c-code.js';
 
 /** Facts that say existing code now behaves differently: meaningless for code that did not exist. */
-export const CHANGE_KINDS: ReadonlySet<FactKind> = new Set<FactKind>(['lock-added', 'lock-removed', 'lock-moved', 'barrier-changed', 'rcu-changed', 'work-changed', 'error-return-added', 'mapping-lifecycle-changed']);
+export const CHANGE_KINDS: ReadonlySet<FactKind> = new Set<FactKind>(['lock-added', 'lock-removed', 'lock-moved', 'barrier-changed', 'rcu-changed', 'work-changed', 'error-return-added', 'mapping-lifecycle-changed', 'features-written']);
 
 /** The functions of this file that the patch adds whole (every line is an added one). */
 export function newFunctions(file: FileDiff, hunks: AnnotatedHunk[]): Set<string> {

@@ -23,6 +23,12 @@ test('a barrier, a lock and an error return in a new function are no facts; in a
 +\tspin_unlock(&vq->lock);
 +\treturn -EBUSY;
 +}
++
++static int vdpasim_set_driver_features(struct vdpa_device *vdpa, u64 features)
++{
++\tvdpasim->negotiated_features = features & vdpasim->dev_attr.supported_features;
++\treturn 0;
++}
 +`,
       },
       {
@@ -35,7 +41,7 @@ test('a barrier, a lock and an error return in a new function are no facts; in a
       },
     ),
   );
-  assert.deepEqual(of(facts, 'barrier-changed', 'lock-added', 'error-return-added'), [['barrier-changed', 'smp_wmb', 'vdpasim_kick_vq']]);
+  assert.deepEqual(of(facts, 'barrier-changed', 'lock-added', 'error-return-added', 'features-written'), [['barrier-changed', 'smp_wmb', 'vdpasim_kick_vq']]);
 });
 
 test('a barrier moved out of a function into a new helper is no fact', () => {

@@ -247,3 +247,12 @@ test('a module parameter warns on the host side only; socket-state changes warn 
   assert.equal(severityOf(poll('net/vmw_vsock/af_vsock.c', 'vsock_poll'), 'vsock-socket-semantics'), 'warning');
   assert.equal(severityOf(poll('drivers/net/tun.c', 'tun_chr_poll'), 'vsock-socket-semantics'), undefined);
 });
+
+test('a new virtio feature bit warns for a spec reference only when the commit message gives none', () => {
+  const bit = fileDiff('include/uapi/linux/virtio_blk.h', { at: 40, body: `\n #define VIRTIO_BLK_F_SECURE_ERASE\t16\n+#define VIRTIO_BLK_F_DEMO\t17\n` });
+  const silent = engine.reviewOne(patchOf(bit, { commitMessage: 'Add the demo feature.\n' })).findings;
+  assert.equal(severityOf(silent, 'virtio-uapi-feature-needs-spec'), 'warning');
+  assert.match(silent.find((f) => f.ruleId === 'virtio-uapi-feature-needs-spec')!.message, /^VIRTIO_BLK_F_DEMO is defined in include\/uapi\/linux\/virtio_blk\.h/);
+  const cited = engine.reviewOne(patchOf(bit, { commitMessage: 'Add the demo feature, as in the virtio specification section 5.2.3.\n' })).findings;
+  assert.equal(severityOf(cited, 'virtio-uapi-feature-needs-spec'), 'note');
+});

@@ -4,10 +4,21 @@ import type { FileDiff } from '../../model/diff.js';
 import type { Fact } from '../../model/facts.js';
 import { isCLike, type AnnotatedHunk } from '../annotate.js';
 
+/** A commit message that points at the virtio specification (a section, the TC's lists, the repository). */
+export const SPEC_MENTION = /virtio[- ]spec|specification|oasis|virtio-comment|virtio-dev|spec (change|patch|section)|VIRTIO_SPEC|github\.com\/oasis-tcs/i;
+/** Names the virtio TC allocates: feature bits and device ids. */
+const SPEC_ALLOCATED = /^VIRTIO_[A-Z0-9]+_F_[A-Z0-9_]+$|^VIRTIO_F_[A-Z0-9_]+$|^VIRTIO_ID_[A-Z0-9_]+$/;
+const VIRTIO_UAPI = /(^|\/)(include\/uapi\/linux|include\/standard-headers\/linux|linux-headers\/linux)\/virtio_[\w-]+\.h$/;
+
 const FIX_WORDS = /\b(fix(es|ed)?|regression|use-after-free|null[- ]pointer|deadlock|leak|overflow|crash)\b/i;
 
-export function patchFacts(patch: Patch, annotated: { file: FileDiff; hunks: AnnotatedHunk[] }[]): Fact[] {
+export function patchFacts(patch: Patch, annotated: { file: FileDiff; hunks: AnnotatedHunk[] }[], facts: Fact[] = []): Fact[] {
   const out: Fact[] = [];
+  // A bit or id the virtio TC allocates, defined with no pointer to the spec: one fact per patch.
+  if (!SPEC_MENTION.test(patch.commitMessage)) {
+    const defined = facts.find((f) => (f.kind === 'macro-added' || f.kind === 'flag-bit-added' || f.kind === 'enum-value-added') && f.file && VIRTIO_UAPI.test(f.file) && SPEC_ALLOCATED.test(f.symbol));
+    if (defined) out.push({ kind: 'spec-reference-missing', symbol: defined.symbol, file: defined.file, line: defined.line, detail: `${defined.symbol} is defined in ${defined.file} and the commit message does not point at the virtio specification that allocates it` });
+  }
   if (patch.transport.flowed) {
     out.push({ kind: 'patch-format-damaged', symbol: 'format=flowed', file: null, line: null, detail: 'the mail is format=flowed: long lines may have been re-wrapped and trailing spaces lost' });
   }
