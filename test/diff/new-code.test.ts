@@ -150,3 +150,35 @@ test('a "fix" of comments, message text, white space or the build carries no Fix
   });
   assert.equal(fixOf(comment, code).length, 1);
 });
+
+test('a call rewritten in its function, or moved into a new helper, is not "no longer used"', () => {
+  // The shape of "vhost: move worker thread fields to new struct".
+  const facts = factsOf(
+    fileDiff(
+      'drivers/vhost/vhost.c',
+      {
+        at: 500,
+        body: `
++static int vhost_worker_create(struct vhost_dev *dev)
++{
++\tstruct task_struct *task = kthread_create(vhost_worker, dev, "vhost-%d", current->pid);
++\treturn IS_ERR(task) ? PTR_ERR(task) : 0;
++}
++`,
+      },
+      {
+        at: 600,
+        section: 'long vhost_dev_set_owner(struct vhost_dev *dev)',
+        body: `
+-\tworker = kthread_create(vhost_worker, dev, "vhost-%d", current->pid);
++\terr = vhost_worker_create(dev);
+ \tif (virtio_has_feature(dev, VIRTIO_F_ACCESS_PLATFORM))
+-\t\tif (vhost_dev_has_iovec(dev)) return -EINVAL;
++\t\tif (vhost_dev_has_iovec(dev))
++\t\t\treturn -EINVAL;
+-\tvhost_attach_cgroups(dev);`,
+      },
+    ),
+  );
+  assert.deepEqual(facts.filter((f) => f.kind === 'symbol-removed').map((f) => f.symbol), ['worker', 'vhost_attach_cgroups']);
+});
