@@ -182,3 +182,31 @@ test('a call rewritten in its function, or moved into a new helper, is not "no l
   );
   assert.deepEqual(facts.filter((f) => f.kind === 'symbol-removed').map((f) => f.symbol), ['worker', 'vhost_attach_cgroups']);
 });
+
+test('a lock pair turned into a scope guard, or into an assertion that the caller holds it, is no lock fact', () => {
+  const facts = factsOf(
+    fileDiff(
+      'drivers/vfio/pci/vfio_pci_core.c',
+      {
+        at: 300,
+        section: 'static int vfio_pci_core_feature_token(struct vfio_device *device, u32 flags,',
+        body: `
+-\tmutex_lock(&vdev->vf_token->lock);
++\tguard(mutex)(&vdev->vf_token->lock);
+ \tvdev->vf_token->uuid = uuid;
+-\tmutex_unlock(&vdev->vf_token->lock);
+ \treturn 0;`,
+      },
+      {
+        at: 900,
+        section: 'static void vfio_pci_zap_bars(struct vfio_pci_core_device *vdev)',
+        body: `
+-\tdown_write(&vdev->memory_lock);
++\tlockdep_assert_held_write(&vdev->memory_lock);
+ \tunmap_mapping_range(vdev->vdev.inode->i_mapping, 0, 0, true);
+-\tup_write(&vdev->memory_lock);`,
+      },
+    ),
+  );
+  assert.deepEqual(of(facts, 'lock-added', 'lock-removed', 'lock-moved'), []);
+});

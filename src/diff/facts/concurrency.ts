@@ -8,7 +8,7 @@ import { isCLike, type AnnotatedLine } from '../annotate.js';
 import { changedCalls, firstArgument, type CallChange, bounded } from './call-changes.js';
 
 const LOCK =
-  /\b(mutex_lock(?:_interruptible|_killable|_nested)?|mutex_unlock|mutex_trylock|spin_lock(?:_irq|_irqsave|_bh)?|spin_unlock(?:_irq|_irqrestore|_bh)?|raw_spin_lock(?:_irq|_irqsave)?|raw_spin_unlock(?:_irq|_irqrestore)?|down_read|up_read|down_write|up_write|down_read_killable|down_write_killable|read_lock(?:_bh|_irq)?|read_unlock(?:_bh|_irq)?|write_lock(?:_bh|_irq)?|write_unlock(?:_bh|_irq)?|guard\(\w+\)|scoped_guard\s*\(\s*\w+\s*,|qemu_mutex_lock|qemu_mutex_unlock|qemu_rec_mutex_lock|qemu_rec_mutex_unlock|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held)\s*\(/g;
+  /\b(mutex_lock(?:_interruptible|_killable|_nested)?|mutex_unlock|mutex_trylock|spin_lock(?:_irq|_irqsave|_bh)?|spin_unlock(?:_irq|_irqrestore|_bh)?|raw_spin_lock(?:_irq|_irqsave)?|raw_spin_unlock(?:_irq|_irqrestore)?|down_read|up_read|down_write|up_write|down_read_killable|down_write_killable|read_lock(?:_bh|_irq)?|read_unlock(?:_bh|_irq)?|write_lock(?:_bh|_irq)?|write_unlock(?:_bh|_irq)?|guard\(\w+\)|scoped_guard\s*\(\s*\w+\s*,|qemu_mutex_lock|qemu_mutex_unlock|qemu_rec_mutex_lock|qemu_rec_mutex_unlock|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held(?:_read|_write|_once)?)\s*\(/g;
 const BARRIER =
   /\b(smp_mb|smp_rmb|smp_wmb|smp_store_release|smp_load_acquire|smp_store_mb|smp_mb__before_atomic|smp_mb__after_atomic|virtio_mb|virtio_rmb|virtio_wmb|virtio_store_mb|virt_mb|virt_rmb|virt_wmb|dma_rmb|dma_wmb|mb|rmb|wmb|READ_ONCE|WRITE_ONCE|smp_mb_acquire|smp_mb_release|qatomic_read|qatomic_set|qatomic_mb_read|qatomic_mb_set|atomic_read_acquire|atomic_set_release)\s*\(/g;
 const RCU =
@@ -16,6 +16,7 @@ const RCU =
 const WORK =
   /\b(queue_work|schedule_work|queue_delayed_work|schedule_delayed_work|mod_delayed_work|flush_work|flush_workqueue|flush_delayed_work|cancel_work|cancel_work_sync|cancel_delayed_work|cancel_delayed_work_sync|vhost_work_queue|vhost_vq_work_queue|vhost_work_flush|vhost_dev_flush|vhost_poll_flush|vhost_poll_queue|vhost_vq_flush|tasklet_schedule|tasklet_kill|kthread_stop|synchronize_irq|disable_irq|enable_irq|free_irq|del_timer_sync|timer_delete_sync|hrtimer_cancel|wake_up_process|complete|wait_for_completion)\s*\(/g;
 
+const SCOPED_OR_ASSERTED = /^(guard|scoped_guard|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held)/;
 const TAKES = /^(?!.*unlock)(?:.*lock|guard|scoped_guard|down_)/;
 
 /** The lock a call acts on: guard(mutex)(&x) and scoped_guard(mutex, &x) name it after the type. */
@@ -76,6 +77,9 @@ export const concurrencyFacts: FileFactProducer = (file, allHunks) => {
     // into a shared one (goto out); the section starts where it did. An unlock removed from
     // anywhere else holds the lock longer, and is a fact.
     if (!list.some((c) => TAKES.test(c.call)) && list.some((c) => c.side === '+') && list.every((c) => c.side === '+' || exitUnlock.has(c.line))) continue;
+    // lock/unlock pairs replaced by a scope guard on the same lock, or by an assertion that the
+    // caller holds it: the section is the same, or documented as the caller's.
+    if (!moved && removed.length > 0 && added.length > 0 && added.every((c) => SCOPED_OR_ASSERTED.test(c.call))) continue;
     if (moved || (added.length > 0 && removed.length > 0)) {
       const at = moved ?? added[0]!;
       push('lock-moved', at, `${fn(at)} moves where it takes or drops ${at.object} (${at.call})`);
