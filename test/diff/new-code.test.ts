@@ -104,7 +104,13 @@ test('an unlock moved to a shared exit is no fact; an unlock only removed holds 
 });
 
 test('an error return of an ioctl request the patch adds is no behaviour change; of an existing one it is', () => {
-  const facts = factsOf(
+  const facts = factsOf([
+    fileDiff('include/uapi/linux/vhost.h', {
+      at: 150,
+      body: `
+ #define VHOST_VDPA_SET_VRING_ENABLE\t_IOW(VHOST_VIRTIO, 0x75, struct vhost_vring_state)
++#define VHOST_VDPA_GET_VRING_DESC_GROUP\t_IOWR(VHOST_VIRTIO, 0x7F, struct vhost_vring_state)`,
+    }),
     fileDiff('drivers/vhost/vdpa.c', {
       at: 600,
       section: 'static long vhost_vdpa_vring_ioctl(struct vhost_vdpa *v, unsigned int cmd,',
@@ -119,7 +125,7 @@ test('an error return of an ioctl request the patch adds is no behaviour change;
 +\t\t\treturn -EOPNOTSUPP;
 +\t\treturn 0;`,
     }),
-  );
+  ]);
   assert.deepEqual(
     facts.filter((f) => f.kind === 'error-return-added').map((f) => f.detail),
     ['vhost_vdpa_vring_ioctl() (VHOST_VDPA_SET_VRING_ENABLE) can now fail with -EOPNOTSUPP'],

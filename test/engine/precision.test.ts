@@ -3,16 +3,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openReview } from '../../src/engine/index.js';
-import { fileDiff, patchOf, headersDir } from '../diff/uapi/helpers.js';
+import { fileDiff, patchOf, headersDir, type HunkSpec } from '../diff/uapi/helpers.js';
 import type { Finding } from '../../src/model/finding.js';
 
 const engine = await openReview();
 const review = (diff: string, extra = {}): Finding[] => engine.reviewOne(patchOf(diff, extra)).findings;
 const severityOf = (findings: Finding[], rule: string) => findings.find((f) => f.ruleId === rule)?.severity;
+/** The severity of `rule` on a one-file patch. */
+const judged = (rule: string, path: string, hunk: HunkSpec) => severityOf(review(fileDiff(path, hunk)), rule);
 
 test('a driver that starts testing a defined feature bit gets a note; one that drops a check gets a warning', () => {
-  const starts = review(
-    fileDiff('drivers/virtio/virtio_balloon.c', {
+  assert.equal(
+    judged('virtio-feature-semantics-frozen', 'drivers/virtio/virtio_balloon.c', {
       at: 900,
       section: 'static int virtballoon_migratepage(struct balloon_dev_info *vb_dev_info,',
       body: `
@@ -21,10 +23,10 @@ test('a driver that starts testing a defined feature bit gets a note; one that d
 +\t\tadjust_managed_page_count(page, 1);
  \tvb_dev_info->isolated_pages--;`,
     }),
+    'note',
   );
-  assert.equal(severityOf(starts, 'virtio-feature-semantics-frozen'), 'note');
-  const drops = review(
-    fileDiff('drivers/virtio/virtio_balloon.c', {
+  assert.equal(
+    judged('virtio-feature-semantics-frozen', 'drivers/virtio/virtio_balloon.c', {
       at: 800,
       section: 'static unsigned long virtio_balloon_shrinker_scan(struct shrinker *shrinker,',
       body: `
@@ -32,13 +34,13 @@ test('a driver that starts testing a defined feature bit gets a note; one that d
 -\t\tpages_freed = shrink_free_pages(vb, pages_to_free);
 +\tpages_freed = shrink_free_pages(vb, pages_to_free);`,
     }),
+    'warning',
   );
-  assert.equal(severityOf(drops, 'virtio-feature-semantics-frozen'), 'warning');
 });
 
 test('a vdpa parent reading a provisioned attribute gets a note; the netlink core a warning', () => {
-  const parent = review(
-    fileDiff('drivers/vdpa/mlx5/net/mlx5_vnet.c', {
+  assert.equal(
+    judged('vdpa-netlink-device-provisioning', 'drivers/vdpa/mlx5/net/mlx5_vnet.c', {
       at: 3200,
       section: 'static int mlx5_vdpa_dev_add(struct vdpa_mgmt_dev *v_mdev, const char *name,',
       body: `
@@ -46,10 +48,10 @@ test('a vdpa parent reading a provisioned attribute gets a note; the netlink cor
 +\tif (add_config->mask & BIT_ULL(VDPA_ATTR_DEV_FEATURES))
 +\t\tdevice_features &= add_config->device_features;`,
     }),
+    'note',
   );
-  assert.equal(severityOf(parent, 'vdpa-netlink-device-provisioning'), 'note');
-  const core = review(
-    fileDiff('drivers/vdpa/vdpa.c', {
+  assert.equal(
+    judged('vdpa-netlink-device-provisioning', 'drivers/vdpa/vdpa.c', {
       at: 600,
       section: 'static int vdpa_nl_cmd_dev_add_set_doit(struct sk_buff *skb, struct genl_info *info)',
       body: `
@@ -59,13 +61,13 @@ test('a vdpa parent reading a provisioned attribute gets a note; the netlink cor
 +\t\tconfig.mask |= BIT_ULL(VDPA_ATTR_DEV_FEATURES);
 +\t}`,
     }),
+    'warning',
   );
-  assert.equal(severityOf(core, 'vdpa-netlink-device-provisioning'), 'warning');
 });
 
 test('a driver calling virtio_device_ready gets a note; dropping the call a warning', () => {
-  const calls = review(
-    fileDiff('drivers/gpio/gpio-virtio.c', {
+  assert.equal(
+    judged('virtio-device-status-init-sequence', 'drivers/gpio/gpio-virtio.c', {
       at: 500,
       section: 'static int virtio_gpio_probe(struct virtio_device *vdev)',
       body: `
@@ -73,18 +75,18 @@ test('a driver calling virtio_device_ready gets a note; dropping the call a warn
 +\tvirtio_device_ready(vdev);
  \treturn devm_gpiochip_add_data(dev, &vgpio->gc, vgpio);`,
     }),
+    'note',
   );
-  assert.equal(severityOf(calls, 'virtio-device-status-init-sequence'), 'note');
-  const drops = review(
-    fileDiff('drivers/virtio/virtio_input.c', {
+  assert.equal(
+    judged('virtio-device-status-init-sequence', 'drivers/virtio/virtio_input.c', {
       at: 280,
       section: 'static int virtinput_probe(struct virtio_device *vdev)',
       body: `
 -\tvirtio_device_ready(vdev);
  \tvi->ready = true;`,
     }),
+    'warning',
   );
-  assert.equal(severityOf(drops, 'virtio-device-status-init-sequence'), 'warning');
 });
 
 test('a bit added to a list QEMU passes through is a pass-through fact, not a backend offering it', () => {
@@ -116,8 +118,8 @@ test('a bit added to a list QEMU passes through is a pass-through fact, not a ba
     assert.ok(!report.findings.some((f) => f.ruleId === 'backend-offered-feature-added'));
   }
   // A kernel backend's offer is still one.
-  const offer = review(
-    fileDiff('drivers/vhost/net.c', {
+  assert.equal(
+    judged('backend-offered-feature-added', 'drivers/vhost/net.c', {
       at: 60,
       body: `
  enum {
@@ -125,8 +127,8 @@ test('a bit added to a list QEMU passes through is a pass-through fact, not a ba
 +\t\t\t (1ULL << VIRTIO_F_RING_RESET) |
  \t\t\t (1ULL << VHOST_NET_F_VIRTIO_NET_HDR) |`,
     }),
+    'warning',
   );
-  assert.equal(severityOf(offer, 'backend-offered-feature-added'), 'warning');
 });
 
 test('an entry raises severity only for its own symbols: a struct break elsewhere is not a ring-setup error', () => {
