@@ -64,7 +64,6 @@ export const FACT_KINDS = [
   // checks against the user's spec index (--spec-index)
   'spec-feature-bit-conflict', // a VIRTIO_*F_* bit the patch defines disagrees with the spec's assignment or ranges (symbol: the bit name)
   'spec-vhost-user-id-conflict', // a vhost-user message id / protocol-feature bit that collides with vhost-user.rst (symbol: the name)
-  'spec-reference-missing', // a virtio feature bit or device id defined in a uAPI header by a patch whose message does not point at the virtio spec (symbol: the name)
   // documentation and series level
   'doc-changed', // symbol: documentation path
   'series-uapi-without-docs',
@@ -72,6 +71,7 @@ export const FACT_KINDS = [
   'series-feature-without-spec',
   'series-uapi-without-link',
   'fix-without-fixes-tag',
+  'feature-without-spec-reference', // a virtio feature bit or device id defined in a uAPI header by a patch whose message does not point at the virtio spec (symbol: the name)
   // the patch text itself
   'patch-format-damaged',
 ] as const;

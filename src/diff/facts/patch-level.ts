@@ -17,7 +17,7 @@ export function patchFacts(patch: Patch, annotated: { file: FileDiff; hunks: Ann
   // A bit or id the virtio TC allocates, defined with no pointer to the spec: one fact per patch.
   if (!SPEC_MENTION.test(patch.commitMessage)) {
     const defined = facts.find((f) => (f.kind === 'macro-added' || f.kind === 'flag-bit-added' || f.kind === 'enum-value-added') && f.file && VIRTIO_UAPI.test(f.file) && SPEC_ALLOCATED.test(f.symbol));
-    if (defined) out.push({ kind: 'spec-reference-missing', symbol: defined.symbol, file: defined.file, line: defined.line, detail: `${defined.symbol} is defined in ${defined.file} and the commit message does not point at the virtio specification that allocates it` });
+    if (defined) out.push({ kind: 'feature-without-spec-reference', symbol: defined.symbol, file: defined.file, line: defined.line, detail: `${defined.symbol} is defined in ${defined.file} and the commit message does not point at the virtio specification that allocates it` });
   }
   if (patch.transport.flowed) {
     out.push({ kind: 'patch-format-damaged', symbol: 'format=flowed', file: null, line: null, detail: 'the mail is format=flowed: long lines may have been re-wrapped and trailing spaces lost' });
