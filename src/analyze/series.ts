@@ -4,6 +4,7 @@
 import type { Patch } from '../model/patch.js';
 import type { FileDiff } from '../model/diff.js';
 import { UAPI_DECLARATION_KINDS, type Fact } from '../model/facts.js';
+import { SPEC_MENTION } from '../diff/facts/patch-level.js';
 
 export interface SeriesSummary {
   key: string;
@@ -51,7 +52,6 @@ export function newSeries(key: string): SeriesSummary {
   };
 }
 
-const SPEC_MENTION = /virtio[- ]spec|specification|oasis|virtio-comment|virtio-dev|spec (change|patch|section)|VIRTIO_SPEC|github\.com\/oasis-tcs/i;
 const VHOST_USER_NEW = /^VHOST_USER_(PROTOCOL_F_[A-Z0-9_]+|[A-Z][A-Z0-9_]+)$/;
 const FEATURE_BIT = /^VIRTIO_[A-Z0-9]+_F_[A-Z0-9_]+$|^VIRTIO_F_[A-Z0-9_]+$/;
 const UAPI_DECLARATION = new Set<Fact['kind']>(UAPI_DECLARATION_KINDS);

@@ -28,6 +28,7 @@ import { virtioSequenceFacts } from './facts/virtio-sequence.js';
 import { netlinkFacts } from './facts/netlink.js';
 import { socketSemanticsFacts } from './facts/socket-semantics.js';
 import { sysfsAbiFacts } from './facts/sysfs-abi.js';
+import { withoutNewCodeChanges } from './new-code.js';
 import { wholeFiles, type WholeFile } from './tree/whole-file.js';
 import { verifyLayouts } from './tree/verify-layouts.js';
 import { markUnverified } from './tree/layout-claims.js';
@@ -93,10 +94,12 @@ export function analyzeDiff(patch: Patch, ctx: DiffContext = {}): DiffResult {
       append(facts, fileFacts(file, []));
       continue;
     }
-    for (const produce of FILE_PRODUCERS) append(facts, produce(file, hunks, scope));
+    const own: Fact[] = [];
+    for (const produce of FILE_PRODUCERS) append(own, produce(file, hunks, scope));
+    append(facts, withoutNewCodeChanges(own, file, hunks));
   }
   for (const produce of PATCH_PRODUCERS) append(facts, produce(scope));
-  append(facts, patchFacts(patch, files));
+  append(facts, patchFacts(patch, annotated, facts));
   if (ctx.tree) {
     const tree = ctx.tree;
     const ioctlsTaking = (key: string) =>

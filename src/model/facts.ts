@@ -71,6 +71,7 @@ export const FACT_KINDS = [
   'series-feature-without-spec',
   'series-uapi-without-link',
   'fix-without-fixes-tag',
+  'feature-without-spec-reference', // a virtio feature bit or device id defined in a uAPI header by a patch whose message does not point at the virtio spec (symbol: the name)
   // the patch text itself
   'patch-format-damaged',
 ] as const;

@@ -203,3 +203,27 @@ test('netlink policies and socket semantics', () => {
   );
   assert.deepEqual(of(sock, 'socket-semantics-changed').map((x) => x[1]).sort(), ['VIRTIO_VSOCK_SHUTDOWN_RCV', 'VIRTIO_VSOCK_SHUTDOWN_SEND']);
 });
+
+test('a mapping helper swapped for another of the same kind is no lifecycle change; one dropped is', () => {
+  // The shape of "vdpa/mlx5: Rename mr destroy functions": the old call replaced by `now`.
+  const replacedBy = (now: string) =>
+    of(
+      factsOf(
+        fileDiff('drivers/vdpa/mlx5/core/mr.c', {
+          at: 600,
+          section: 'int mlx5_vdpa_reset_mr(struct mlx5_vdpa_dev *mvdev, unsigned int asid)',
+          body: `
+ \tmutex_lock(&mvdev->mr_mtx);
+-\tmlx5_vdpa_destroy_mr_asid(mvdev, asid);
++\t${now};
+ \tmutex_unlock(&mvdev->mr_mtx);`,
+        }),
+      ),
+      'mapping-lifecycle-changed',
+    );
+  assert.deepEqual(replacedBy('mlx5_vdpa_destroy_mr(mvdev, mvdev->mr[asid])'), []);
+  assert.deepEqual(replacedBy('mlx5_vdpa_create_mr(mvdev, NULL)'), [
+    ['mapping-lifecycle-changed', 'mlx5_vdpa_destroy_mr_asid'],
+    ['mapping-lifecycle-changed', 'mlx5_vdpa_create_mr'],
+  ]);
+});

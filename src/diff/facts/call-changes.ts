@@ -47,6 +47,7 @@ export function firstArgument(code: string, open: number): string {
  */
 export function changedCalls(hunks: AnnotatedHunk[], re: RegExp, objectOf: (code: string, call: string, open: number) => string = (c, call, open) => firstArgument(c, open) || call): CallChange[] {
   const all: CallChange[] = [];
+  let around: Map<AnnotatedLine, string> | null = null;
   for (const h of hunks) {
     for (const l of h.lines) {
       if (l.kind === ' ') continue;
@@ -70,10 +71,31 @@ export function changedCalls(hunks: AnnotatedHunk[], re: RegExp, objectOf: (code
     const twin = list?.findIndex((p) => p.line.code.trim() === c.line.code.trim()) ?? -1;
     if (list && twin >= 0) {
       const [p] = list.splice(twin, 1);
-      // Re-indented in place (same neighbours) is a reformat; elsewhere it is a move.
-      if (p!.line.anchor !== c.line.anchor) out.push({ ...p!, moved: true });
+      // Re-indented in place (same anchor, or the same code before and after it on its own
+      // side: a block re-indented as a whole) is a reformat; elsewhere it is a move.
+      around ??= neighbours(hunks);
+      if (p!.line.anchor !== c.line.anchor && around.get(p!.line) !== around.get(c.line)) out.push({ ...p!, moved: true });
     } else out.push(c);
   }
   for (const list of plus.values()) out.push(...list);
+  return out;
+}
+
+/** Lines that say nothing about order on their own: blank, or braces only. */
+const FILLER = /^[\s{}]*$/;
+
+/**
+ * For each changed line, the code just before and after it on its own side (old for a removed
+ * line, new for an added one), braces and blank lines skipped, white space ignored.
+ */
+function neighbours(hunks: AnnotatedHunk[]): Map<AnnotatedLine, string> {
+  const out = new Map<AnnotatedLine, string>();
+  for (const h of hunks) {
+    for (const side of ['-', '+'] as const) {
+      const seq = h.lines.filter((l) => l.kind === ' ' || l.kind === side).filter((l) => !FILLER.test(l.code));
+      const flat = seq.map((l) => l.code.replace(/\s+/g, ''));
+      for (let i = 0; i < seq.length; i++) if (seq[i]!.kind === side) out.set(seq[i]!, `${flat[i - 1] ?? ''}\u0000${flat[i + 1] ?? ''}`);
+    }
+  }
   return out;
 }

@@ -4,11 +4,11 @@
 // can say "vhost_vdpa_reset() no longer takes v->mutex" rather than "this function changed".
 import type { Fact, FactKind } from '../../model/facts.js';
 import { lineFact, type FileFactProducer } from './types.js';
-import { isCLike } from '../annotate.js';
+import { isCLike, type AnnotatedLine } from '../annotate.js';
 import { changedCalls, firstArgument, type CallChange, bounded } from './call-changes.js';
 
 const LOCK =
-  /\b(mutex_lock(?:_interruptible|_killable|_nested)?|mutex_unlock|mutex_trylock|spin_lock(?:_irq|_irqsave|_bh)?|spin_unlock(?:_irq|_irqrestore|_bh)?|raw_spin_lock(?:_irq|_irqsave)?|raw_spin_unlock(?:_irq|_irqrestore)?|down_read|up_read|down_write|up_write|down_read_killable|down_write_killable|read_lock(?:_bh|_irq)?|read_unlock(?:_bh|_irq)?|write_lock(?:_bh|_irq)?|write_unlock(?:_bh|_irq)?|guard\(\w+\)|scoped_guard\s*\(\s*\w+\s*,|qemu_mutex_lock|qemu_mutex_unlock|qemu_rec_mutex_lock|qemu_rec_mutex_unlock|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held)\s*\(/g;
+  /\b(mutex_lock(?:_interruptible|_killable|_nested)?|mutex_unlock|mutex_trylock|spin_lock(?:_irq|_irqsave|_bh)?|spin_unlock(?:_irq|_irqrestore|_bh)?|raw_spin_lock(?:_irq|_irqsave)?|raw_spin_unlock(?:_irq|_irqrestore)?|down_read|up_read|down_write|up_write|down_read_killable|down_write_killable|read_lock(?:_bh|_irq)?|read_unlock(?:_bh|_irq)?|write_lock(?:_bh|_irq)?|write_unlock(?:_bh|_irq)?|guard\(\w+\)|scoped_guard\s*\(\s*\w+\s*,|qemu_mutex_lock|qemu_mutex_unlock|qemu_rec_mutex_lock|qemu_rec_mutex_unlock|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held(?:_read|_write|_once)?)\s*\(/g;
 const BARRIER =
   /\b(smp_mb|smp_rmb|smp_wmb|smp_store_release|smp_load_acquire|smp_store_mb|smp_mb__before_atomic|smp_mb__after_atomic|virtio_mb|virtio_rmb|virtio_wmb|virtio_store_mb|virt_mb|virt_rmb|virt_wmb|dma_rmb|dma_wmb|mb|rmb|wmb|READ_ONCE|WRITE_ONCE|smp_mb_acquire|smp_mb_release|qatomic_read|qatomic_set|qatomic_mb_read|qatomic_mb_set|atomic_read_acquire|atomic_set_release)\s*\(/g;
 const RCU =
@@ -16,6 +16,7 @@ const RCU =
 const WORK =
   /\b(queue_work|schedule_work|queue_delayed_work|schedule_delayed_work|mod_delayed_work|flush_work|flush_workqueue|flush_delayed_work|cancel_work|cancel_work_sync|cancel_delayed_work|cancel_delayed_work_sync|vhost_work_queue|vhost_vq_work_queue|vhost_work_flush|vhost_dev_flush|vhost_poll_flush|vhost_poll_queue|vhost_vq_flush|tasklet_schedule|tasklet_kill|kthread_stop|synchronize_irq|disable_irq|enable_irq|free_irq|del_timer_sync|timer_delete_sync|hrtimer_cancel|wake_up_process|complete|wait_for_completion)\s*\(/g;
 
+const SCOPED_OR_ASSERTED = /^(guard|scoped_guard|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held)/;
 const TAKES = /^(?!.*unlock)(?:.*lock|guard|scoped_guard|down_)/;
 
 /** The lock a call acts on: guard(mutex)(&x) and scoped_guard(mutex, &x) name it after the type. */
@@ -57,12 +58,28 @@ export const concurrencyFacts: FileFactProducer = (file, allHunks) => {
   // the patch takes anywhere (code moved into a helper keeps its lock).
   const alive = new Set<string>();
   for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
+  // Removed unlocks followed at once by a removed return: the unlock of an early exit.
+  const exitUnlock = new Set<AnnotatedLine>();
+  for (const h of hunks) {
+    for (let i = 0; i + 1 < h.lines.length; i++) {
+      const l = h.lines[i]!;
+      const next = h.lines[i + 1]!;
+      if (l.kind === '-' && next.kind === '-' && /unlock/.test(l.code) && /^\s*return\b/.test(next.code)) exitUnlock.add(l);
+    }
+  }
   const takenSomewhere = new Set(locks.filter((c) => c.side === '+').map((c) => c.object));
   for (const list of byLock.values()) {
     const first = list[0]!;
     const moved = list.find((c) => c.moved);
     const added = list.filter((c) => c.side === '+' && !c.moved);
     const removed = list.filter((c) => c.side === '-');
+    // Unlocks only, each removed one an early exit's (unlock; return): the exits were folded
+    // into a shared one (goto out); the section starts where it did. An unlock removed from
+    // anywhere else holds the lock longer, and is a fact.
+    if (!list.some((c) => TAKES.test(c.call)) && list.some((c) => c.side === '+') && list.every((c) => c.side === '+' || exitUnlock.has(c.line))) continue;
+    // lock/unlock pairs replaced by a scope guard on the same lock, or by an assertion that the
+    // caller holds it: the section is the same, or documented as the caller's.
+    if (!moved && removed.length > 0 && added.length > 0 && added.every((c) => SCOPED_OR_ASSERTED.test(c.call))) continue;
     if (moved || (added.length > 0 && removed.length > 0)) {
       const at = moved ?? added[0]!;
       push('lock-moved', at, `${fn(at)} moves where it takes or drops ${at.object} (${at.call})`);
@@ -85,10 +102,24 @@ export const concurrencyFacts: FileFactProducer = (file, allHunks) => {
     }
   };
   const how = (c: CallChange) => (c.moved ? 'moves' : c.side === '+' ? 'adds' : 'removes');
+  // The same call on the same object removed in one function and added in another: the code
+  // moved into a helper (or out of one), and the ordering it gives moved with it.
+  const acrossFunctions = (list: CallChange[]): CallChange[] => {
+    const key = (c: CallChange) => `${c.call}\u0000${c.object}`;
+    const added = new Map<string, CallChange[]>();
+    for (const c of list) if (c.side === '+' && !c.moved) (added.get(key(c)) ?? added.set(key(c), []).get(key(c))!).push(c);
+    const gone = new Set<CallChange>();
+    for (const c of list) {
+      if (c.side !== '-') continue;
+      const twin = added.get(key(c))?.find((p) => !gone.has(p) && p.line.function !== c.line.function);
+      if (twin) gone.add(twin).add(c);
+    }
+    return gone.size === 0 ? list : list.filter((c) => !gone.has(c));
+  };
   // Annotating an access with READ_ONCE/WRITE_ONCE makes nothing weaker; removing or moving one may.
-  const barriers = changedCalls(hunks, BARRIER, barrierObject).filter((c) => !(c.side === '+' && !c.moved && /_ONCE$|^qatomic_(read|set)$/.test(c.call)));
+  const barriers = acrossFunctions(changedCalls(hunks, BARRIER, barrierObject)).filter((c) => !(c.side === '+' && !c.moved && /_ONCE$|^qatomic_(read|set)$/.test(c.call)));
   report('barrier-changed', barriers, (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
-  report('rcu-changed', changedCalls(hunks, RCU, barrierObject), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
-  report('work-changed', changedCalls(hunks, WORK), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
+  report('rcu-changed', acrossFunctions(changedCalls(hunks, RCU, barrierObject)), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
+  report('work-changed', acrossFunctions(changedCalls(hunks, WORK)), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
   return out;
 };

@@ -6,6 +6,9 @@
 import type { Fact } from '../../model/facts.js';
 import type { AnnotatedLine } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
+import type { PatchScope } from '../uapi/scope.js';
+
+type ScopedFileProducer = (file: Parameters<FileFactProducer>[0], hunks: Parameters<FileFactProducer>[1], scope?: PatchScope) => Fact[];
 import { compat } from '../uapi/compat.js';
 
 const ERRNO = /(?:\breturn\s+|=\s*|ERR_PTR\(\s*)-(E[A-Z0-9]{2,})\b/g;
@@ -35,9 +38,36 @@ function calledFromHandlers(hunks: Parameters<FileFactProducer>[1]): Set<string>
   return out;
 }
 
-export const errorReturnFacts: FileFactProducer = (file, hunks) => {
+/**
+ * ioctl requests the patch defines in a uAPI header and handles in a `case` it adds: their
+ * errors are those of a new interface. A request that already exists (VHOST_SET_BACKEND_FEATURES
+ * newly handled by one more driver) is not: userspace already issues it on this file.
+ */
+function newRequests(hunks: Parameters<ScopedFileProducer>[1], scope: PatchScope | undefined): Set<string> {
+  const added = new Set<string>();
+  const old = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) {
+    if (!l.ioctlCase || !l.code.includes('case')) continue;
+    const m = /^\s*case\s+([A-Z][A-Z0-9_]*)\s*:/.exec(l.code);
+    if (m) (l.kind === '+' ? added : old).add(m[1]!);
+  }
+  for (const r of old) added.delete(r);
+  if (added.size === 0 || !scope) return added;
+  const defined = new Set<string>();
+  for (const { file, hunks: hs } of scope.files) {
+    if (file.role !== 'uapi-header') continue;
+    for (const h of hs) for (const l of h.lines) {
+      const d = l.kind === '+' && l.define;
+      if (d && added.has(d)) defined.add(d);
+    }
+  }
+  return defined;
+}
+
+export const errorReturnFacts: ScopedFileProducer = (file, hunks, scope) => {
   const called = calledFromHandlers(hunks);
-  const reachable = (l: AnnotatedLine) => !!l.ioctlCase || !l.function || HANDLER.test(l.function) || called.has(l.function);
+  const fresh = newRequests(hunks, scope);
+  const reachable = (l: AnnotatedLine) => !(l.ioctlCase && fresh.has(l.ioctlCase)) && (!!l.ioctlCase || !l.function || HANDLER.test(l.function) || called.has(l.function));
   const removed = new Set<string>();
   for (const h of hunks) {
     for (const l of h.lines) {

@@ -21,6 +21,8 @@ const ID_PUBLISH = /\b(idr_alloc\w*|xa_alloc\w*|xa_store|xa_insert|hash_add\w*|r
 /** Mappings userspace set up (IOTLB entries, DMA maps, pinned pages, parent memory regions). */
 const MAPPING =
   /\b(vhost_iotlb_reset|vhost_iotlb_del_range|vhost_iotlb_add_range\w*|vhost_iotlb_free|vhost_vdpa_iotlb_unmap|vhost_vdpa_unmap|vhost_vdpa_map|vhost_vdpa_reset_map|\w+_reset_map|iommu_unmap|iommu_map|vfio_unpin_pages|vfio_pin_pages|iommufd_access_unpin_pages|iopt_unmap_\w+|\w+_destroy_mr\w*|\w+_create_mr\w*|\w+_update_mr\w*|\w+_dma_unmap|\w+_dma_map|vduse_domain_reset_bounce_map|vduse_domain_\w*bounce\w*)\s*\(|->(reset_map|set_map|dma_map|dma_unmap)\s*\(/g;
+/** Mapping calls that remove or reset what userspace mapped (the others create or update). */
+const TEARS_DOWN = /unmap|unpin|destroy|free|reset|del_range/;
 /** Paths where what survives matters: release, reset, remove, and their helpers. */
 const TEARDOWN = /(release|remove|close|cleanup|destroy|reset|teardown|unbind)/;
 
@@ -34,8 +36,15 @@ export const lifetimeFacts: FileFactProducer = (file, allHunks) => {
   const alive = new Set<string>();
   for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
   const addedAnywhere = new Set(maps.filter((c) => c.side === '+').map((c) => c.call));
+  // A teardown (or setup) call replaced by another of the same kind in the same function: a
+  // helper renamed or swapped (mlx5_vdpa_destroy_mr_asid() → mlx5_vdpa_destroy_mr()), not a
+  // mapping that now survives or dies at another point.
+  const kindOf = (call: string) => (TEARS_DOWN.test(call) ? 'down' : 'up');
+  const sides = new Set(maps.filter((c) => !c.moved).map((c) => `${c.line.function ?? ''}\u0000${kindOf(c.call)}\u0000${c.side}`));
+  const replaced = (c: CallChange) => sides.has(`${c.line.function ?? ''}\u0000${kindOf(c.call)}\u0000${c.side === '+' ? '-' : '+'}`);
   for (const c of maps) {
     const fnName = c.line.function ?? '';
+    if (!c.moved && replaced(c)) continue;
     if (c.side === '+' && !c.moved && !TEARDOWN.test(fnName)) continue;
     // A deleted function, or a call that moved into a helper, changes no lifetime.
     if (c.side === '-' && (!alive.has(fnName) || addedAnywhere.has(c.call))) continue;

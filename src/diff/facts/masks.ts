@@ -52,7 +52,15 @@ export const maskFacts: FileFactProducer = (file, hunks) => {
     const key = `${w.mask}\u0000${bit}`;
     if (!into.has(key)) into.set(key, w);
   };
+  // Feature-bit arrays of this file (kernel_feature_bits[]): in QEMU's vhost code, lists of bits
+  // it passes through to the backend, not bits it offers.
+  const arrays = new Set<string>();
   hunks.forEach((h, hi) => {
+    for (const text of [file.hunks[hi]?.section ?? '', ...h.lines.map((l) => l.code)]) {
+      if (!text.includes('[')) continue;
+      const a = FEATURE_ARRAY.exec(text);
+      if (a) arrays.add(a[1]!);
+    }
     const local = sharedAcrossSides(h, localMasks(h, file.hunks[hi]?.section ?? ''));
     h.lines.forEach((l, i) => {
       const ioctl = l.ioctlCase;
@@ -74,6 +82,15 @@ export const maskFacts: FileFactProducer = (file, hunks) => {
     });
   });
   const out: Fact[] = [];
+  const passThrough = PASS_THROUGH_PATH.test(file.path);
+  for (const [key, w] of [...added, ...removed]) {
+    if (!passThrough || !arrays.has(w.mask) || (added.has(key) && removed.has(key))) continue;
+    const bit = key.split('\u0000')[1]!;
+    const how = added.has(key) ? 'added to' : 'removed from';
+    out.push(lineFact('feature-passthrough-changed', bit, file, w.l, { mask: w.mask, detail: `${bit} ${how} ${w.mask}, the bits QEMU asks the backend about and passes through (the backend still decides whether it offers ${bit})` }));
+    added.delete(key);
+    removed.delete(key);
+  }
   for (const [key, w] of added) {
     if (removed.has(key)) continue;
     const bit = key.split('\u0000')[1]!;
@@ -121,6 +138,9 @@ function sharedAcrossSides(h: AnnotatedHunk, local: (string | null)[]): (string 
   }
   return out;
 }
+
+/** QEMU's vhost front ends and libvhost-user, whose feature arrays list bits passed through to the backend. */
+const PASS_THROUGH_PATH = /^(hw\/virtio\/vhost[\w-]*\.c|hw\/net\/vhost[\w-]*\.c|net\/vhost-vdpa\.c|subprojects\/libvhost-user\/|contrib\/libvhost-user\/)/;
 
 const BACKEND_PATH = /^(drivers\/(vhost|vdpa)\/|hw\/|subprojects\/libvhost-user\/|contrib\/)/;
 

@@ -76,7 +76,8 @@ function handlerNote(f: Flag, scope: PatchScope): { note: string; compat: Compat
   if (hit) return hit;
   let r: { note: string; compat: Compat };
   if (f.featureBit) {
-    r = { note: '', compat: compat('compatible-if-negotiated', 'the bit only takes effect when both sides offer and accept it; old peers never see it set') };
+    // Negotiation is the probe: a peer that does not know the bit never offers or accepts it.
+    r = { note: '', compat: compat('compatible', 'the bit only takes effect when both sides offer and accept it; old peers never see it set') };
   } else {
     const users = usesOf(f.name, scope);
     if (users.length === 0) {
@@ -88,7 +89,7 @@ function handlerNote(f: Flag, scope: PatchScope): { note: string; compat: Compat
       const rejecting = users.filter((u) => u.rejects);
       const names = users.map((u) => `${u.fn}()`).join(', ');
       r = rejecting.length > 0
-        ? { note: `; ${names} checks for unknown bits`, compat: compat('compatible-if-negotiated', 'the handler rejects bits it does not know, so userspace can probe for the flag and old kernels refuse it') }
+        ? { note: `; ${names} checks for unknown bits`, compat: compat('compatible', 'the handler rejects bits it does not know, so userspace can probe for the flag and old kernels refuse it') }
         : {
             note: `; ${names} uses it, but no check that rejects unknown bits is visible`,
             compat: compat('behaviour-change', 'a flags field that is not checked for unknown bits lets old kernels accept the new flag silently, so userspace cannot tell whether it took effect'),

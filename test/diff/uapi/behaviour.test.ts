@@ -71,12 +71,14 @@ test('feature advertisement in QEMU: a feature-bit array the hunk starts inside,
  \tDEFINE_PROP_END_OF_LIST(),`,
     }),
   ]);
-  assert.deepEqual(summary(facts, 'mask-bit-added', 'mask-bit-removed'), [
-    ['mask-bit-added', 'VIRTIO_F_RING_RESET', 'compatible-if-negotiated'],
+  // kernel_feature_bits[] lists the bits QEMU passes through to the vhost backend (issue 14):
+  // a bit added there is not QEMU or a backend offering it.
+  assert.deepEqual(summary(facts, 'mask-bit-added', 'mask-bit-removed', 'feature-passthrough-changed'), [
+    ['feature-passthrough-changed', 'VIRTIO_F_RING_RESET', undefined],
     ['mask-bit-removed', 'VIRTIO_NET_F_HOST_USO', 'behaviour-change'],
     ['mask-bit-added', 'VIRTIO_BLK_F_DEMO', 'compatible-if-negotiated'],
   ]);
-  assert.equal(only(facts, 'mask-bit-added')[0]!.mask, 'kernel_feature_bits');
+  assert.equal(only(facts, 'feature-passthrough-changed')[0]!.mask, 'kernel_feature_bits');
 });
 
 test('new error returns: an interruptible lock in VHOST_SET_OWNER, and the user-copy -EFAULT idiom', () => {
