@@ -36,7 +36,7 @@ function needsToCheck(p: Gated): readonly string[] {
 }
 
 const patterns: Gated[] = [];
-let scanner: { re: RegExp; implied: Map<string, string[]> } | null = null;
+let scanner: { re: RegExp; all: string[]; implied: Map<string, string[]> } | null = null;
 
 export function gated(re: RegExp, needs: readonly string[]): Gated {
   if (needs.length === 0 || needs.some((n) => n.length === 0)) throw new Error(`gated ${re}: literals must be non-empty`);
@@ -84,26 +84,48 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function theScanner(): NonNullable<typeof scanner> {
   if (scanner) return scanner;
   const all = [...new Set(patterns.flatMap((p) => p.needs))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const implied = new Map(all.map((l) => [l, all.filter((s) => l.includes(s))]));
-  scanner = { re: new RegExp(all.map(escape).join('|'), 'g'), implied };
+  scanner = { re: new RegExp(all.map(escape).join('|'), 'g'), all, implied: new Map() };
   return scanner;
+}
+
+/** The declared literals inside `hit` (itself included), worked out the first time it is found. */
+function impliedBy(hit: string): string[] {
+  const s = theScanner();
+  let list = s.implied.get(hit);
+  if (!list) s.implied.set(hit, (list = s.all.filter((l) => hit.includes(l))));
+  return list;
 }
 
 /** The declared literals present in a file's code, found once per file for all detectors. */
 const presentIn = new WeakMap<readonly AnnotatedHunk[], Set<string>>();
 
+/**
+ * Code searched so far in this process. Compiling the alternation costs a few milliseconds,
+ * more than a small review searches: until this much code has been seen, each literal is looked
+ * up on its own (same answer, cheaper for a process that reviews one patch).
+ */
+let scanned = 0;
+const ALTERNATION_AFTER = 256 * 1024;
+
 export function literalsIn(hunks: readonly AnnotatedHunk[]): Set<string> {
   let found = presentIn.get(hunks);
   if (found) return found;
-  const { re, implied } = theScanner();
   found = new Set();
-  for (const h of hunks) {
-    for (const l of h.lines) {
-      const code = l.code;
-      re.lastIndex = 0;
-      for (let m = re.exec(code); m; m = re.exec(code)) {
-        if (!found.has(m[0])) for (const s of implied.get(m[0])!) found.add(s);
-        re.lastIndex = m.index + 1;
+  const before = scanned;
+  for (const h of hunks) for (const l of h.lines) scanned += l.code.length + 1;
+  if (before < ALTERNATION_AFTER) {
+    const text = hunks.map((h) => h.lines.map((l) => l.code).join('\n')).join('\n');
+    for (const p of patterns) for (const n of p.needs) if (!found.has(n) && text.includes(n)) found.add(n);
+  } else {
+    const { re } = theScanner();
+    for (const h of hunks) {
+      for (const l of h.lines) {
+        const code = l.code;
+        re.lastIndex = 0;
+        for (let m = re.exec(code); m; m = re.exec(code)) {
+          if (!found.has(m[0])) for (const s of impliedBy(m[0])) found.add(s);
+          re.lastIndex = m.index + 1;
+        }
       }
     }
   }

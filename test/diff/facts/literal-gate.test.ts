@@ -52,15 +52,19 @@ const line = (code: string, kind: AnnotatedLine['kind'] = '+'): AnnotatedLine =>
 test('one scan finds every declared literal a file has, overlapping ones included', () => {
   const literals = [...new Set(declaredPatterns().flatMap((p) => p.needs))];
   const piece = fc.oneof(fc.constantFrom(...literals), fc.string({ maxLength: 4 }));
-  fc.assert(
-    fc.property(fc.array(fc.array(piece, { maxLength: 8 }).map((parts) => parts.join('')), { minLength: 1, maxLength: 6 }), (codes) => {
-      const hunks: AnnotatedHunk[] = [{ lines: codes.map((c) => line(c)) }];
-      const found = literalsIn(hunks);
-      const expected = literals.filter((l) => codes.some((c) => c.includes(l)));
-      assert.deepEqual([...found].sort(), expected.sort());
-    }),
-    { numRuns: 300, seed: 7 },
-  );
+  const check = () =>
+    fc.assert(
+      fc.property(fc.array(fc.array(piece, { maxLength: 8 }).map((parts) => parts.join('')), { minLength: 1, maxLength: 6 }), (codes) => {
+        const found = literalsIn([{ lines: codes.map((c) => line(c)) }]);
+        const expected = literals.filter((l) => codes.some((c) => c.includes(l)));
+        assert.deepEqual([...found].sort(), expected.sort());
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  // A process that has seen little code looks each literal up; past that, one alternation.
+  check();
+  literalsIn([{ lines: Array.from({ length: 4000 }, () => line('x'.repeat(100))) }]);
+  check();
   // Literals that start inside another one ("reset" in "hw_reset_status"): both found.
   const found = literalsIn([{ lines: [line('hw_reset_status(')] }]);
   assert.ok(found.has('reset') && found.has('status'));
