@@ -2,9 +2,10 @@
 // to a review. The checkouts are the user's own: PATCH_REVIEW_CONSUMERS (colon-separated
 // directories), else every git checkout in ../consumers beside the package; none: skipped.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from '../src/io/paths.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'patch-review.js');
@@ -12,7 +13,7 @@ const EXAMPLE = join(PACKAGE_ROOT, 'examples', '0001-vhost-vsock-offer-ACCESS_PL
 
 function checkouts(): string[] {
   const env = process.env['PATCH_REVIEW_CONSUMERS'];
-  if (env) return env.split(':').filter((d) => existsSync(join(d, '.git')));
+  if (env) return env.split(':').filter((d) => d && existsSync(join(d, '.git')));
   const dir = resolve(PACKAGE_ROOT, '..', 'consumers');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -47,39 +48,67 @@ export async function runConsumersBench(): Promise<void> {
     const [x] = JSON.parse(r.stdout) as { project: string; parsed: number; files: number; uses: number }[];
     console.log(`consumers index ${x!.project.padEnd(20)} ${(ms / 1000).toFixed(1)} s for ${x!.files} files (${x!.parsed} parsed), ${x!.uses} uses (target < 60 s for crosvm)`);
   }
-  const { openConsumers } = await import('../src/consumers/store.js');
-  const { usesOf } = await import('../src/consumers/query.js');
-  const index = await openConsumers(db);
-  const symbols = ['VHOST_SET_FEATURES', '@features:vhost', 'struct vhost_vring_addr', 'VHOST_USER_SET_MEM_TABLE', 'VIRTIO_F_ACCESS_PLATFORM', 'VHOST_USER_*'];
-  // The first query of a process also compiles SQLite's WebAssembly functions it calls (lazily).
-  const t0 = performance.now();
-  usesOf(index, 'VHOST_GET_FEATURES');
-  const first = performance.now() - t0;
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++)
-    for (const s of symbols) {
-      const t = performance.now();
-      usesOf(index, s);
-      times.push(performance.now() - t);
+  // Baselines from the same run: the database read with SQLite (the lookup file moved aside).
+  const lookup = `${db}.lookup`;
+  const aside = `${db}.lookup.aside`;
+  const withoutLookup = <T>(f: () => T): T => {
+    renameSync(lookup, aside);
+    try {
+      return f();
+    } finally {
+      renameSync(aside, lookup);
     }
-  index.close();
-  console.log(`consumers query, in process          first ${first.toFixed(1)} ms, then median ${median(times).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms over ${times.length} (target < 50 ms)`);
+  };
+  const viaLookup = firstQuery(db);
+  const viaSqlite = withoutLookup(() => firstQuery(db));
+  console.log(`consumers query, fresh process       open + first query ${viaLookup.first.toFixed(1)} ms (import ${viaLookup.load.toFixed(1)} ms), then median ${viaLookup.median.toFixed(2)} ms, through the lookup file; SQLite: ${viaSqlite.first.toFixed(1)} ms (import ${viaSqlite.load.toFixed(1)} ms), then ${viaSqlite.median.toFixed(2)} ms (target < 50 ms)`);
   const oneQuery = median(Array.from({ length: 7 }, () => wall(['consumers', '--db', db, 'VHOST_SET_FEATURES'])));
-  console.log(`consumers query, one process         median ${oneQuery.toFixed(1)} ms (node start-up and opening the index included)`);
-  const plain = median(Array.from({ length: 9 }, () => wall(['--format', 'terse', '--fail-on', 'never', EXAMPLE])));
-  const withIndex = median(Array.from({ length: 9 }, () => wall(['--format', 'terse', '--fail-on', 'never', '--consumers', db, EXAMPLE])));
-  console.log(`review --consumers, one patch        median ${withIndex.toFixed(1)} ms against ${plain.toFixed(1)} ms without (+${(withIndex - plain).toFixed(1)} ms, opening the index included; target < 20 ms a patch)`);
+  const oneQuerySql = withoutLookup(() => median(Array.from({ length: 7 }, () => wall(['consumers', '--db', db, 'VHOST_SET_FEATURES']))));
+  console.log(`consumers query, one process         median ${oneQuery.toFixed(1)} ms through the lookup file, ${oneQuerySql.toFixed(1)} ms through SQLite (node start-up included)`);
+  // Interleaved, so a machine whose load drifts during the run weighs on all three alike.
+  const args = (extra: string[]) => ['--format', 'terse', '--fail-on', 'never', ...extra, EXAMPLE];
+  const runs = { plain: [] as number[], lookup: [] as number[], sqlite: [] as number[] };
+  for (let i = 0; i < 11; i++) {
+    runs.plain.push(wall(args([])));
+    runs.lookup.push(wall(args(['--consumers', db])));
+    runs.sqlite.push(withoutLookup(() => wall(args(['--consumers', db]))));
+  }
+  const [plain, withIndex, withSql] = [median(runs.plain), median(runs.lookup), median(runs.sqlite)];
+  console.log(`review --consumers, one patch        median ${withIndex.toFixed(1)} ms against ${plain.toFixed(1)} ms without (+${(withIndex - plain).toFixed(1)} ms through the lookup file, +${(withSql - plain).toFixed(1)} ms through SQLite; opening the index included; target < 20 ms a patch)`);
   await perPatchCost(db);
 }
+
+/** In a fresh node process: loading the reader, opening the index and the first query; then the median of more. */
+function firstQuery(db: string): { load: number; first: number; median: number } {
+  const reader = pathToFileURL(join(PACKAGE_ROOT, 'dist', 'src', 'consumers', 'reader.js')).href;
+  const code = `const t0 = performance.now();
+const { openConsumersReader } = await import(${JSON.stringify(reader)});
+const t1 = performance.now();
+const index = await openConsumersReader(${JSON.stringify(db)});
+index.usesOf('VHOST_GET_FEATURES');
+const t2 = performance.now();
+const times = [];
+for (let i = 0; i < 5; i++) for (const s of ${JSON.stringify(SYMBOLS)}) { const t = performance.now(); index.usesOf(s); times.push(performance.now() - t); }
+times.sort((a, b) => a - b);
+console.log(JSON.stringify({ load: t1 - t0, first: t2 - t1, median: times[times.length >> 1] }));`;
+  const runs = Array.from({ length: 5 }, () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`consumers query probe failed: ${r.stderr.trim().split('\n')[0]}`);
+    return JSON.parse(r.stdout) as { load: number; first: number; median: number };
+  });
+  return { load: median(runs.map((r) => r.load)), first: median(runs.map((r) => r.first)), median: median(runs.map((r) => r.median)) };
+}
+
+const SYMBOLS = ['VHOST_SET_FEATURES', '@features:vhost', 'struct vhost_vring_addr', 'VHOST_USER_SET_MEM_TABLE', 'VIRTIO_F_ACCESS_PLATFORM', 'VHOST_USER_*'];
 
 /** What --consumers adds per patch once the index is open: facts again, lookups, verdicts. */
 async function perPatchCost(db: string): Promise<void> {
   const { openReview } = await import('../src/engine/index.js');
-  const { readInput } = await import('../src/ingest/read-input.js');
+  const { readInput, bufferChunks } = await import('../src/ingest/read-input.js');
   const { consumerUsesFor } = await import('../src/consumers/review.js');
   const engine = await openReview();
   const reports: Parameters<Awaited<ReturnType<typeof consumerUsesFor>>['apply']>[0][] = [];
-  await engine.review(readInput({ name: EXAMPLE, readStdin: async () => Buffer.alloc(0) }), (r) => {
+  await engine.review(readInput({ name: EXAMPLE, readStdin: () => bufferChunks(Buffer.alloc(0)) }), (r) => {
     reports.push(r);
   });
   engine.close();

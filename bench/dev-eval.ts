@@ -76,7 +76,7 @@ export async function evaluateDev(dir = DEV_DIR): Promise<DevSummary> {
     controlWarnings,
     controlWarningsPerMail: controls.length ? controlWarnings / controls.length : 0,
     results,
-    report: reportFigures(reports),
+    report: reportFigures(reports, engine.rulesMeta),
   };
 }
 

@@ -12,6 +12,7 @@ import { splitMbox } from '../src/ingest/mbox.js';
 import { openInbox } from '../src/inbox/store.js';
 import { relatedFor, type RelatedResult } from '../src/inbox/related.js';
 import { readPatches } from '../src/inbox/input.js';
+import { bufferChunks } from '../src/ingest/read-input.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'patch-review.js');
 const CORPUS = resolve(PACKAGE_ROOT, '..', 'shared', 'corpus');
@@ -141,7 +142,7 @@ export async function runInboxBench(log: (s: string) => void = console.log): Pro
 
 /** One warm answer in this process: the time to open the index and the time to rank, as JSON on stdout. */
 export async function answerOnce(db: string, file: string): Promise<void> {
-  const [p] = await readPatches([file], async () => Buffer.alloc(0));
+  const [p] = await readPatches([file], () => bufferChunks(Buffer.alloc(0)));
   const t0 = process.hrtime.bigint();
   const inbox = await openInbox(db);
   const open = ms(t0);

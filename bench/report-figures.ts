@@ -4,7 +4,7 @@
 import { analyzeDiff } from '../src/diff/facts.js';
 import { textFormatter } from '../src/report/text.js';
 import { terseFormatter } from '../src/report/terse.js';
-import type { PatchReport } from '../src/model/report.js';
+import type { PatchReport, RulesMeta } from '../src/model/report.js';
 
 export interface ReportFigures {
   patches: number;
@@ -18,7 +18,6 @@ export interface ReportFigures {
   linesOver100: number;
 }
 
-const CTX = { color: false, tool: { name: 'patch-review', version: '0' }, siteUrl: '' };
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -38,9 +37,10 @@ export function namesSymbol(line: string, symbols: Set<string>): boolean {
   return false;
 }
 
-export function reportFigures(reports: PatchReport[]): ReportFigures {
-  const text = textFormatter(CTX);
-  const terse = terseFormatter(CTX);
+export function reportFigures(reports: PatchReport[], rulesMeta: RulesMeta): ReportFigures {
+  const ctx = { color: false, tool: { name: 'patch-review', version: '0' }, siteUrl: '', rulesMeta };
+  const text = textFormatter(ctx);
+  const terse = terseFormatter(ctx);
   const counts: number[] = [];
   let maxColumns = 0;
   let linesOver100 = 0;

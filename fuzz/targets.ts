@@ -42,7 +42,7 @@ export const TARGETS: Record<string, Target> = {
     if (!rules) return;
     // Oracle: a terse report of the findings is one line per finding, with no control character.
     const findings = matchFacts(facts, rules);
-    const out = terseFormatter({ color: false, tool: { name: 'fuzz', version: '0' }, siteUrl: 'https://x' }).patch(safeReport({ patch: r.patch, files, findings }, true));
+    const out = terseFormatter({ color: false, tool: { name: 'fuzz', version: '0' }, siteUrl: 'https://x', rulesMeta: rules.meta }).patch(safeReport({ patch: r.patch, files, findings }, true));
     if (CONTROL.test(out)) throw new Error(`control character in the report: ${JSON.stringify(out.slice(0, 200))}`);
     // Terse lists the open findings at warning or above, one line each (notes with --verbose).
     const shown = findings.filter((f) => f.severity !== 'note' && !f.acknowledged).length;

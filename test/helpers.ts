@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../src/io/paths.js';
 import { main } from '../src/cli/main.js';
 import type { CliIO } from '../src/cli/io.js';
+import { bufferChunks } from '../src/ingest/read-input.js';
 
 export const ROOT = PACKAGE_ROOT;
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -22,7 +23,7 @@ export interface RunResult {
 }
 
 /** Runs the CLI in-process with captured output. */
-export async function runCli(args: string[], opts: { stdin?: Buffer; cwd?: string; isTTY?: boolean } = {}): Promise<RunResult> {
+export async function runCli(args: string[], opts: { stdin?: Buffer | AsyncIterable<Buffer>; cwd?: string; isTTY?: boolean } = {}): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -32,7 +33,7 @@ export async function runCli(args: string[], opts: { stdin?: Buffer; cwd?: strin
     stderr: (t) => {
       stderr += t;
     },
-    readStdin: async () => opts.stdin ?? Buffer.alloc(0),
+    readStdin: () => (Buffer.isBuffer(opts.stdin) || opts.stdin === undefined ? bufferChunks(opts.stdin ?? Buffer.alloc(0)) : opts.stdin),
     isTTY: opts.isTTY ?? false,
     cwd: opts.cwd ?? process.cwd(),
     env: { ...process.env, NO_COLOR: '1' },

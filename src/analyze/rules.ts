@@ -7,6 +7,7 @@ import { SEVERITY_RANK, type Severity } from '../model/finding.js';
 import { unsafeReason } from '../knowledge/safe-regex.js';
 import { resolveReference } from '../knowledge/entry.js';
 import type { RuleMeta, RulesMeta } from '../model/report.js';
+import { INCOMPLETE_META, INCOMPLETE_RULE } from './incomplete.js';
 
 export interface CompiledTrigger {
   entry: Entry;
@@ -183,7 +184,7 @@ function rulesMeta(entries: Map<string, Entry>): RulesMeta {
       let m = made.get(ruleId);
       if (m) return m;
       const e = entries.get(ruleId);
-      if (!e) return undefined;
+      if (!e) return ruleId === INCOMPLETE_RULE ? INCOMPLETE_META : undefined;
       m = { id: e.id, title: e.title, category: e.category, summary: e.summary.trim(), checklist: e.checklist, consumers: e.consumers, references: e.references.map(resolveReference) };
       made.set(ruleId, m);
       return m;

@@ -3,7 +3,7 @@
 // (review.cjs.cache) by running one review of the bundled example patch. One script compiled
 // from a cache starts several times faster than forty ES modules compiled from source.
 // Packages stay in node_modules (loaded lazily where the code asks for them), except
-// parse-diff, which every review needs.
+// parse-diff and commander, which every review needs (they then share the code cache).
 import { build } from 'esbuild';
 import { rmSync, readFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { PACKAGE_ROOT } from '../io/paths.js';
 
 const out = join(PACKAGE_ROOT, 'dist', 'bundle');
 const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-const INLINED = new Set(['parse-diff']);
+const INLINED = new Set(['parse-diff', 'commander']);
 
 rmSync(out, { recursive: true, force: true });
 await build({

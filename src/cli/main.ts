@@ -1,5 +1,6 @@
-// Entry point: wires subcommands to stages. Every command is loaded lazily so a review
-// never pays for the site generator, the spec indexer or the hook installer.
+// Entry point: parses the arguments (program.ts, commander) and runs the command. Every command
+// is loaded lazily so a review never pays for the site generator, the spec indexer or the hook
+// installer.
 import type { CliIO, CommandRun } from './io.js';
 import { processIO, reportError } from './process.js';
 import type { Subcommand } from './subcommands.js';
@@ -23,10 +24,9 @@ const COMMANDS: Record<Subcommand, () => Promise<{ run: CommandRun }>> = {
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   try {
     const [first, ...rest] = argv;
-    // Help comes from one place (help.ts, commander): `help`, `help CMD`, `CMD --help`.
-    if (first === 'help' || (first !== undefined && first !== 'review' && Object.hasOwn(COMMANDS, first) && rest.some((a) => a === '--help' || a === '-h'))) {
+    if (first === 'help') {
       const { programHelp, commandHelp } = await import('./help.js');
-      const name = first === 'help' ? rest[0] : first;
+      const name = rest[0];
       const text = name === undefined ? programHelp() : commandHelp(name);
       if (text === null) {
         const { suggestCommand } = await import('./suggest.js');
@@ -36,14 +36,21 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       io.stdout(text);
       return 0;
     }
-    if (first !== undefined && Object.hasOwn(COMMANDS, first)) {
-      const mod = await COMMANDS[first as Subcommand]();
-      return await mod.run(rest, io);
-    }
-    const { run } = await import('./commands/review.js');
-    return await run(argv, io);
+    // Anything that is not a command is a review ("review" may be left out).
+    const name: Subcommand = first !== undefined && Object.hasOwn(COMMANDS, first) ? (first as Subcommand) : 'review';
+    return await runCommand(name, first === name ? rest : argv, io);
   } catch (e) {
     return reportError(e, io);
   }
 }
 
+/** Parses a command's arguments and runs it; errors are thrown (main reports them). */
+export async function runCommand(name: Subcommand, args: string[], io: CliIO): Promise<number> {
+  const { parseCommand } = await import('./program.js');
+  const parsed = parseCommand(name, args);
+  if ('help' in parsed) {
+    io.stdout(parsed.help);
+    return 0;
+  }
+  return (await COMMANDS[name]()).run(parsed, io);
+}

@@ -15,11 +15,7 @@ export function processIO(): CliIO {
   return {
     stdout: (t) => writeAll(1, t),
     stderr: (t) => writeAll(2, t),
-    readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks);
-    },
+    readStdin: stdinChunks,
     get isTTY() {
       return (stdoutTTY ??= isTerminal(1));
     },
@@ -34,6 +30,11 @@ export function processIO(): CliIO {
     cwd: process.cwd(),
     env: process.env,
   };
+}
+
+/** Standard input chunk by chunk; a reader that stops early stops the read (and the writer gets EPIPE). */
+async function* stdinChunks(): AsyncGenerator<Buffer> {
+  for await (const c of process.stdin) yield c as Buffer;
 }
 
 /** Only a character device can be a terminal; files and pipes are told apart without loading tty. */

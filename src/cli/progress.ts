@@ -1,66 +1,64 @@
-// Progress on long runs, on stderr when it is a terminal (cli-progress, loaded only then): with a
-// known number of input files, a bar with the percentage, the rate and the time left; otherwise
-// a count with the rate. The bar is cleared at the end; the caller prints the summary line.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// Progress on long runs, on stderr (cli-progress, loaded only then): when the input's size is
+// known (files and folders; compressed bytes for .gz), a bar over the bytes read with the
+// percentage, the rate and the time left, so one big mbox gets them too; otherwise (stdin, git
+// ranges) a count of patches with the rate. The bar is cleared at the end; the caller prints the
+// summary line. Nothing of it goes to stdout or to an --output file.
 import { createRequire } from 'node:module';
 import type { CliIO } from './io.js';
 
-const FOLDER_FILES = /\.(patch|diff|eml|mbox)$/;
-
-/** How many input files a run reads, or null when one input is stdin or a git range. */
-export function inputFileCount(inputs: string[], ranges: string[]): number | null {
-  if (ranges.length > 0 || inputs.includes('-')) return null;
-  let n = 0;
-  for (const i of inputs) {
-    try {
-      n += statSync(i).isDirectory() ? readdirSync(i).filter((f) => FOLDER_FILES.test(f)).length : 1;
-    } catch {
-      return null;
-    }
-  }
-  return n;
-}
-
 export interface Progress {
-  /** One more patch reviewed, from this item source ("file.patch", "series.mbox#3"). */
-  patch(source: string): void;
+  /** One more patch reviewed. */
+  patch(): void;
   stop(): void;
 }
 
-/** The file an item source names ("a.mbox#12" → "a.mbox"). */
-const fileOf = (source: string) => source.replace(/#\d+$/, '');
+/** "3.4 MiB", "812 KiB", "95 B": a byte count as a reader takes it in at a glance. */
+export function bytesText(n: number): string {
+  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 10) return `${Math.round(n / (1 << 10))} KiB`;
+  return `${n} B`;
+}
 
-export function progressBar(io: CliIO, files: number | null): Progress {
+/**
+ * A progress bar on io.stderr. `totalBytes`: the input's size, or null when unknown;
+ * `bytesRead`: how much of it the input reader has read so far.
+ */
+export function progressBar(io: CliIO, totalBytes: number | null, bytesRead: () => number): Progress {
   const { SingleBar } = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
   // cli-progress writes through a stream; ours is io.stderr (synchronous writes to fd 2).
-  const stream = { write: (t: string) => (io.stderr(t), true), isTTY: true, columns: 100 };
-  const known = files !== null && files > 1;
+  // Off a terminal (--progress asked for it) it writes a line every two seconds instead of redrawing one.
+  const stream = { write: (t: string) => (io.stderr(t), true), isTTY: io.stderrIsTTY, columns: 100 };
+  const known = totalBytes !== null && totalBytes > 0;
   const bar = new SingleBar({
     stream: stream as unknown as NodeJS.WritableStream,
-    format: known ? '{bar} {percentage}% | {value}/{total} files | {patches} patches | {rate}/s | ETA {eta_formatted}' : '{patches} patches | {rate}/s | {duration_formatted}',
+    format: known
+      ? '{bar} {percentage}% | {read} of {size} | {patches} patches | {rate} patches/s | ETA {eta_formatted}'
+      : '{patches} patches | {rate} patches/s | {duration_formatted}',
+    barsize: 24,
     hideCursor: false,
     clearOnComplete: true,
     fps: 10,
     etaBuffer: 50,
-    noTTYOutput: false,
+    noTTYOutput: true,
+    notTTYSchedule: 2000,
   });
   const started = Date.now();
   let patches = 0;
-  let done = 0;
-  let current: string | null = null;
-  bar.start(known ? files : 0, 0, { patches: 0, rate: '0' });
+  const payload = () => ({
+    patches,
+    rate: (patches / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1),
+    read: bytesText(Math.min(bytesRead(), totalBytes ?? Infinity)),
+    size: bytesText(totalBytes ?? 0),
+  });
+  bar.start(known ? totalBytes : 0, 0, payload());
   return {
-    patch(source) {
+    patch() {
       patches++;
-      const file = fileOf(source);
-      if (current !== null && file !== current) done++;
-      current = file;
-      const rate = (patches / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1);
-      bar.update(known ? done : 0, { patches, rate });
+      bar.update(known ? Math.min(bytesRead(), totalBytes) : 0, payload());
     },
     stop() {
-      if (known) bar.update(files!, { patches });
+      if (known) bar.update(totalBytes, payload());
       bar.stop();
     },
   };

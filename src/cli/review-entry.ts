@@ -3,6 +3,7 @@
 // plain review (run here, loading nothing else) from a subcommand (the compiled dispatcher).
 import { processIO, reportError } from './process.js';
 import { run } from './commands/review.js';
+import { parseCommand } from './program.js';
 
 export { run };
 // Everything the dispatcher handles (the subcommands and `help`) leaves the bundle.
@@ -11,7 +12,12 @@ export { DISPATCHED as SUBCOMMANDS } from './subcommands.js';
 export async function main(argv: string[]): Promise<number> {
   const io = processIO();
   try {
-    return await run(argv[0] === 'review' ? argv.slice(1) : argv, io);
+    const parsed = parseCommand('review', argv[0] === 'review' ? argv.slice(1) : argv);
+    if ('help' in parsed) {
+      io.stdout(parsed.help);
+      return 0;
+    }
+    return await run(parsed, io);
   } catch (e) {
     return reportError(e, io);
   }

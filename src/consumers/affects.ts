@@ -32,6 +32,16 @@ export function transportsOf(fact: Fact): string[] {
   return ['vhost', 'vdpa', 'vhost-user'];
 }
 
+/** Device words a path may name, kernel side or consumer side (`drivers/vhost/vsock.c`, `…/vhost_kern/net.rs`). */
+const DEVICES: Record<string, string> = { net: 'net', vsock: 'vsock', scsi: 'scsi', blk: 'blk', block: 'blk', fs: 'fs', crypto: 'crypto', console: 'console', balloon: 'balloon', rng: 'rng', gpu: 'gpu', iommu: 'iommu', pmem: 'pmem', mem: 'mem', sound: 'sound', snd: 'sound', input: 'input', video: 'video', can: 'can', i2c: 'i2c', gpio: 'gpio', rtc: 'rtc', watchdog: 'watchdog' };
+
+/** The virtio device a path is about: the last device word in it (the file name is the most specific), or null for shared code. */
+export function deviceOf(path: string): string | null {
+  const words = path.toLowerCase().split(/[^a-z0-9]+/);
+  for (let i = words.length - 1; i >= 0; i--) if (Object.hasOwn(DEVICES, words[i]!)) return DEVICES[words[i]!]!;
+  return null;
+}
+
 const short = (s: string) => s.replace(/^(VIRTIO_(F_|[A-Z]+_F_)|VHOST_(USER_)?(PROTOCOL_)?F_|VHOST_BACKEND_F_)/, '');
 const listOf = (detail: string) => detail.split(',').filter(Boolean);
 
@@ -46,6 +56,9 @@ function offeredBit(u: IndexedUse, bit: string): AffectedUse {
   if (u.pattern === 'features-allow-list') {
     const list = listOf(u.patternDetail);
     if (list.includes(bit)) return { use: u, verdict: 'check', why: `allow-list includes ${short(bit)} → enabled on purpose; check it handles the new behaviour` };
+    // Named constants (`& SUPPORTED_FEATURES`): their bits are defined elsewhere and not read here.
+    const named = list.filter((x) => !isFeatureBit(x));
+    if (named.length) return { use: u, verdict: 'safe', why: `features filtered through ${named.join(', ')} → the new bit stays off unless the consumer adds it there` };
     return { use: u, verdict: 'safe', why: `explicit allow-list (${list.length} bits) without ${short(bit)} → the new bit stays off` };
   }
   return { use: u, verdict: 'check', why: `computes features (${u.detail}) → check whether ${short(bit)} passes through` };
@@ -118,17 +131,20 @@ function ownCopy(u: IndexedUse, fact: Fact): AffectedUse {
 function affectedByFact(fact: Fact, facts: Fact[], lookup: UseLookup): AffectedUse[] {
   const out: AffectedUse[] = [];
   const sites = (sym: string) => lookup(sym);
+  // A device's feature set reaches that device's code and shared code, not another device's (a vsock bit, vhost-net).
+  const device = deviceOf(fact.file ?? '');
+  const deviceSites = (sym: string) => sites(sym).filter((u) => !device || !deviceOf(u.file) || deviceOf(u.file) === device);
   switch (fact.kind) {
     case 'mask-bit-added':
     case 'flag-bit-added':
     case 'macro-added':
       if (!isFeatureBit(fact.symbol)) break;
       // Backend features have their own ioctl (VHOST_SET_BACKEND_FEATURES): virtio negotiation never passes them.
-      if (!fact.symbol.startsWith('VHOST_BACKEND_F_')) for (const t of transportsOf(fact)) for (const u of sites(`@features:${t}`)) out.push(offeredBit(u, fact.symbol));
-      for (const u of sites(fact.symbol)) out.push(namedBit(u, fact.symbol, false));
+      if (!fact.symbol.startsWith('VHOST_BACKEND_F_')) for (const t of transportsOf(fact)) for (const u of deviceSites(`@features:${t}`)) out.push(offeredBit(u, fact.symbol));
+      for (const u of deviceSites(fact.symbol)) out.push(namedBit(u, fact.symbol, false));
       break;
     case 'mask-bit-removed':
-      for (const u of sites(fact.symbol)) out.push(namedBit(u, fact.symbol, true));
+      for (const u of deviceSites(fact.symbol)) out.push(namedBit(u, fact.symbol, true));
       break;
     case 'struct-member-appended':
     case 'struct-member-inserted':

@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceLanguage } from './parser.js';
 import type { Pattern, UseKind, UseSite } from './types.js';
-import { ERRNOS, isFeatureBit, isFeatureVariable, rustEnumVariant, rustPathName, uapiName, uapiStruct } from './symbols.js';
+import { ERRNOS, constantName, isFeatureBit, isFeatureVariable, rustEnumVariant, rustPathName, uapiName, uapiStruct } from './symbols.js';
 
 interface StructUse {
   build: Set<string>;
@@ -33,6 +33,9 @@ interface Scope {
 const REPLY_WAIT = /REPLY_ACK|need_reply|NEED_REPLY|wait_for_ack|wait_for_reply|process_message_reply|recv_reply|get_reply|read_reply/;
 const IOCTL_CALL = /ioctl|kernel_call$/i;
 const SEND_CALL = /send|write|request|msg|vhost_user|set_u64|get_u64|put|hdr/i;
+const NETLINK_CALL = /cmd|nl|genl/i;
+/** Calls that only name a message: assertions, logging, tracing (an all-caps name is a macro, not a send). */
+const NOT_SEND_CALL = /^[A-Z0-9_]+$|assert|^(log|trace|debug|warn|error_report|printf|fprintf|g_debug|g_warning)|(_log|_trace|_debug|printf)$/;
 const FEATURE_TEST_CALL = /has_feature|test_bit|feature_enabled|is_feature|features?_set|contains/i;
 const TRANSPARENT = new Set(['parenthesized_expression', 'cast_expression', 'type_cast_expression', 'call_expression_bit', 'argument_list_bit']);
 
@@ -48,10 +51,14 @@ const row = (n: Node) => n.startPosition.row + 1;
 const isSizeField = (field: string, text: string) => field === 'argsz' || (field === 'size' && /sizeof|size_of/.test(text));
 
 /** The transport a features computation feeds, from the file's path first, then what the function names. */
-function transportOf(file: string, text: string): string {
+function transportOf(file: string, text: string, fileText: string): string {
   if (/vhost[-_]?user|vmm_vhost/i.test(file)) return 'vhost-user';
+  // A VDUSE device offers its own features: no kernel vhost or vDPA change reaches them.
+  if (/vduse/i.test(file)) return 'vduse';
   if (/vdpa/i.test(file)) return 'vdpa';
-  if (/vhost/i.test(file)) return 'vhost';
+  if (/vhost[-_]?kern/i.test(file)) return 'vhost';
+  // A "vhost" folder may hold a vhost-user library (DPDK's lib/vhost): its file speaks vhost-user and issues no kernel vhost ioctl.
+  if (/vhost/i.test(file)) return /vhost_user|VHOST_USER_|VhostUser/.test(fileText) && !/VHOST_(GET|SET)_FEATURES|\/dev\/vhost/.test(fileText) ? 'vhost-user' : 'vhost';
   if (/VHOST_USER_|FrontendReq|MasterReq/.test(text)) return 'vhost-user';
   if (/VHOST_VDPA_/.test(text)) return 'vdpa';
   if (/VHOST_(GET|SET)_FEATURES|vhost/.test(text)) return 'vhost';
@@ -63,6 +70,9 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
   /** File-level allow-lists: a const / array of several feature bits, by name. */
   const fileAllowLists = new Map<string, string[]>();
   const fileScope = newScope(null, '');
+  let fileText: string | null = null;
+  /** The whole file's text, read from the tree once and only when a negotiation site needs it. */
+  const wholeText = () => (fileText ??= root.text);
   let scope = fileScope;
 
   const site = (symbol: string, n: Node, kind: UseKind, detail = '') => {
@@ -119,8 +129,19 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
     return (p.childForFieldName('value')?.text ?? '').replace(/\s+/g, ' ').slice(0, 100);
   };
 
+  /**
+   * vmm-sys-util's ioctl_*_nr! macros make each request number a function: `VHOST_SET_FEATURES()`
+   * is the number itself, so the call stands for the name.
+   */
+  const requestCall = (n: Node): Node => {
+    const p = n.parent;
+    if (lang === 'rust' && p?.type === 'call_expression' && p.childForFieldName('function')?.id === n.id && p.childForFieldName('arguments')?.namedChildCount === 0) return p;
+    return n;
+  };
+
   /** How a named uAPI symbol is used, from the syntax around it. */
-  const classify = (symbol: string, n: Node): UseKind => {
+  const classify = (symbol: string, name: Node): UseKind => {
+    const n = requestCall(name);
     const parent = n.parent;
     if (!parent) return 'mention';
     if (parent.type === 'case_statement' || parent.type === 'match_pattern' || parent.type === 'or_pattern') return 'handles';
@@ -133,8 +154,10 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
       const name = callName(p.parent!);
       if (IOCTL_CALL.test(name) && !isFeatureBit(symbol)) return 'ioctl';
       if (isFeatureBit(symbol) && FEATURE_TEST_CALL.test(name)) return 'feature-test';
-      if (symbol.startsWith('VHOST_USER_') && !isFeatureBit(symbol) && SEND_CALL.test(name)) return 'sends';
-      if (/^VDPA_(CMD|ATTR)_/.test(symbol) && SEND_CALL.test(name)) return 'sends';
+      const sends = SEND_CALL.test(name) && !NOT_SEND_CALL.test(name);
+      if (symbol.startsWith('VHOST_USER_') && !isFeatureBit(symbol) && sends) return 'sends';
+      // Netlink: a command goes into the message header a helper prepares (iproute2's mnlu_gen_socket_cmd_prepare).
+      if (/^VDPA_(CMD|ATTR)_/.test(symbol) && (sends || NETLINK_CALL.test(name))) return 'sends';
       return 'mention';
     }
     if (isFeatureBit(symbol)) {
@@ -222,7 +245,12 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
           if (listed) for (const b of listed) scope.allowList.add(b);
           scope.allowUses.push({ line: row(n), text: n.text.replace(/\s+/g, ' ').slice(0, 100) });
         } else if (isFeatureVariable(left.text) && isFeatureVariable(right.text)) {
-          scope.intersects.push({ line: row(n), text: n.text.replace(/\s+/g, ' ').slice(0, 100) });
+          // A named constant (`features & SUPPORTED_FEATURES`) is an allow-list whose bits are defined elsewhere.
+          const constant = constantName(left.text) ?? constantName(right.text);
+          if (constant) {
+            scope.allowList.add(constant);
+            scope.allowUses.push({ line: row(n), text: n.text.replace(/\s+/g, ' ').slice(0, 100) });
+          } else scope.intersects.push({ line: row(n), text: n.text.replace(/\s+/g, ' ').slice(0, 100) });
         }
       }
     }
@@ -332,7 +360,7 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
     const fp = featurePattern();
     if (fp && fnNode) {
       const at = s.intersects[0] ?? s.allowUses[0]!;
-      s.sites.push({ symbol: `@features:${transportOf(file, s.text)}`, file, line: at.line, function: s.name, kind: 'negotiates', detail: at.text, pattern: null, patternDetail: '' });
+      s.sites.push({ symbol: `@features:${transportOf(file, s.text, wholeText())}`, file, line: at.line, function: s.name, kind: 'negotiates', detail: at.text, pattern: null, patternDetail: '' });
     }
     const sizeSites = new Set(s.sites.filter((x) => x.kind === 'struct-size').map((x) => x.symbol));
     const reply = REPLY_WAIT.test(s.text);
@@ -471,7 +499,8 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
   };
 
   /** For a use inside a call: the call, so a listing shows what is passed where. */
-  const classifyDetail = (n: Node): string => {
+  const classifyDetail = (symbolNode: Node): string => {
+    const n = requestCall(symbolNode);
     const call = isArgs(n.parent) ? n.parent!.parent : null;
     const name = call?.type === 'call_expression' ? callName(call) : '';
     return name === 'ioctl' ? '' : name;

@@ -3,7 +3,7 @@
 // replaces that checkout's rows.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { InboxDb } from '../inbox/store.js';
+import type { SqliteDb } from '../io/sqlite-file.js';
 import { readCheckout, sourceFiles, type Checkout } from './checkout.js';
 import { extractUses } from './extract.js';
 import { languageOf, loadParsers } from './parser.js';
@@ -22,7 +22,7 @@ export interface IndexResult {
   ms: number;
 }
 
-export async function indexCheckout(db: InboxDb, dir: string): Promise<IndexResult> {
+export async function indexCheckout(db: SqliteDb, dir: string): Promise<IndexResult> {
   const t0 = performance.now();
   const c = readCheckout(dir);
   const known = db.one<{ id: number; head: string }>('SELECT id, head FROM checkouts WHERE path = ?', [c.path]);

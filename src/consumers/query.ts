@@ -1,15 +1,15 @@
 // "Who uses this": use sites of one symbol (or of a name with a trailing *) across the indexed checkouts.
-import type { InboxDb } from '../inbox/store.js';
-import { rustPathName, uapiStruct } from './symbols.js';
+import type { SqliteDb } from '../io/sqlite-file.js';
+import { rustPathName, uapiName, uapiStruct } from './symbols.js';
 import type { IndexedUse, Pattern, UseKind } from './types.js';
 
-/** The index's spelling of what a user typed: `vhost_vring_addr` → `struct vhost_vring_addr`, Rust paths → C names. */
+/** The index's spelling of what a user typed: `vhost_vring_addr` → `struct vhost_vring_addr`, Rust paths → C names, old names → current ones. */
 export function normalizeSymbol(input: string): string {
   const s = input.trim();
   if (s.startsWith('@') || s.startsWith('struct ')) return s.replace(/\s+/g, ' ');
   if (/^[a-z]/.test(s) && uapiStruct(s)) return `struct ${s}`;
   if (s.includes('::')) return rustPathName(s) ?? s;
-  return s;
+  return uapiName(s) ?? s;
 }
 
 interface Row extends Record<string, string | number | null> {
@@ -27,7 +27,7 @@ interface Row extends Record<string, string | number | null> {
 
 const SELECT = `SELECT s.name AS symbol, c.project, c.version, f.path AS file, u.line, u.func, u.kind, u.detail, u.pattern, u.pattern_detail
   FROM uses u JOIN symbols s ON s.id = u.sym JOIN files f ON f.id = u.file JOIN checkouts c ON c.id = f.checkout`;
-const ORDER = ' ORDER BY c.project, f.path, u.line';
+const ORDER = ' ORDER BY c.project, f.path, u.line, s.name, u.rowid';
 
 const toUse = (r: Row): IndexedUse => ({
   symbol: r.symbol,
@@ -43,7 +43,7 @@ const toUse = (r: Row): IndexedUse => ({
 });
 
 /** Uses of a symbol; `NAME*` matches a prefix. Definitions and bare mentions only when asked for. */
-export function usesOf(db: InboxDb, input: string, opts: { all?: boolean } = {}): IndexedUse[] {
+export function usesOf(db: SqliteDb, input: string, opts: { all?: boolean } = {}): IndexedUse[] {
   const name = normalizeSymbol(input);
   const filter = opts.all ? '' : " AND u.kind NOT IN ('defines', 'mention')";
   const rows = name.endsWith('*')
@@ -53,7 +53,7 @@ export function usesOf(db: InboxDb, input: string, opts: { all?: boolean } = {})
 }
 
 /** Uses of several symbols at once, keyed by symbol (for reviews and the site). */
-export function usesOfMany(db: InboxDb, names: string[], opts: { all?: boolean } = {}): Map<string, IndexedUse[]> {
+export function usesOfMany(db: SqliteDb, names: string[], opts: { all?: boolean } = {}): Map<string, IndexedUse[]> {
   const out = new Map<string, IndexedUse[]>();
   for (const n of new Set(names)) {
     const uses = usesOf(db, n, opts);
@@ -63,7 +63,7 @@ export function usesOfMany(db: InboxDb, names: string[], opts: { all?: boolean }
 }
 
 /** Every use (no definitions or bare mentions) grouped by symbol: one query, for the site. */
-export function usesBySymbol(db: InboxDb): Map<string, IndexedUse[]> {
+export function usesBySymbol(db: SqliteDb): Map<string, IndexedUse[]> {
   const out = new Map<string, IndexedUse[]>();
   for (const r of db.all<Row>(`${SELECT} WHERE u.kind NOT IN ('defines', 'mention')${ORDER}`)) {
     const list = out.get(r.symbol);
@@ -73,13 +73,18 @@ export function usesBySymbol(db: InboxDb): Map<string, IndexedUse[]> {
   return out;
 }
 
+/** Every row, definitions and mentions too, by symbol then place: what the lookup file is written from. */
+export function allUses(db: SqliteDb): IndexedUse[] {
+  return db.all<Row>(`${SELECT} ORDER BY s.name, c.project, f.path, u.line, u.rowid`).map(toUse);
+}
+
 /** The indexed checkouts, for listings. */
-export function checkoutsOf(db: InboxDb): { project: string; version: string; path: string; files: number }[] {
+export function checkoutsOf(db: SqliteDb): { project: string; version: string; path: string; files: number }[] {
   return db.all<{ project: string; version: string; path: string; files: number }>('SELECT project, version, path, files FROM checkouts ORDER BY project');
 }
 
 /** Every indexed symbol with its number of (non-definition) uses. */
-export function symbolCounts(db: InboxDb): Map<string, number> {
+export function symbolCounts(db: SqliteDb): Map<string, number> {
   const out = new Map<string, number>();
   for (const r of db.all<{ name: string; n: number }>("SELECT s.name, COUNT(*) AS n FROM uses u JOIN symbols s ON s.id = u.sym WHERE u.kind NOT IN ('defines', 'mention') GROUP BY s.id")) out.set(r.name, r.n);
   return out;

@@ -19,9 +19,16 @@ const RUST_ENUM_PREFIX: Record<string, string> = {
   VhostUserVirtioFeatures: 'VHOST_USER_F_',
 };
 
+/**
+ * Old names the uAPI headers keep as aliases of the current one: consumers written before the
+ * rename (DPDK) still use them for the same bit (include/uapi/linux/virtio_config.h).
+ */
+const ALIASES: Record<string, string> = { VIRTIO_F_IOMMU_PLATFORM: 'VIRTIO_F_ACCESS_PLATFORM' };
+
 /** The canonical name of an upper-case identifier, or null when it is no uAPI symbol. */
 export function uapiName(name: string): string | null {
-  return UAPI_NAME.test(name) ? name : null;
+  if (!UAPI_NAME.test(name)) return null;
+  return Object.hasOwn(ALIASES, name) ? ALIASES[name]! : name;
 }
 
 /** "struct vhost_vring_addr" for a C struct tag or a Rust bindgen type name. */
@@ -60,7 +67,23 @@ export function isFeatureBit(symbol: string): boolean {
   return /_F_/.test(symbol);
 }
 
-/** Names of variables that hold feature sets (acked, available, supported…). */
+/** Words that name a feature set: `acked_features`, `availFeatures`, `supported`… */
+const FEATURE_WORD = /^(features?|feats?|acked|avail|available|supported|offered)$/i;
+/** Words that say the value is something else: a ring index, a wrap counter, a length… */
+const OTHER_WORD = /^(idx|index|ring|wrap|counter|desc|len|size|count|num|mask|batch)$/i;
+
+/**
+ * Names of variables that hold feature sets, read word by word (snake_case and camelCase), so
+ * `PACKED_BATCH_MASK` is no `acked` and `avail_idx` is a ring index, not available features.
+ */
 export function isFeatureVariable(text: string): boolean {
-  return /feature|acked|avail|supported|offered|host_features|guest_features/i.test(text) && !/[A-Z0-9]_F_/.test(text);
+  if (/[A-Z0-9]_F_/.test(text)) return false;
+  const words = text.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
+  return words.some((w) => FEATURE_WORD.test(w)) && !words.some((w) => OTHER_WORD.test(w));
+}
+
+/** An upper-case constant (a macro or const), path and parentheses aside: `VIRTIO_PMD_SUPPORTED_FEATURES`. */
+export function constantName(text: string): string | null {
+  const t = text.replace(/^\(+|\)+$/g, '').replace(/^.*::/, '').trim();
+  return /^[A-Z][A-Z0-9_]*$/.test(t) ? t : null;
 }

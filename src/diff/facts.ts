@@ -3,6 +3,7 @@ import type { Patch } from '../model/patch.js';
 import type { FileDiff } from '../model/diff.js';
 import type { Fact } from '../model/facts.js';
 import { parseUnifiedDiff } from './parse.js';
+import { cutAtCaps, cutSummary } from './caps.js';
 import { annotateFile, type AnnotatedHunk } from './annotate.js';
 import { symbolFacts } from './facts/symbols.js';
 import { functionFacts } from './facts/functions.js';
@@ -70,13 +71,13 @@ export interface DiffResult {
 
 /** Why a layout or number claim is a heuristic when the review has no tree. */
 export const NO_TREE = 'reviewed from the patch alone: run it inside the kernel tree or pass --tree DIR to have gcc compile the headers';
-/** Analysis caps per patch: past them the rest is not analysed, and the report says so. */
-export const MAX_FILES_ANALYSED = 5_000;
-export const MAX_HUNKS_ANALYSED = 20_000;
+export { MAX_FILES_ANALYSED, MAX_HUNKS_ANALYSED } from './caps.js';
 
 export function analyzeDiff(patch: Patch, ctx: DiffContext = {}): DiffResult {
-  const all = parseUnifiedDiff(patch.diff);
-  const { files, incomplete } = capFiles(all);
+  // Cut before parsing: past the caps nothing is parsed, analysed or reported, only counted.
+  const cut = cutAtCaps(patch.diff);
+  const files = parseUnifiedDiff(cut ? patch.diff.slice(0, cut.end) : patch.diff);
+  const incomplete = cut ? cutSummary(files.length, files.reduce((n, f) => n + f.hunks.length, 0), cut) : undefined;
   const facts: Fact[] = [];
   const annotated: AnnotatedFile[] = [];
   // Inside a tree, producers read whole files (one hunk from the first line to the last);
@@ -103,22 +104,7 @@ export function analyzeDiff(patch: Patch, ctx: DiffContext = {}): DiffResult {
     verifyLayouts(facts, whole, tree, ioctlsTaking);
   }
   markUnverified(facts, ctx.tree ? `the headers could not be compiled in ${ctx.tree.root}` : NO_TREE);
-  return incomplete ? { files: all, facts, incomplete } : { files: all, facts };
-}
-
-/** The files (and hunks) within the caps, and a sentence on what is left out. */
-function capFiles(all: FileDiff[]): { files: FileDiff[]; incomplete?: string } {
-  let hunks = 0;
-  const files: FileDiff[] = [];
-  for (const f of all) {
-    if (files.length >= MAX_FILES_ANALYSED || hunks >= MAX_HUNKS_ANALYSED) break;
-    const room = MAX_HUNKS_ANALYSED - hunks;
-    files.push(f.hunks.length > room ? { ...f, hunks: f.hunks.slice(0, room) } : f);
-    hunks += Math.min(f.hunks.length, room);
-  }
-  const totalHunks = all.reduce((n, f) => n + f.hunks.length, 0);
-  if (files.length === all.length && hunks === totalHunks) return { files: all };
-  return { files, incomplete: `only ${files.length} of ${all.length} files and ${hunks} of ${totalHunks} hunks were analysed (caps: ${MAX_FILES_ANALYSED} files, ${MAX_HUNKS_ANALYSED} hunks per patch)` };
+  return incomplete ? { files, facts, incomplete } : { files, facts };
 }
 
 /** push(...items) overflows the stack for very large arrays (a 100,000-hunk diff): loop instead. */

@@ -13,7 +13,7 @@ export interface AnalyzedPatch {
   coverSubject?: string;
 }
 
-export async function readPatches(inputs: string[], readStdin: () => Promise<Buffer>): Promise<AnalyzedPatch[]> {
+export async function readPatches(inputs: string[], readStdin: () => AsyncIterable<Buffer>): Promise<AnalyzedPatch[]> {
   const out: AnalyzedPatch[] = [];
   let skipped = 0;
   for (const name of inputs) {

@@ -1,7 +1,6 @@
 // Gzip input with a bound on what it expands to: mail compresses about 4:1, so output past
 // MAX_RATIO times the compressed bytes read (once it is past a floor) is a bomb, reported as
 // one input error before it costs gigabytes. Files and stdin go through the same stream.
-import type { Readable } from 'node:stream';
 import { InputError } from '../model/errors.js';
 
 /** Output below this is never refused, whatever the ratio (small highly repetitive inputs). */
@@ -15,29 +14,32 @@ function zlib(): typeof import('node:zlib') {
 }
 
 /**
- * Decompressed chunks of a gzip stream. compressedSoFar says how many compressed bytes were
- * consumed (a file stream's bytesRead, or a buffer's length).
+ * Decompressed chunks of a gzip byte stream (a file's or stdin's). The ratio is taken against
+ * the compressed bytes read so far, so a bomb stops the read of its source too.
  */
-export async function* gunzipBounded(source: Readable | Buffer, name: string): AsyncGenerator<Buffer> {
+export async function* gunzipBounded(source: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
   // 128 KiB output chunks with 1 MiB buffered ahead: zlib works on the thread pool while the
   // caller parses mail; bigger buffers gain little and cost garbage on archives.
   const gunzip = zlib().createGunzip({ chunkSize: 128 * 1024, highWaterMark: 1 << 20 } as import('node:zlib').ZlibOptions);
-  let compressed: () => number;
-  if (Buffer.isBuffer(source)) {
-    compressed = () => source.length;
-    gunzip.end(source);
-  } else {
-    compressed = () => (source as Readable & { bytesRead?: number }).bytesRead ?? 0;
-    source.on('error', (e) => gunzip.destroy(e));
-    source.pipe(gunzip);
+  let read = 0;
+  const compressed = () => read;
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const c of source) {
+      read += c.length;
+      yield c;
+    }
   }
+  const stream = process.getBuiltinModule('node:stream') as typeof import('node:stream');
+  const input = stream.Readable.from(counted(), { objectMode: false, highWaterMark: 1 << 16 });
+  input.on('error', (e) => gunzip.destroy(e));
+  input.pipe(gunzip);
   let out = 0;
   try {
     for await (const c of gunzip) {
       out += (c as Buffer).length;
       if (out > RATIO_FLOOR_BYTES && out > MAX_RATIO * compressed()) {
         gunzip.destroy();
-        if (!Buffer.isBuffer(source)) source.destroy();
+        input.destroy();
         throw new InputError(name, `gzip data expands more than ${MAX_RATIO} times (${Math.round(out / 1048576)} MiB from ${Math.round(compressed() / 1048576)} MiB): refused as a decompression bomb`);
       }
       yield c as Buffer;
@@ -49,5 +51,11 @@ export async function* gunzipBounded(source: Readable | Buffer, name: string): A
       throw new InputError(name, `corrupt or truncated gzip data (${(e as Error).message})`);
     }
     throw e;
+  } finally {
+    // A reader that stops early (a mail over its limit) stops the decompression and the source.
+    gunzip.destroy();
+    input.destroy();
+    // Wait until the source has been let go of (stdin closed): nothing is read after an error.
+    if (!input.closed) await new Promise((res) => input.once('close', res));
   }
 }

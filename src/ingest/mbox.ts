@@ -100,12 +100,25 @@ function finishMessage(msg: Buffer): Buffer {
   return body;
 }
 
-/** Opens a file as a byte stream, transparently gunzipping (with a bound on the expansion). */
-export async function openMaybeGzip(path: string): Promise<AsyncIterable<Buffer>> {
+/**
+ * Opens a file as a byte stream, transparently gunzipping (with a bound on the expansion).
+ * `onRead` is told the bytes read from the file (compressed, for gzip) as they are read.
+ */
+export async function openMaybeGzip(path: string, onRead?: (bytes: number) => void): Promise<AsyncIterable<Buffer>> {
   const head = readFileHead(path);
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (!isGzip(head)) return raw;
+  if (!isGzip(head)) return onRead ? counted(raw, onRead) : raw;
+  // Piped into gunzip, the stream flows: one more 'data' listener sees every chunk too.
+  if (onRead) raw.on('data', (c) => onRead(c.length));
   return gunzipBounded(raw, path);
+}
+
+/** The chunks as they are, telling `onRead` their sizes (progress). */
+export async function* counted(chunks: AsyncIterable<Buffer>, onRead: (bytes: number) => void): AsyncGenerator<Buffer> {
+  for await (const c of chunks) {
+    onRead(c.length);
+    yield c;
+  }
 }
 
 /** The first bytes of a file (format sniffing: gzip magic, "From "). */

@@ -6,6 +6,12 @@ import { parseTrailers } from './trailers.js';
 const EMPTY_PREFIX = { tags: [], version: 1, index: null, total: null, rfc: false, reply: false };
 
 export function parseRawDiff(buf: Buffer, source: string): Patch | null {
+  // Mail is the common input: decide from the first lines before decoding the whole buffer.
+  const head = firstLines(buf);
+  if (head.length === 0) return null;
+  const headLine = head[0]!;
+  const commitHead = /^commit [0-9a-f]{7,64}\b/.test(headLine);
+  if (!commitHead && !isDiffStart(head, 0) && !headLine.startsWith('Index: ')) return null;
   const text = buf.toString('utf8').replace(/\r\n?/g, '\n');
   const lines = text.split('\n');
   let first = 0;
@@ -51,4 +57,19 @@ export function patchFromDiff(diff: string, source = '<diff>', subject = '', aut
     diff,
     transport: { flowed: false, damagedEncoding: false },
   };
+}
+
+/** The first three lines after any leading blank lines, decoded without the rest of the buffer. */
+function firstLines(buf: Buffer): string[] {
+  let at = 0;
+  while (at < buf.length && (buf[at] === 0x20 || buf[at] === 0x09 || buf[at] === 0x0a || buf[at] === 0x0d)) at++;
+  // Back to the start of the first non-blank line (its indentation belongs to it).
+  while (at > 0 && buf[at - 1] !== 0x0a) at--;
+  let end = at;
+  for (let n = 0; n < 3 && end < buf.length; n++) {
+    const nl = buf.indexOf(0x0a, end);
+    end = nl < 0 ? buf.length : nl + 1;
+  }
+  if (at >= buf.length) return [];
+  return buf.toString('utf8', at, end).replace(/\r\n?/g, '\n').split('\n');
 }

@@ -1,27 +1,33 @@
 // Every file patch-review writes (reports, hook state, knowledge cache, inbox database, site,
-// spec index) goes through here: the data is written to a temporary file beside the target,
+// spec index) goes through here: the data is written to a temporary file (the site: a
+// temporary directory) beside the target,
 // created with O_EXCL and O_NOFOLLOW (a planted file or symlink at that name is never opened
 // or written through), and renamed over the target when complete, so a reader sees the old
-// file or the new one, never half of one. Temporary files are removed on exit and on
-// SIGINT/SIGTERM/SIGHUP; ones a SIGKILL left behind are swept the next time the same target
-// is written (their process is gone).
-import { openSync, writeSync, closeSync, renameSync, unlinkSync, readdirSync, statSync, constants, mkdirSync } from 'node:fs';
+// file or the new one, never half of one. Temporary files and directories are removed on exit
+// and on SIGINT/SIGTERM/SIGHUP; ones a SIGKILL left behind are swept the next time the same
+// target is written (their process is gone).
+import { openSync, writeSync, closeSync, renameSync, unlinkSync, readdirSync, statSync, constants, mkdirSync, rmSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { InputError } from '../model/errors.js';
+import { processAlive } from './process-alive.js';
 
 const pending = new Set<string>();
 let hooked = false;
 let counter = 0;
 
 function removePending(): void {
-  for (const p of pending) {
-    try {
-      unlinkSync(p);
-    } catch {
-      /* already gone */
-    }
-  }
+  for (const p of pending) removeTemp(p);
   pending.clear();
+}
+
+/** A temporary file, or a directory with what was written into it so far. */
+function removeTemp(path: string): void {
+  try {
+    // Retries: a write still finishing on the thread pool can refill a directory being emptied.
+    rmSync(path, { recursive: true, force: true, maxRetries: 3, retryDelay: 10 });
+  } catch {
+    /* gone, or someone else removes it */
+  }
 }
 
 function onSignal(sig: NodeJS.Signals): void {
@@ -31,26 +37,37 @@ function onSignal(sig: NodeJS.Signals): void {
   process.kill(process.pid, sig);
 }
 
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', removePending);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let signalsHooked = false;
+
+/** A temporary file or directory to remove on exit and on signals. */
+function track(path: string): void {
+  pending.add(path);
+  if (!hooked) {
+    hooked = true;
+    process.on('exit', removePending);
+  }
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const sig of SIGNALS) {
     if (process.listenerCount(sig) === 0) process.once(sig, onSignal);
   }
 }
 
+/**
+ * Renamed into place or removed. With nothing left to clean up the signal listeners go: a
+ * listener runs only when the event loop turns, which a long review holds up, while without
+ * one a signal ends the process at once.
+ */
+function untrack(path: string): void {
+  pending.delete(path);
+  if (pending.size > 0 || !signalsHooked) return;
+  signalsHooked = false;
+  for (const sig of SIGNALS) process.removeListener(sig, onSignal);
+}
+
 /** ".name.PID.N.tmp": the pid lets a later run tell a dead writer's leftovers from a live one's. */
 const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-z]+\.tmp$/;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes temporary files for this target whose writer no longer runs (a SIGKILL). */
 function sweepStale(dir: string, base: string): void {
@@ -62,11 +79,29 @@ function sweepStale(dir: string, base: string): void {
   }
   for (const n of names) {
     const m = TEMP_NAME.exec(n);
-    if (!m || m[1] !== base || Number(m[2]) === process.pid || alive(Number(m[2]))) continue;
+    if (!m || m[1] !== base || Number(m[2]) === process.pid || processAlive(Number(m[2]))) continue;
+    removeTemp(join(dir, n));
+  }
+}
+
+/** ".name.PID.N.tmp" beside target, a name no other writer uses. */
+function tempName(dir: string, base: string): string {
+  const suffix = `${(++counter).toString(36)}${Math.floor(Math.random() * 0x7fffffff).toString(36)}`;
+  return join(dir, `.${base}.${process.pid}.${suffix}.tmp`);
+}
+
+/** Creates a temporary file or directory with `make`, retrying on a name already taken. */
+function createTemp(target: string, make: (path: string) => number): TempFile {
+  const dir = dirname(target);
+  sweepStale(dir, basename(target));
+  for (let attempt = 0; ; attempt++) {
+    const path = tempName(dir, basename(target));
     try {
-      unlinkSync(join(dir, n));
-    } catch {
-      /* someone else swept it */
+      const fd = make(path);
+      track(path);
+      return { path, fd };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 100) throw e;
     }
   }
 }
@@ -78,22 +113,30 @@ export interface TempFile {
 
 /** A new temporary file beside target, opened for writing; never an existing file or a symlink. */
 export function createTempBeside(target: string, mode = 0o666): TempFile {
-  const dir = dirname(target);
-  const base = basename(target);
-  sweepStale(dir, base);
-  hookExit();
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
-  for (let attempt = 0; ; attempt++) {
-    const suffix = `${(++counter).toString(36)}${Math.floor(Math.random() * 0x7fffffff).toString(36)}`;
-    const path = join(dir, `.${base}.${process.pid}.${suffix}.tmp`);
-    try {
-      const fd = openSync(path, flags, mode);
-      pending.add(path);
-      return { path, fd };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 100) throw e;
-    }
-  }
+  return createTemp(target, (path) => openSync(path, flags, mode));
+}
+
+/**
+ * A new temporary directory beside target (mkdir never reuses an existing name nor follows a
+ * symlink), removed with its contents on exit and on signals until released.
+ */
+export function createTempDirBeside(target: string): string {
+  return createTemp(target, (path) => {
+    mkdirSync(path);
+    return -1;
+  }).path;
+}
+
+/** The temporary file or directory was renamed into place or removed: exit and signals leave it alone. */
+export function releaseTemp(path: string): void {
+  untrack(path);
+}
+
+/** Removes a temporary file or directory now (an aborted build). */
+export function discardTemp(path: string): void {
+  removeTemp(path);
+  untrack(path);
 }
 
 /** An atomic writer: write() as often as needed, then commit() (rename) or abort() (remove). */
@@ -122,7 +165,7 @@ export class AtomicFile {
       this.remove();
       throw e;
     }
-    pending.delete(this.tmp.path);
+    untrack(this.tmp.path);
   }
 
   abort(): void {
@@ -133,7 +176,7 @@ export class AtomicFile {
   }
 
   private remove(): void {
-    pending.delete(this.tmp.path);
+    untrack(this.tmp.path);
     try {
       unlinkSync(this.tmp.path);
     } catch {
@@ -164,6 +207,15 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, opts:
     throw e;
   }
   f.commit();
+}
+
+/**
+ * Lets a SIGINT/SIGTERM/SIGHUP that arrived during synchronous work (a long analysis) run its
+ * cleanup before the caller commits: a listener only runs when the event loop turns, and the
+ * first turn can end before libuv has read the signal, so this waits for two.
+ */
+export async function settleSignals(): Promise<void> {
+  for (let i = 0; i < 2; i++) await new Promise((res) => setImmediate(res));
 }
 
 /** Temporary files of this process not yet committed (tests). */

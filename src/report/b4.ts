@@ -6,9 +6,9 @@
 // as b4's built-in checks give it.
 import type { FormatterFactory } from './formatter.js';
 import { SEVERITY_RANK, type Finding } from '../model/finding.js';
-import type { PatchReport } from '../model/report.js';
+import type { PatchReport, RulesMeta } from '../model/report.js';
 import { ruleLink, location } from './common.js';
-import { headline } from './layout.js';
+import { headline, ruleOf } from './layout.js';
 import { terseFindings } from './terse.js';
 
 type Status = 'pass' | 'warn' | 'fail';
@@ -19,7 +19,7 @@ function statusOf(f: Finding): Status {
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-export function b4Result(r: PatchReport, siteUrl: string, tool: string, verbose = false) {
+export function b4Result(r: PatchReport, meta: RulesMeta, siteUrl: string, tool: string, verbose = false) {
   const shown = terseFindings(r, verbose);
   const acknowledged = r.findings.filter((f) => f.acknowledged).length;
   const notes = r.findings.filter((f) => !f.acknowledged && f.severity === 'note').length;
@@ -30,15 +30,15 @@ export function b4Result(r: PatchReport, siteUrl: string, tool: string, verbose 
   const details = shown.map((f) => ({
     status: statusOf(f),
     context: f.ruleId,
-    description: `${location(f)}: ${headline(f)}`,
-    url: ruleLink(siteUrl, f) ?? '',
+    description: `${location(f)}: ${headline(f, ruleOf(meta, f))}`,
+    url: ruleLink(siteUrl, ruleOf(meta, f)) ?? '',
   }));
   const status: Status = worst && SEVERITY_RANK[worst.severity] >= SEVERITY_RANK.warning ? statusOf(worst) : 'pass';
   return {
     tool,
     status,
     summary: status === 'pass' ? `pass${leftOut ? ` (${leftOut})` : ''}` : `${parts.join(', ')}${leftOut ? `; not listed: ${leftOut}` : ''}`,
-    url: (worst && ruleLink(siteUrl, worst)) ?? siteUrl,
+    url: (worst && ruleLink(siteUrl, ruleOf(meta, worst))) ?? siteUrl,
     details: JSON.stringify(details),
   };
 }
@@ -49,7 +49,7 @@ export const b4Formatter: FormatterFactory = (ctx) => {
     lean: true,
     begin: () => '[',
     patch(r) {
-      const s = (first ? '' : ',\n') + JSON.stringify(b4Result(r, ctx.siteUrl, ctx.tool.name, ctx.verbose));
+      const s = (first ? '' : ',\n') + JSON.stringify(b4Result(r, ctx.rulesMeta, ctx.siteUrl, ctx.tool.name, ctx.verbose));
       first = false;
       return s;
     },

@@ -1,5 +1,6 @@
 // Small helpers the formatters share.
 import type { Finding } from '../model/finding.js';
+import type { RuleMeta } from '../model/report.js';
 import type { Patch } from '../model/patch.js';
 
 export function location(f: Finding): string {
@@ -24,7 +25,7 @@ export function entryUrl(siteUrl: string, ruleId: string): string | undefined {
   return siteUrl ? `${siteUrl.replace(/\/$/, '')}/entries/${ruleId}.html` : undefined;
 }
 
-/** Where a reader learns more about a finding: the entry's page, else its first citation. */
-export function ruleLink(siteUrl: string, f: Finding): string | undefined {
-  return entryUrl(siteUrl, f.ruleId) ?? f.references[0]?.url;
+/** Where a reader learns more about a rule: the entry's page, else its first citation. */
+export function ruleLink(siteUrl: string, rule: RuleMeta): string | undefined {
+  return entryUrl(siteUrl, rule.id) ?? rule.references[0]?.url;
 }

@@ -8,6 +8,10 @@ import type { Finding } from '../model/finding.js';
 import type { DiffLine, FileDiff, Hunk } from '../model/diff.js';
 import type { PatchReport } from '../model/report.js';
 import { ruleLink, location } from './common.js';
+import { ruleOf } from './layout.js';
+
+/** What a comment needs beside the finding: the rule's text and the site's address. */
+type RuleContext = Pick<FormatContext, 'siteUrl' | 'rulesMeta'>;
 import { bareAddress } from '../ingest/address-list.js';
 
 const WIDTH = 72;
@@ -127,11 +131,12 @@ export function safeBodyLine(line: string): string {
   return /^(diff |--- |\+\+\+ |@@ |Index: |From |---$)/.test(line) ? ` ${line}` : line;
 }
 
-function comment(f: Finding, siteUrl: string): string[] {
-  const head = `${f.severity.toUpperCase()} [${f.ruleId}] ${f.title}`;
+function comment(f: Finding, ctx: RuleContext): string[] {
+  const rule = ruleOf(ctx.rulesMeta, f);
+  const head = `${f.severity.toUpperCase()} [${f.ruleId}] ${rule.title}`;
   const out = wrap(head);
   if (f.acknowledged) out.push(...wrap(`(acknowledged in the patch: ${f.acknowledged.reason})`));
-  const link = ruleLink(siteUrl, f);
+  const link = ruleLink(ctx.siteUrl, rule);
   out.push(...wrap(f.message), ...(link ? [`See ${link}`] : []));
   return out;
 }
@@ -145,7 +150,7 @@ function hunkHeader(h: Hunk): string {
 }
 
 /** The hunk, trimmed to the lines around its findings, each finding written under its line. */
-function quoteHunk(h: Hunk, notes: Map<number, Finding[]>, siteUrl: string): string[] {
+function quoteHunk(h: Hunk, notes: Map<number, Finding[]>, ctx: RuleContext): string[] {
   const at = [...notes.keys()].sort((a, b) => a - b);
   const from = Math.max(0, at[0]! - CONTEXT_BEFORE);
   const to = Math.min(h.lines.length - 1, at[at.length - 1]! + CONTEXT_AFTER);
@@ -154,13 +159,13 @@ function quoteHunk(h: Hunk, notes: Map<number, Finding[]>, siteUrl: string): str
   for (let i = from; i <= to; i++) {
     out.push(quote(h.lines[i]!));
     const here = notes.get(i);
-    if (here) out.push('', ...here.flatMap((f) => [...comment(f, siteUrl), '']));
+    if (here) out.push('', ...here.flatMap((f) => [...comment(f, ctx), '']));
   }
   if (to < h.lines.length - 1) out.push('[...]');
   return out;
 }
 
-function quotedDiff(r: PatchReport, siteUrl: string): { general: Finding[]; lines: string[] } {
+function quotedDiff(r: PatchReport, ctx: RuleContext): { general: Finding[]; lines: string[] } {
   const general: Finding[] = [];
   const perFile = new Map<FileDiff, { top: Finding[]; hunks: Map<number, Map<number, Finding[]>> }>();
   for (const f of r.findings) {
@@ -183,26 +188,27 @@ function quotedDiff(r: PatchReport, siteUrl: string): { general: Finding[]; line
     const slot = perFile.get(file);
     if (!slot) continue;
     lines.push(`> --- ${file.oldPath ? `a/${file.oldPath}` : '/dev/null'}`, `> +++ ${file.newPath ? `b/${file.newPath}` : '/dev/null'}`);
-    if (slot.top.length) lines.push('', ...slot.top.flatMap((f) => [...comment(f, siteUrl), '']));
-    for (const h of [...slot.hunks.keys()].sort((a, b) => a - b)) lines.push(...quoteHunk(file.hunks[h]!, slot.hunks.get(h)!, siteUrl));
+    if (slot.top.length) lines.push('', ...slot.top.flatMap((f) => [...comment(f, ctx), '']));
+    for (const h of [...slot.hunks.keys()].sort((a, b) => a - b)) lines.push(...quoteHunk(file.hunks[h]!, slot.hunks.get(h)!, ctx));
     lines.push('');
   }
   return { general, lines };
 }
 
-function checklistAndReferences(findings: Finding[]): string[] {
+function checklistAndReferences(findings: Finding[], meta: FormatContext['rulesMeta']): string[] {
   const out: string[] = ['Review checklist', '----------------'];
   const seen = new Set<string>();
   const refs = new Map<string, string>();
   for (const f of findings) {
     if (seen.has(f.ruleId)) continue;
     seen.add(f.ruleId);
+    const rule = ruleOf(meta, f);
     out.push('', ...wrap(`${f.ruleId} (${location(f)}):`));
-    for (const q of f.checklist) {
+    for (const q of rule.checklist) {
       const [first, ...rest] = wrap(q, '        ');
       out.push(`  - [ ] ${first!.trimStart()}`, ...rest);
     }
-    for (const ref of f.references) if (!refs.has(ref.url)) refs.set(ref.url, ref.title ?? ref.id);
+    for (const ref of rule.references) if (!refs.has(ref.url)) refs.set(ref.url, ref.title ?? ref.id);
   }
   if (refs.size > 0) {
     out.push('', 'References', '----------', '');
@@ -257,13 +263,13 @@ export function replyMail(r: PatchReport, ctx: FormatContext): string {
     const refs = [...new Set([...p.references.filter((x) => MSG_ID.test(x)), msgId])];
     headers.push(headerField('References', refs.map((x) => `<${x}>`).join(' ')));
   }
-  const { general, lines } = quotedDiff(r, ctx.siteUrl);
+  const { general, lines } = quotedDiff(r, ctx);
   const body: string[] = [];
   const who = headerText(p.author) || 'the author';
   body.push(...wrap(p.date ? `On ${headerText(p.date)}, ${who} wrote:` : `${who} wrote:`), '');
   if (!msgId) body.push(...wrap('(The patch had no Message-ID: add In-Reply-To by hand to thread this reply.)'), '');
-  for (const f of general) body.push(...comment(f, ctx.siteUrl), '');
-  body.push(...lines, ...checklistAndReferences(r.findings), '', '-- ', `${ctx.tool.name} ${ctx.tool.version}`);
+  for (const f of general) body.push(...comment(f, ctx), '');
+  body.push(...lines, ...checklistAndReferences(r.findings, ctx.rulesMeta), '', '-- ', `${ctx.tool.name} ${ctx.tool.version}`);
   const text = body.map((l) => (l.startsWith('> ') ? l : safeBodyLine(l))).join('\n') + '\n';
   const long = text.split('\n').some((l) => Buffer.byteLength(l) > MAX_LINE_OCTETS);
   headers.push('MIME-Version: 1.0', 'Content-Type: text/plain; charset=UTF-8', `Content-Transfer-Encoding: ${long ? 'quoted-printable' : '8bit'}`);

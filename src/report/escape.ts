@@ -37,6 +37,7 @@ function safeFinding(f: Finding): Finding {
     title: escapeControls(f.title),
     message: escapeControls(f.message),
     symbols: f.symbols.map((s) => escapeControls(s)),
+    ...(f.places ? { places: f.places.map((p) => (p.file === null ? p : { ...p, file: quotePath(p.file) })) } : {}),
     ...(f.acknowledged ? { acknowledged: { reason: escapeControls(f.acknowledged.reason) } } : {}),
   };
 }

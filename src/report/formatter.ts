@@ -10,9 +10,10 @@ export interface FormatContext {
   siteUrl: string;
   /**
    * Metadata of the rules behind the findings (title, summary, checklist, references), as the
-   * engine compiled them once; a finding names its rule by ruleId.
+   * engine compiled them once (ReviewEngine.rulesMeta); a finding names its rule by ruleId, and
+   * formatters read rule text from here only.
    */
-  rulesMeta?: RulesMeta;
+  rulesMeta: RulesMeta;
   /** Every finding in full (text: checklists, references, acknowledged findings; terse: notes). */
   verbose?: boolean;
   /** Columns to wrap text to: the terminal's width, or 100 when not on a terminal. */

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { FormatterFactory } from './formatter.js';
 import type { Finding } from '../model/finding.js';
-import type { PatchReport } from '../model/report.js';
+import type { PatchReport, RuleMeta, RulesMeta } from '../model/report.js';
 import { TEMPLATE_DIR } from '../io/paths.js';
 import { referenceUrl } from '../knowledge/entry.js';
 import { ruleLink, location, patchTitle } from './common.js';
 import { locateFinding } from './email.js';
+import { ruleOf } from './layout.js';
 
 const TEMPLATES = ['head', 'patch', 'foot'] as const;
 /** Diff lines shown around a finding's line. */
@@ -40,7 +41,7 @@ function excerpt(r: PatchReport, f: Finding): { cls: string; text: string }[] {
   }));
 }
 
-export function patchView(r: PatchReport, siteUrl: string, index: number) {
+export function patchView(r: PatchReport, meta: RulesMeta, siteUrl: string, index: number) {
   const p = r.patch;
   return {
     title: patchTitle(p),
@@ -50,22 +51,27 @@ export function patchView(r: PatchReport, siteUrl: string, index: number) {
     date: p.date,
     source: p.source,
     files: r.files.map((f) => ({ path: f.path, additions: f.additions, deletions: f.deletions })),
-    findings: r.findings.map((f, i) => ({
-      anchor: `p${index}-f${i}`,
-      severity: f.severity,
-      acknowledged: f.acknowledged?.reason ?? null,
-      where: location(f),
-      category: f.category,
-      compatClass: f.compatClass ?? null,
-      title: f.title,
-      ruleId: f.ruleId,
-      ruleUrl: ruleLink(siteUrl, f) ?? null,
-      message: f.message,
-      excerpt: excerpt(r, f),
-      checklist: f.checklist,
-      consumers: f.consumers,
-      references: f.references.map((ref) => ({ url: ref.url, label: ref.title ? `${ref.title} (${ref.type})` : `${ref.type}: ${ref.id}` })),
-    })),
+    findings: r.findings.map((f, i) => findingView(r, f, ruleOf(meta, f), siteUrl, `p${index}-f${i}`)),
+  };
+}
+
+function findingView(r: PatchReport, f: Finding, rule: RuleMeta, siteUrl: string, anchor: string) {
+  return {
+    anchor,
+    severity: f.severity,
+    acknowledged: f.acknowledged?.reason ?? null,
+    where: location(f),
+    category: f.category,
+    compatClass: f.compatClass ?? null,
+    title: rule.title,
+    ruleId: f.ruleId,
+    ruleUrl: ruleLink(siteUrl, rule) ?? null,
+    message: f.message,
+    excerpt: excerpt(r, f),
+    checklist: rule.checklist,
+    // Use sites from a consumers index belong to the finding; otherwise the rule's consumers.
+    consumers: f.consumerUses ? f.consumers : rule.consumers,
+    references: rule.references.map((ref) => ({ url: ref.url, label: ref.title ? `${ref.title} (${ref.type})` : `${ref.type}: ${ref.id}` })),
   };
 }
 
@@ -74,7 +80,7 @@ export const htmlFormatter: FormatterFactory = (ctx) => {
   let n = 0;
   return {
     begin: () => t.head({ tool: ctx.tool, siteUrl: ctx.siteUrl }),
-    patch: (r) => t.patch(patchView(r, ctx.siteUrl, n++)),
+    patch: (r) => t.patch(patchView(r, ctx.rulesMeta, ctx.siteUrl, n++)),
     end(summary) {
       const skipped = summary.skipped.reply + summary.skipped['cover-letter'] + summary.skipped['no-diff'];
       return t.foot({ tool: ctx.tool, summary, onePatch: summary.patches === 1, skipped, oneSkipped: skipped === 1 });

@@ -1,19 +1,17 @@
 // What the short report is made of: a verdict per patch, a headline per finding naming the
 // symbol and the consequence, its places, and the few checklist questions and references that
 // are most specific to what the patch did. Formatters (text, terse, the hook) share these.
-// Rule text (title, checklist, references) is read through `RuleText`, so it can come from
-// the finding or from rule metadata passed beside the findings.
+// Rule text (title, checklist, references) comes from the rule metadata the engine built once
+// per rule (FormatContext.rulesMeta), never from the finding: a finding names its rule by id.
 import type { Finding, Place, Reference } from '../model/finding.js';
+import type { RuleMeta, RulesMeta } from '../model/report.js';
 
-/** The parts of a rule a report prints once per rule: from the finding or from rule metadata. */
-export interface RuleText {
-  title: string;
-  checklist: string[];
-  references: Reference[];
-}
-
-export function ruleTextOf(f: Finding): RuleText {
-  return { title: f.title, checklist: f.checklist, references: f.references };
+/**
+ * A finding's rule, from the rule metadata. A rule the metadata does not know (a finding made
+ * outside the engine's knowledge base) is named by its id and has no checklist or references.
+ */
+export function ruleOf(meta: RulesMeta, f: Finding): RuleMeta {
+  return meta.get(f.ruleId) ?? { id: f.ruleId, title: f.ruleId, category: f.category, summary: '', checklist: [], consumers: [], references: [] };
 }
 
 /**
@@ -40,7 +38,7 @@ function trimSentence(s: string): string {
 }
 
 /** The headline of a finding: what the patch did to which symbol, then the consequence (the rule's title). */
-export function headline(f: Finding, rule: RuleText = ruleTextOf(f)): string {
+export function headline(f: Finding, rule: RuleMeta): string {
   const what = specifics(f);
   return what ? `${what} — ${rule.title}` : rule.title;
 }
@@ -90,7 +88,7 @@ function specificity(text: string, f: Finding): number {
 }
 
 /** The `n` checklist questions most specific to the finding, in the entry's order. */
-export function topChecklist(f: Finding, n: number, rule: RuleText = ruleTextOf(f)): string[] {
+export function topChecklist(f: Finding, n: number, rule: RuleMeta): string[] {
   const ranked = rule.checklist.map((q, i) => ({ q, i, s: specificity(q, f) })).sort((a, b) => b.s - a.s || a.i - b.i);
   return ranked.slice(0, n).sort((a, b) => a.i - b.i).map((x) => x.q);
 }
@@ -99,7 +97,7 @@ export function topChecklist(f: Finding, n: number, rule: RuleText = ruleTextOf(
 const REFERENCE_WEIGHT: Record<Reference['type'], number> = { lore: 2, commit: 2, spec: 1, doc: 0, url: 0 };
 
 /** The `n` references most specific to the finding; with `maxUrl`, those whose link fits first. */
-export function topReferences(f: Finding, n: number, rule: RuleText = ruleTextOf(f), maxUrl = Infinity): Reference[] {
+export function topReferences(f: Finding, n: number, rule: RuleMeta, maxUrl = Infinity): Reference[] {
   const ranked = rule.references
     .map((r, i) => ({ r, i, s: specificity(`${r.title ?? ''} ${r.id}`, f) * 2 + REFERENCE_WEIGHT[r.type], fits: columns(r.url) <= maxUrl }))
     .sort((a, b) => Number(b.fits) - Number(a.fits) || b.s - a.s || a.i - b.i);

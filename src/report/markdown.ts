@@ -1,6 +1,7 @@
 // A review checklist to paste into a reply, an issue or a merge request.
 import type { FormatterFactory } from './formatter.js';
 import { location, patchTitle, ruleLink } from './common.js';
+import { ruleOf } from './layout.js';
 import { statementLines } from './text.js';
 
 /**
@@ -49,16 +50,18 @@ export const markdownFormatter: FormatterFactory = (ctx) => ({
     if (r.patch.messageId) out.push(`Message-ID: \`${r.patch.messageId.replace(/`/g, '')}\``, '');
     if (r.findings.length === 0) return out.concat('No findings.', '', '').join('\n');
     for (const f of r.findings) {
+      const rule = ruleOf(ctx.rulesMeta, f);
       const ack = f.acknowledged ? ` _(acknowledged: ${mdEscape(f.acknowledged.reason)})_` : '';
-      out.push(`### ${f.severity.toUpperCase()}: ${mdEscape(f.title)}${ack}`, '');
-      const link = ruleLink(ctx.siteUrl, f);
+      out.push(`### ${f.severity.toUpperCase()}: ${mdEscape(rule.title)}${ack}`, '');
+      const link = ruleLink(ctx.siteUrl, rule);
       out.push(`\`${location(f).replace(/`/g, '')}\` · ${link ? `[${f.ruleId}](${link})` : `\`${f.ruleId}\``} · ${f.category}${f.compatClass ? ` · ${f.compatClass}` : ''}`, '');
       out.push(mdEscape(f.message), '');
-      for (const q of f.checklist) out.push(`- [ ] ${mdEscape(q)}`);
+      for (const q of rule.checklist) out.push(`- [ ] ${mdEscape(q)}`);
       out.push('');
-      if (f.consumers.length) out.push(`Affects: ${f.consumers.map(mdEscape).join(', ')}`, '');
+      const consumers = f.consumerUses ? f.consumers : rule.consumers;
+      if (consumers.length) out.push(`Affects: ${consumers.map(mdEscape).join(', ')}`, '');
       out.push('References:');
-      for (const ref of f.references) {
+      for (const ref of rule.references) {
         out.push(`- [${mdEscape(ref.title ?? ref.id)}](${ref.url})`);
         // The user's spec copy (--spec-index): the section's requirements, keyword in bold.
         for (const line of statementLines(f, ref)) {

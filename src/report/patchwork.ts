@@ -3,8 +3,9 @@
 // four fields are the check itself.
 import type { FormatterFactory } from './formatter.js';
 import { SEVERITY_RANK, type Finding } from '../model/finding.js';
-import type { PatchReport } from '../model/report.js';
+import type { PatchReport, RulesMeta } from '../model/report.js';
 import { ruleLink } from './common.js';
+import { ruleOf } from './layout.js';
 
 export const PATCHWORK_CONTEXT = 'patch-review';
 /** Patchwork shows the description inline in its patch list: keep it short. */
@@ -16,7 +17,7 @@ function counted(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
-export function patchworkCheck(r: PatchReport, siteUrl: string) {
+export function patchworkCheck(r: PatchReport, meta: RulesMeta, siteUrl: string) {
   const open = r.findings.filter((f) => !f.acknowledged);
   const worst = open.reduce<Finding | null>((w, f) => (w === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[w.severity] ? f : w), null);
   const state: CheckState = worst?.severity === 'error' ? 'fail' : worst?.severity === 'warning' ? 'warning' : 'success';
@@ -35,7 +36,7 @@ export function patchworkCheck(r: PatchReport, siteUrl: string) {
     msgid: r.patch.messageId,
     context: PATCHWORK_CONTEXT,
     state,
-    target_url: (worst ? ruleLink(siteUrl, worst) : siteUrl) || null,
+    target_url: (worst ? ruleLink(siteUrl, ruleOf(meta, worst)) : siteUrl) || null,
     description,
   };
 }
@@ -46,7 +47,7 @@ export const patchworkFormatter: FormatterFactory = (ctx) => {
     lean: true,
     begin: () => '[',
     patch(r) {
-      const s = (first ? '\n' : ',\n') + JSON.stringify(patchworkCheck(r, ctx.siteUrl));
+      const s = (first ? '\n' : ',\n') + JSON.stringify(patchworkCheck(r, ctx.rulesMeta, ctx.siteUrl));
       first = false;
       return s;
     },

@@ -1,22 +1,18 @@
 // SARIF 2.1.0 for code-scanning services: one run, one rule per knowledge entry that fired
-// (with its description, checklist and a link to the entry's page), results with paths
+// (tool.driver.rules, from the rule metadata: description, checklist, references and a link to
+// the entry's page), results that name their rule by ruleId and ruleIndex, with paths
 // relative to the repository root, fingerprints that survive line shifts, and waivers as
 // in-source suppressions. Written as the patches stream by; rules follow the results.
 import { createHash } from 'node:crypto';
 import type { FormatterFactory } from './formatter.js';
 import type { Finding, Severity } from '../model/finding.js';
-import type { PatchReport } from '../model/report.js';
+import type { PatchReport, RuleMeta } from '../model/report.js';
 import { ruleLink } from './common.js';
+import { ruleOf } from './layout.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', note: 'note' };
-
-/** The entry's summary: a finding's message is the summary plus " Here: <specifics>." */
-export function ruleSummary(f: Finding): string {
-  const at = f.message.indexOf(' Here: ');
-  return at > 0 ? f.message.slice(0, at) : f.message;
-}
 
 /** A repository-relative path as a URI reference (each segment percent-encoded). */
 export function pathUri(path: string): string {
@@ -31,21 +27,23 @@ export function fingerprint(f: Finding, subject: string): string {
     .slice(0, 32);
 }
 
-function rule(f: Finding, siteUrl: string) {
-  const checklist = f.checklist.map((q) => `- [ ] ${q}`).join('\n');
-  const refs = f.references.map((r) => `- [${(r.title ?? r.id).replace(/[[\]]/g, '')}](${r.url})`).join('\n');
+/** A reportingDescriptor for tool.driver.rules, from the rule's metadata; the level is its first finding's. */
+function rule(meta: RuleMeta, level: Severity, siteUrl: string) {
+  const checklist = meta.checklist.map((q) => `- [ ] ${q}`).join('\n');
+  const refs = meta.references.map((r) => `- [${(r.title ?? r.id).replace(/[[\]]/g, '')}](${r.url})`).join('\n');
+  const link = ruleLink(siteUrl, meta);
   return {
-    id: f.ruleId,
-    name: f.ruleId.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
-    shortDescription: { text: f.title },
-    fullDescription: { text: ruleSummary(f) },
-    ...(ruleLink(siteUrl, f) ? { helpUri: ruleLink(siteUrl, f) } : {}),
+    id: meta.id,
+    name: meta.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
+    shortDescription: { text: meta.title },
+    ...(meta.summary ? { fullDescription: { text: meta.summary } } : {}),
+    ...(link ? { helpUri: link } : {}),
     help: {
-      text: `${ruleSummary(f)}\n\nReview checklist:\n${checklist}`,
-      markdown: `${ruleSummary(f)}\n\n**Review checklist**\n\n${checklist}${refs ? `\n\n**References**\n\n${refs}` : ''}`,
+      text: `${meta.summary}\n\nReview checklist:\n${checklist}`,
+      markdown: `${meta.summary}\n\n**Review checklist**\n\n${checklist}${refs ? `\n\n**References**\n\n${refs}` : ''}`,
     },
-    defaultConfiguration: { level: LEVEL[f.severity] },
-    properties: { category: f.category, tags: ['patch-review', f.category] },
+    defaultConfiguration: { level: LEVEL[level] },
+    properties: { category: meta.category, tags: ['patch-review', meta.category], ...(meta.consumers.length ? { consumers: meta.consumers } : {}) },
   };
 }
 
@@ -74,8 +72,8 @@ function result(f: Finding, r: PatchReport, ruleIndex: number) {
       ...(r.patch.messageId ? { messageId: r.patch.messageId } : {}),
       scope: f.file === null ? 'patch' : 'file',
       symbols: f.symbols,
-      consumers: f.consumers,
-      ...(f.consumerUses ? { consumerUses: f.consumerUses } : {}),
+      // The rule's consumers are in its descriptor; use sites (--consumers) belong to the finding.
+      ...(f.consumerUses ? { consumers: f.consumers, consumerUses: f.consumerUses } : {}),
       ...(f.compatClass ? { compatClass: f.compatClass } : {}),
     },
   };
@@ -92,7 +90,7 @@ export const sarifFormatter: FormatterFactory = (ctx) => {
       for (const f of r.findings) {
         let entry = rules.get(f.ruleId);
         if (!entry) {
-          entry = { index: rules.size, rule: rule(f, ctx.siteUrl) };
+          entry = { index: rules.size, rule: rule(ruleOf(ctx.rulesMeta, f), f.severity, ctx.siteUrl) };
           rules.set(f.ruleId, entry);
         }
         out += (first ? '\n' : ',\n') + JSON.stringify(result(f, r, entry.index));

@@ -4,24 +4,24 @@
 // and notes are left out (the hook's summary counts them).
 import type { FormatterFactory } from './formatter.js';
 import type { Finding } from '../model/finding.js';
-import type { PatchReport } from '../model/report.js';
-import { headline } from './layout.js';
+import type { PatchReport, RulesMeta } from '../model/report.js';
+import { headline, ruleOf } from './layout.js';
 
 /** The findings a terse report prints: open ones at warning or above, or every open one with verbose. */
 export function terseFindings(r: PatchReport, verbose = false): Finding[] {
   return r.findings.filter((f) => !f.acknowledged && (verbose || f.severity !== 'note'));
 }
 
-export function terseLine(f: Finding, r: PatchReport): string {
+export function terseLine(f: Finding, r: PatchReport, meta: RulesMeta): string {
   const where = f.file ? `${f.file}:${f.line ?? 0}` : `${r.patch.source}:0`;
   const more = (f.places?.length ?? 1) > 1 ? ` (+${f.places!.length - 1} more place${f.places!.length === 2 ? '' : 's'})` : '';
-  return `${where}: ${f.severity.toUpperCase()}: [${f.ruleId}] ${headline(f)}${more}`.replace(/\s*\n\s*/g, ' ');
+  return `${where}: ${f.severity.toUpperCase()}: [${f.ruleId}] ${headline(f, ruleOf(meta, f))}${more}`.replace(/\s*\n\s*/g, ' ');
 }
 
 export const terseFormatter: FormatterFactory = (ctx) => ({
   lean: true,
   begin: () => '',
-  patch: (r) => terseFindings(r, ctx.verbose).map((f) => terseLine(f, r) + '\n').join(''),
+  patch: (r) => terseFindings(r, ctx.verbose).map((f) => terseLine(f, r, ctx.rulesMeta) + '\n').join(''),
   // No summary line: b4 takes every line it is given for a complaint, so a clean check prints
   // nothing at all. The hook and the text format count what terse leaves out.
   end: () => '',

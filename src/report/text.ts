@@ -6,7 +6,7 @@
 import type { FormatterFactory } from './formatter.js';
 import type { Finding, Reference, Severity } from '../model/finding.js';
 import { location, patchTitle } from './common.js';
-import { headline, placesOf, placesText, ruleTextOf, topChecklist, topReferences, verdict, wrap, columns } from './layout.js';
+import { headline, placesOf, placesText, ruleOf, topChecklist, topReferences, verdict, wrap, columns } from './layout.js';
 
 const COLORS: Record<Severity | 'dim' | 'bold' | 'reset', string> = {
   error: '\x1b[31m',
@@ -48,17 +48,18 @@ export const textFormatter: FormatterFactory = (ctx) => {
 
   /** A finding in full (--verbose): everything the entry and the match say. */
   function full(f: Finding): string[] {
+    const rule = ruleOf(ctx.rulesMeta, f);
     const out: string[] = [];
     const ack = f.acknowledged ? ` (acknowledged: ${f.acknowledged.reason})` : '';
     const cls = f.compatClass ? ` {${f.compatClass}}` : '';
-    out.push(...colorFirst(wrapped(`${location(f)}  ${f.title}  [${f.ruleId}]${cls}${ack}`, `  ${f.severity.padEnd(8)}`, INDENT + '      '), f.severity));
+    out.push(...colorFirst(wrapped(`${location(f)}  ${rule.title}  [${f.ruleId}]${cls}${ack}`, `  ${f.severity.padEnd(8)}`, INDENT + '      '), f.severity));
     if (placesOf(f).length > 1) out.push(...wrapped(placesText(placesOf(f)), `${INDENT}at: `, INDENT + '    '));
     out.push(...wrapped(f.message, INDENT));
-    for (const q of f.checklist) out.push(...wrapped(q, `${INDENT}- [ ] `, INDENT + '      '));
+    for (const q of rule.checklist) out.push(...wrapped(q, `${INDENT}- [ ] `, INDENT + '      '));
     // Use sites from a consumers index are long: one a line.
     if (f.consumerUses) for (const u of f.consumers) out.push(...wrapped(u, `${INDENT}affects: `, INDENT + '  ').map((l) => c('dim', l)));
-    else if (f.consumers.length > 0) out.push(...wrapped(f.consumers.join(', '), `${INDENT}affects: `).map((l) => c('dim', l)));
-    for (const ref of f.references) {
+    else if (rule.consumers.length > 0) out.push(...wrapped(rule.consumers.join(', '), `${INDENT}affects: `).map((l) => c('dim', l)));
+    for (const ref of rule.references) {
       out.push(...wrapped(`${ref.title ? ref.title + ' ' : ''}${ref.url}`, `${INDENT}see: `, INDENT + '     ').map((l) => c('dim', l)));
       for (const line of statementLines(f, ref)) out.push(...wrapped(line, INDENT + '  ', INDENT + '    '));
     }
@@ -67,7 +68,7 @@ export const textFormatter: FormatterFactory = (ctx) => {
 
   /** An error or a warning, short: headline, places, and the rule's most specific questions and references once per run. */
   function short(f: Finding): string[] {
-    const rule = ruleTextOf(f);
+    const rule = ruleOf(ctx.rulesMeta, f);
     const out = colorFirst(wrapped(`${headline(f, rule)} [${f.ruleId}]`, `  ${f.severity.padEnd(8)}`, INDENT + '      '), f.severity);
     out.push(...wrapped(placesText(placesOf(f)), `${INDENT}at: `, INDENT + '    ').map((l) => c('dim', l)));
     if (explained.has(f.ruleId)) return out;
@@ -82,7 +83,7 @@ export const textFormatter: FormatterFactory = (ctx) => {
     const together = `${INDENT}see: ${refs.join('  ')}`;
     if (refs.length > 0) out.push(...(columns(together) <= width ? [together] : refs.map((u) => `${INDENT}see: ${u}`)).map((l) => c('dim', l)));
     // Asked for with --spec-index: the requirements of each cited section.
-    for (const ref of f.references) {
+    for (const ref of rule.references) {
       const statements = statementLines(f, ref);
       if (statements.length === 0) continue;
       out.push(...wrapped(`${ref.title ?? ref.id}:`, INDENT, INDENT + '  ').map((l) => c('dim', l)));
@@ -93,7 +94,7 @@ export const textFormatter: FormatterFactory = (ctx) => {
 
   /** A note, one line: headline and first place, cut to the width. */
   function noteLine(f: Finding): string {
-    const line = `  ${'note'.padEnd(8)}${headline(f)} (${placesText(placesOf(f).slice(0, 1))}) [${f.ruleId}]`;
+    const line = `  ${'note'.padEnd(8)}${headline(f, ruleOf(ctx.rulesMeta, f))} (${placesText(placesOf(f).slice(0, 1))}) [${f.ruleId}]`;
     return c('note', clip(line, width));
   }
 

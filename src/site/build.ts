@@ -113,11 +113,10 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
 
 /** Uses per symbol from the consumers index, read once. */
 async function usersOf(path: string) {
-  const { openConsumers } = await import('../consumers/store.js');
-  const { usesBySymbol } = await import('../consumers/query.js');
-  const index = await openConsumers(path);
+  const { openConsumersReader } = await import('../consumers/reader.js');
+  const index = await openConsumersReader(path);
   try {
-    return usesBySymbol(index);
+    return index.usesBySymbol();
   } finally {
     index.close();
   }

@@ -424,7 +424,8 @@ export function exampleView(m: SiteModel, r: ExampleReview) {
       counts: severityCounts(p.findings),
       findings: p.findings.map((f) => ({
         severity: f.severity,
-        title: f.title,
+        // The rule's text from its entry (a finding names its rule by id).
+        title: m.byId.get(f.ruleId)?.title ?? f.ruleId,
         href: m.byId.has(f.ruleId) ? root + paths.entry(f.ruleId) : '',
         location: location(f),
         ruleId: f.ruleId,
@@ -432,7 +433,7 @@ export function exampleView(m: SiteModel, r: ExampleReview) {
         compatClass: f.compatClass ?? '',
         acknowledged: f.acknowledged?.reason ?? '',
         message: f.message,
-        checklist: f.checklist,
+        checklist: m.byId.get(f.ruleId)?.checklist ?? [],
       })),
       commitMessage: p.patch.commitMessage.trim(),
       diff: diffLines(p.patch.diff),

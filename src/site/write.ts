@@ -1,10 +1,13 @@
 // The built site is written into a temporary directory beside the target and renamed into
-// place at the end, so a failed build never leaves a half-written site. A marker file says
+// place at the end, so a failed build never leaves a half-written site. The directory is made
+// and cleaned up the way atomic writes are (io/atomic-write.ts): removed on exit and on
+// SIGINT/SIGTERM/SIGHUP, and swept by the next build when a SIGKILL left it. A marker file says
 // a directory is a site we built: only such a directory (or an empty one) is ever replaced.
 import { mkdirSync, writeFileSync, renameSync, rmSync, existsSync, readdirSync, statSync, copyFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { dirname, basename, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { InputError } from '../model/errors.js';
+import { createTempDirBeside, discardTemp, releaseTemp } from '../io/atomic-write.js';
 
 export const SITE_MARKER = '.patch-review-site';
 const MAX_PENDING_WRITES = 32;
@@ -19,8 +22,7 @@ export class SiteWriter {
     this.dir = resolve(target);
     checkReplaceable(this.dir);
     mkdirSync(dirname(this.dir), { recursive: true });
-    this.tmp = join(dirname(this.dir), `.${basename(this.dir)}.tmp-${process.pid}-${Date.now()}`);
-    mkdirSync(this.tmp);
+    this.tmp = createTempDirBeside(this.dir);
   }
 
   private readonly dirs = new Set<string>();
@@ -73,6 +75,7 @@ export class SiteWriter {
     if (hadOld) renameSync(this.dir, old);
     try {
       renameSync(this.tmp, this.dir);
+      releaseTemp(this.tmp);
     } catch (e) {
       if (hadOld) renameSync(old, this.dir);
       throw e;
@@ -85,7 +88,7 @@ export class SiteWriter {
     if (this.done) return;
     this.done = true;
     await Promise.allSettled(this.pending);
-    rmSync(this.tmp, { recursive: true, force: true });
+    discardTemp(this.tmp);
   }
 
   private path(rel: string): string {

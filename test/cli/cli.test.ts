@@ -39,7 +39,7 @@ test('--fail-on never and --fail-on note change only the exit code', async () =>
 test('json output follows the documented shape', async () => {
   const r = await runCli(['--format', 'json', EXAMPLE]);
   const doc = JSON.parse(r.stdout);
-  assert.equal(doc.schema, 1);
+  assert.equal(doc.schema, 2);
   assert.equal(doc.tool.name, 'patch-review');
   assert.equal(doc.patches.length, 1);
   const p = doc.patches[0];
@@ -48,11 +48,18 @@ test('json output follows the documented shape', async () => {
   const f = p.findings.find((x: { ruleId: string }) => x.ruleId === 'vhost-access-platform-offer');
   assert.ok(f, 'the crosvm entry fires');
   assert.equal(f.severity, 'error');
-  assert.equal(f.category, 'feature-negotiation');
   assert.equal(f.file, 'drivers/vhost/vsock.c');
   assert.equal(f.line, 34);
-  assert.ok(f.checklist.length > 0 && f.consumers.includes('crosvm'));
-  for (const ref of f.references) {
+  assert.deepEqual(f.places[0], { file: 'drivers/vhost/vsock.c', line: 34 });
+  // The rule's text is in "rules", once, by id; the finding carries only what is its own.
+  assert.equal(f.checklist, undefined);
+  assert.equal(f.references, undefined);
+  assert.deepEqual(Object.keys(doc.rules).sort(), [...new Set(p.findings.map((x: { ruleId: string }) => x.ruleId))].sort());
+  const rule = doc.rules['vhost-access-platform-offer'];
+  assert.equal(rule.category, 'feature-negotiation');
+  assert.ok(rule.title && rule.summary);
+  assert.ok(rule.checklist.length > 0 && rule.consumers.includes('crosvm'));
+  for (const ref of rule.references) {
     assert.ok(['lore', 'commit', 'spec', 'doc', 'url'].includes(ref.type));
     assert.match(ref.url, /^https:\/\//);
     if (ref.type === 'lore') assert.equal(ref.url, `https://lore.kernel.org/r/${ref.id}`);
@@ -187,6 +194,16 @@ test('--jobs N gives the same report, in input order, as one thread', async () =
   assert.deepEqual(strip(two.stdout), strip(one.stdout));
   // The whole output, skipped-mail counts included; html quotes hunks, which workers then send back.
   assert.equal(two.stdout, one.stdout);
+  // jsonl: a rule record once, before the first patch record that uses it.
+  const records = (await runCli(['--format', 'jsonl', '--fail-on', 'never', mbox])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const seen = new Set<string>();
+  for (const rec of records) {
+    if (rec.type === 'rule') {
+      assert.ok(!seen.has(rec.id), `rule ${rec.id} written once`);
+      seen.add(rec.id);
+    } else for (const f of rec.findings) assert.ok(seen.has(f.ruleId), `rule ${f.ruleId} written before its first use`);
+  }
+  assert.ok(seen.size > 0 && records.some((x) => x.type === 'patch'));
   for (const format of ['html', 'jsonl']) {
     const a = await runCli(['--format', format, '--fail-on', 'never', mbox]);
     const b = await runCli(['--format', format, '--fail-on', 'never', '--jobs', '3', mbox]);

@@ -44,3 +44,36 @@ test('a mistyped command gets "did you mean", on the bundled path too', async ()
   assert.equal(help.code, 2);
   assert.match(help.stderr, /unknown command "kbb"; did you mean "kb"\?/);
 });
+
+test('arguments go through commander: unknown options and subcommands get "did you mean", bad values one line, exit 2', async () => {
+  const cases: [string[], RegExp][] = [
+    [['--fromat', 'json', 'x.patch'], /^patch-review: unknown option '--fromat' \(Did you mean --format\?\) \(see patch-review --help\)\n$/],
+    [['kb', 'lsit'], /^patch-review: kb: unknown command 'lsit' \(Did you mean list\?\)/],
+    [['who', '--db', 'x.db', '--format', 'xml', 'x.patch'], /^patch-review: who: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, json\./],
+    [['--fail-on', 'sometimes', 'x.patch'], /Allowed choices are error, warning, note, never/],
+    [['hook', 'run'], /^patch-review: hook: missing required argument 'patch'/],
+    [['kb'], /^patch-review: kb: a subcommand is missing/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re, args.join(' '));
+    assert.equal(r.stderr.split('\n').length, 2, `${args.join(' ')}: one line`);
+    assert.equal(r.stdout, '');
+  }
+});
+
+test('a subcommand of a command has --help with its own examples', async () => {
+  const r = await runCli(['kb', 'lint', '--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^Usage: patch-review kb lint \[options\]/m);
+  assert.match(r.stdout, /--corpus <dir>/);
+  assert.match(r.stdout, /^examples:\n {2}patch-review kb lint --corpus /m);
+});
+
+test('help fits in 100 columns', async () => {
+  for (const args of [['help'], ...SUBCOMMANDS.map((n) => [n, '--help']), ['kb', 'lint', '--help'], ['consumers', 'index', '--help']]) {
+    const r = await runCli(args);
+    for (const l of r.stdout.split('\n')) assert.ok([...l].length <= 100, `${args.join(' ')}: ${l}`);
+  }
+});

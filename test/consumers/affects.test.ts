@@ -79,3 +79,13 @@ test('a changed value: a consumer\'s own copy of the definition keeps the old on
     [9, 'breaks', 'feature-set with the value from its own copy of the header → binaries built against the old header still use 0x6'],
   ]);
 });
+
+test('a feature bit a device offers reaches that device\'s sites and shared ones, not another device\'s', () => {
+  const neg = (file: string, line: number) => use({ symbol: '@features:vhost', kind: 'negotiates', pattern: 'features-intersect', patternDetail: 'masks nothing', detail: 'acked & avail', file, line });
+  const uses = [neg('src/vhost/worker.rs', 1), neg('src/vhost/vsock.rs', 2), neg('src/vhost_kern/net.rs', 3), neg('drivers/net/virtio/user_dev.c', 4), use({ symbol: 'VIRTIO_F_NEW', kind: 'feature-set', file: 'src/devices/balloon.rs', line: 5 })];
+  const [a] = consumersAffected([finding(['VIRTIO_F_NEW'], 'drivers/vhost/vsock.c')], [fact({ kind: 'mask-bit-added', symbol: 'VIRTIO_F_NEW', file: 'drivers/vhost/vsock.c' })], index(uses));
+  assert.deepEqual(a!.map((x) => x.use.line).sort(), [1, 2]);
+  // A change to shared code (no device in its path) reaches every device's sites.
+  const [b] = consumersAffected([finding(['VIRTIO_F_NEW'], 'drivers/vhost/vhost.c')], [fact({ kind: 'mask-bit-added', symbol: 'VIRTIO_F_NEW', file: 'drivers/vhost/vhost.c' })], index(uses));
+  assert.deepEqual(b!.map((x) => x.use.line).sort(), [1, 2, 3, 4, 5]);
+});

@@ -6,13 +6,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadParsers, languageOf } from '../../src/consumers/parser.js';
 import { extractUses } from '../../src/consumers/extract.js';
+import { normalizeSymbol } from '../../src/consumers/query.js';
 import type { UseSite } from '../../src/consumers/types.js';
 import { TOYVMM } from './toyvmm.js';
 
-async function usesOf(rel: string): Promise<UseSite[]> {
+/** The edge-case fixtures (fixtures/edges), kept out of the toy VMM checkout so its counts stay put. */
+const EDGES = join(TOYVMM, '..', 'edges');
+
+async function usesOf(rel: string, root = TOYVMM): Promise<UseSite[]> {
   const parsers = await loadParsers();
   const lang = languageOf(rel)!;
-  const tree = parsers.parser(lang).parse(readFileSync(join(TOYVMM, rel), 'utf8'))!;
+  const tree = parsers.parser(lang).parse(readFileSync(join(root, rel), 'utf8'))!;
   try {
     return extractUses(tree.rootNode, lang, rel);
   } finally {
@@ -110,4 +114,54 @@ test('definitions keep the consumer\'s own value: C #define, Rust ioctl macros, 
   assert.equal(one(rs, 'VIRTIO_F_TOY_BIT', 'defines').detail, '40');
   const fe = await usesOf('rs/vhost_user/frontend.rs');
   assert.equal(one(fe, 'VHOST_USER_SET_VRING_NUM', 'defines').detail, '8');
+});
+
+test('Rust: a request number called as a function (vmm-sys-util ioctl_*_nr!) is the ioctl issued', async () => {
+  const uses = await usesOf('ioctl_fn.rs', EDGES);
+  const set = one(uses, 'VHOST_SET_FEATURES', 'ioctl');
+  assert.deepEqual([set.function, set.line, set.detail, set.pattern], ['ToyBackend::set_features', 8, 'ioctl_with_ref', 'errno-fatal']);
+  assert.equal(one(uses, 'VHOST_SET_OWNER', 'ioctl').function, 'ToyBackend::set_owner');
+  // Listed in a seccomp allow-list: named, not issued.
+  assert.equal(find(uses, 'VHOST_SET_FEATURES', 'mention', 'seccomp_rules').length, 1);
+  assert.equal(one(uses, 'VHOST_SET_FEATURES', 'defines').line, 3);
+});
+
+test('C: ring indexes and masks are no feature negotiation; features & A_NAMED_CONSTANT is an allow-list', async () => {
+  const uses = await usesOf('masks.c', EDGES);
+  assert.deepEqual(uses.filter((u) => u.kind === 'negotiates' && u.function === 'toy_batch_check'), [], '"PACKED" is no "acked", avail_idx no features');
+  const named = one(uses, '@features:virtio', 'negotiates', 'toy_get_features');
+  assert.deepEqual([named.pattern, named.patternDetail], ['features-allow-list', 'TOY_SUPPORTED_FEATURES']);
+  const intersect = one(uses, '@features:vhost', 'negotiates', 'toy_set_features');
+  assert.deepEqual([intersect.detail, intersect.pattern, intersect.patternDetail], ['dev->acked_features & features', 'features-intersect', 'masks nothing']);
+});
+
+test('C: a message named in a lock assertion or a trace call is not sent', async () => {
+  const uses = await usesOf('backend_handler.c', EDGES);
+  assert.deepEqual(find(uses, 'VHOST_USER_SET_VRING_ENABLE', 'sends', 'toy_handle_vring_enable'), []);
+  const sent = one(uses, 'VHOST_USER_SET_VRING_ENABLE', 'sends');
+  assert.deepEqual([sent.function, sent.detail], ['toy_send_vring_enable', 'toy_send_msg']);
+});
+
+test('C: a vdpa netlink command passed to the helper that prepares the message is sent', async () => {
+  const uses = await usesOf('vdpa_tool.c', EDGES);
+  const cmd = one(uses, 'VDPA_CMD_DEV_NEW', 'sends');
+  assert.deepEqual([cmd.function, cmd.line, cmd.detail], ['toy_dev_add', 7, 'toy_socket_cmd_prepare']);
+  assert.equal(one(uses, 'VDPA_ATTR_DEV_NAME', 'sends').detail, 'mnl_attr_put_strz');
+});
+
+test('features negotiated in a vhost-user library under a "vhost" folder are vhost-user\'s; a VDUSE device\'s are its own', async () => {
+  const lib = await usesOf('vhost/backend_socket.c', EDGES);
+  assert.equal(one(lib, '@features:vhost-user', 'negotiates').function, 'toy_backend_enable_features');
+  assert.deepEqual(find(lib, '@features:vhost'), []);
+  const vduse = await usesOf('vhost/vduse_dev.c', EDGES);
+  assert.equal(one(vduse, '@features:vduse', 'negotiates').function, 'toy_vduse_features');
+});
+
+test('a bit under its old uAPI name (VIRTIO_F_IOMMU_PLATFORM) is recorded as the current one', async () => {
+  const uses = await usesOf('old_name.c', EDGES);
+  const masked = one(uses, 'VIRTIO_F_ACCESS_PLATFORM', 'feature-mask');
+  assert.deepEqual([masked.function, masked.line], ['toy_kernel_features', 4]);
+  assert.deepEqual(find(uses, 'VIRTIO_F_IOMMU_PLATFORM'), []);
+  // Asked for by its old name, it is found under the current one.
+  assert.equal(normalizeSymbol('VIRTIO_F_IOMMU_PLATFORM'), 'VIRTIO_F_ACCESS_PLATFORM');
 });

@@ -31,8 +31,11 @@ test('a cycle is found when there is one (the check can fail)', () => {
 
 /** What a one-patch review must not load before it needs it. */
 const HEAVY_BUILTINS = ['node:worker_threads', 'node:zlib', 'node:crypto', 'node:child_process', 'node:fs/promises', 'node:stream', 'node:tty', 'node:os', 'node:v8', 'node:vm', 'node:readline', 'node:http', 'node:https', 'node:net'];
-/** The one package the bundle inlines; every other one is required lazily where it is needed. */
-const INLINED_PACKAGES = new Set(['parse-diff']);
+/**
+ * The packages the bundle inlines (src/cli/bundle.ts): parse-diff, and commander, which parses
+ * every command's arguments; every other one is required lazily where it is needed.
+ */
+const INLINED_PACKAGES = new Set(['parse-diff', 'commander']);
 const HEAVY_MODULES = /^(inbox|site|hook)\/|^knowledge\/(compile|body|schema)\.js$|^spec\/(spec-index|virtio-spec|vhost-user|latex-\w+|rst|normative|index)\.js$|^engine\/(parallel|worker|prior)\.js$|^analyze\/spec-statements\.js$|^report\/(?!(formatter|escape)\.js$)/;
 
 for (const start of ['cli/review-entry.js', 'engine/index.js']) {

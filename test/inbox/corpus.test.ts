@@ -16,10 +16,11 @@ import { whoFor, authorEmails } from '../../src/inbox/who.js';
 import { parseMailmap } from '../../src/inbox/mailmap.js';
 import { isGenericKernelApi } from '../../src/inbox/generic-apis.js';
 import { readPatches } from '../../src/inbox/input.js';
+import { bufferChunks } from '../../src/ingest/read-input.js';
 import { tempDir } from './mails.js';
 
 const THREADS = join(CORPUS, 'threads');
-const noStdin = async () => Buffer.alloc(0);
+const noStdin = () => bufferChunks(Buffer.alloc(0));
 
 function have(cmd: string): boolean {
   return spawnSync(cmd, ['--help'], { stdio: 'ignore' }).error === undefined;

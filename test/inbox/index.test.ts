@@ -12,11 +12,12 @@ import { indexSources } from '../../src/inbox/indexer.js';
 import { relatedFor } from '../../src/inbox/related.js';
 import { priorDiscussion, citedThreads, renderPriorDiscussionText, priorDiscussionJson } from '../../src/inbox/prior.js';
 import { readPatches } from '../../src/inbox/input.js';
+import { bufferChunks } from '../../src/ingest/read-input.js';
 import { compileSources } from '../../src/knowledge/compile.js';
 import type { Finding } from '../../src/model/finding.js';
 import { mail, mbox, tempDir, olderMails, v1Mails, v2Mails, v3Patch, IDS, ALICE, BOB } from './mails.js';
 
-const noStdin = async () => Buffer.alloc(0);
+const noStdin = () => bufferChunks(Buffer.alloc(0));
 
 function setup() {
   const t = tempDir('pr-inbox-');

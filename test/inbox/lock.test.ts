@@ -2,7 +2,7 @@
 // symlinked --db path is resolved before locking, so both names share one lock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, symlinkSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, symlinkSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockIndex, resolveIndexPath } from '../../src/inbox/store.js';
@@ -29,4 +29,14 @@ test('a symlinked db path locks the real file', () => {
   assert.throws(() => lockIndex(resolveIndexPath(join(dir, 'real.db'))), /another "inbox index" is running/);
   unlock();
   assert.equal(resolveIndexPath(join(dir, 'new.db')), join(resolveIndexPath(dir), 'new.db'));
+});
+
+test('a symlink to a db not made yet names the file it points at, so the link is never replaced', () => {
+  const dir = scratch();
+  symlinkSync('sub/later.db', join(dir, 'dangling.db'));
+  mkdirSync(join(dir, 'sub'));
+  assert.equal(resolveIndexPath(join(dir, 'dangling.db')), join(resolveIndexPath(dir), 'sub', 'later.db'));
+  const unlock = lockIndex(resolveIndexPath(join(dir, 'dangling.db')));
+  assert.throws(() => lockIndex(resolveIndexPath(join(dir, 'sub', 'later.db'))), /another "inbox index" is running/);
+  unlock();
 });

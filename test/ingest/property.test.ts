@@ -9,7 +9,7 @@ import { parseMail, decodeQuotedPrintable } from '../../src/ingest/mail.js';
 import { extractPatch } from '../../src/ingest/extract.js';
 import { decodeHeaderValue } from '../../src/ingest/headers.js';
 import { splitMbox } from '../../src/ingest/mbox.js';
-import { readInput } from '../../src/ingest/read-input.js';
+import { readInput, bufferChunks } from '../../src/ingest/read-input.js';
 import { parseUnifiedDiff } from '../../src/diff/parse.js';
 import { renderUnifiedDiff } from '../../src/diff/render.js';
 import { analyzeDiff } from '../../src/diff/facts.js';
@@ -52,7 +52,7 @@ const bytes = fc.uint8Array({ maxLength: 4000 }).map((u) => Buffer.from(u));
 
 async function drain(name: string, buf: Buffer): Promise<void> {
   try {
-    for await (const item of readInput({ name: '-', label: name, readStdin: async () => buf })) {
+    for await (const item of readInput({ name: '-', label: name, readStdin: () => bufferChunks(buf) })) {
       if (item.kind === 'patch') analyzeDiff(item.patch);
     }
   } catch (e) {

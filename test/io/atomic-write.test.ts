@@ -49,6 +49,38 @@ test('SIGTERM and SIGINT mid-write remove the temporary file', { timeout: 30_000
   }
 });
 
+test('with no temporary file pending, a signal ends a busy process at once (no listener waits for the event loop)', { timeout: 90_000 }, async () => {
+  const dir = scratch();
+  const mod = join(ROOT, 'dist', 'src', 'io', 'atomic-write.js');
+  // One atomic write committed, then a long synchronous stretch (a huge patch's analysis).
+  const script = `const { writeFileAtomic } = await import(${JSON.stringify(mod)}); const fs = await import('node:fs');
+    writeFileAtomic(${JSON.stringify(join(dir, 'state.json'))}, '{}'); console.log('ready');
+    const end = Date.now() + 60000; while (Date.now() < end) {} fs.writeFileSync(${JSON.stringify(join(dir, 'finished'))}, 'x');`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((res) => child.stdout.once('data', () => res()));
+  child.kill('SIGTERM');
+  const { signal } = await new Promise<{ signal: string | null }>((res) => child.on('exit', (_c, s) => res({ signal: s })));
+  assert.equal(signal, 'SIGTERM');
+  assert.equal(existsSync(join(dir, 'finished')), false, 'the signal waited for the busy stretch to end');
+  assert.deepEqual(readdirSync(dir), ['state.json']);
+});
+
+test('a signal during a long synchronous stretch wins over the commit that follows it', { timeout: 60_000 }, async () => {
+  const dir = scratch();
+  const mod = join(ROOT, 'dist', 'src', 'io', 'atomic-write.js');
+  // The review's end: the output's temporary file is open, the last patch is analysed, then commit.
+  const script = `const { AtomicFile, settleSignals } = await import(${JSON.stringify(mod)});
+    const f = new AtomicFile(${JSON.stringify(join(dir, 'r.sarif'))}); console.log('ready');
+    const end = Date.now() + 3000; while (Date.now() < end) {}
+    await settleSignals(); f.write('{}'); f.commit();`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((res) => child.stdout.once('data', () => res()));
+  child.kill('SIGTERM');
+  const { signal } = await new Promise<{ signal: string | null }>((res) => child.on('exit', (_c, s) => res({ signal: s })));
+  assert.equal(signal, 'SIGTERM');
+  assert.deepEqual(readdirSync(dir), [], 'neither the report nor its temporary file');
+});
+
 test('--output DIR is one clear error and leaves no temporary file', async () => {
   const dir = scratch();
   mkdirSync(join(dir, 'od'));

@@ -13,7 +13,8 @@ const example = readFileSync(join(EXAMPLES, '0001-vhost-vsock-offer-ACCESS_PLATF
 
 /** The example patch with escape sequences in its Message-ID, waiver reason and a C-quoted path that unquotes to a newline. */
 function hostile(): Buffer {
-  const evil = 'drivers/vhost/a\\nERROR: [fake-rule] injected\\n\\n# Heading\\n[md](javascript:alert(1)).c';
+  // A C-quoted newline, and a raw escape sequence git would have quoted (a hand-made patch).
+  const evil = 'drivers/vhost/a\\nERROR: [fake-rule] injected\\n\\n# Heading\\n[md](javascript:alert(1))\x1b]0;T\x07.c';
   let text = example.replace(/^Subject: (.*)$/m, 'Message-ID: <\x1b]0;TITLE\x07@evil>\nSubject: $1 \x1b[2J');
   text = text.replace(/^Signed-off-by:/m, 'Patch-Review-Ack: vhost-access-platform-offer ok\x1b[32mLOOKS-CLEAN\x1b[0m\nSigned-off-by:');
   text = text.replace(/^diff --git a\/(\S+) b\/(\S+)$/m, `diff --git "a/${evil}" "b/${evil}"`).replace(/^--- a\/.*$/m, `--- "a/${evil}"`).replace(/^\+\+\+ b\/.*$/m, `+++ "b/${evil}"`);
@@ -35,6 +36,9 @@ test('no format prints a control character or a forged line from the patch', asy
     assert.doesNotMatch(r.stdout, /[\x00-\x08\x0b-\x1f\x7f]/, `${format} printed a control character`);
     assert.doesNotMatch(r.stdout, /^ERROR: \[fake-rule\]/m, `${format}: forged line`);
     assert.doesNotMatch(r.stdout, /^# Heading/m, `${format}: forged heading`);
+    // The path is printed quoted wherever it appears (the places a finding lists included):
+    // never with its newline raw, nor folded into a space by wrapping.
+    assert.doesNotMatch(r.stdout, /drivers\/vhost\/a\s+ERROR/, `${format}: path printed unquoted`);
     if (format === 'terse') for (const line of r.stdout.trimEnd().split('\n')) assert.match(line, /^("drivers\/vhost\/a\\nERROR|\S+:\d+: )/, line);
     // Inside a code span a link is text; outside one it must not exist.
     if (format === 'markdown') assert.doesNotMatch(r.stdout.replace(/`[^`\n]*`/g, ''), /\]\(javascript:/i, format);

@@ -90,7 +90,9 @@ test('html: links that are not http(s) never reach an href', () => {
       },
     ],
   };
-  const f = htmlFormatter({ color: false, tool: { name: 'patch-review', version: '0' }, siteUrl: 'javascript:alert(4)' });
+  // Rule text comes from the rule metadata: a hostile title and link there are made inert too.
+  const rulesMeta = { get: (id: string) => ({ id, title: '<i>t</i>', category: 'uapi-abi' as const, summary: '', checklist: ['q'], consumers: [], references: [{ type: 'url' as const, id: 'x', url: 'javascript:alert(3)' }] }) };
+  const f = htmlFormatter({ color: false, tool: { name: 'patch-review', version: '0' }, siteUrl: 'javascript:alert(4)', rulesMeta });
   const page = f.begin() + f.patch(report) + f.end({ ...emptySummary(), patches: 1 });
   assertInert(page);
   assert.ok(!page.includes('javascript:'));

@@ -10,14 +10,14 @@ import { parseMail } from '../../src/ingest/mail.js';
 import { extractPatch } from '../../src/ingest/extract.js';
 import { textFormatter } from '../../src/report/text.js';
 import { terseFormatter } from '../../src/report/terse.js';
-import { verdict, headline, placesText, wrap, topReferences } from '../../src/report/layout.js';
+import { verdict, headline, placesText, wrap, topReferences, ruleOf } from '../../src/report/layout.js';
 import type { PatchReport } from '../../src/model/report.js';
 
 const EXAMPLE = join(EXAMPLES, '0001-vhost-vsock-offer-ACCESS_PLATFORM.patch');
-const CTX = { color: false, tool: { name: 'patch-review', version: 'test' }, siteUrl: '' };
+const engine = await openReview();
+const CTX = { color: false, tool: { name: 'patch-review', version: 'test' }, siteUrl: '', rulesMeta: engine.rulesMeta };
 
 async function review(path: string): Promise<PatchReport> {
-  const engine = await openReview();
   const r = extractPatch(parseMail(readFileSync(path)), path);
   assert.ok('patch' in r);
   return engine.reviewOne(r.patch);
@@ -44,9 +44,9 @@ test('verdict line: the worst the patch does and what it did', async () => {
 test('headlines name a symbol of the finding and the consequence', async () => {
   const r = await review(EXAMPLE);
   for (const f of r.findings) {
-    const h = headline(f);
+    const h = headline(f, ruleOf(engine.rulesMeta, f));
     assert.ok(f.symbols.some((s) => h.includes(s)), `${f.ruleId}: ${h}`);
-    assert.ok(h.endsWith(f.title), `${f.ruleId}: the rule's title says the consequence`);
+    assert.ok(h.endsWith(engine.rulesMeta.get(f.ruleId)!.title), `${f.ruleId}: the rule's title says the consequence`);
   }
 });
 
@@ -63,7 +63,8 @@ test('wrap: never past the width, except a word longer than a line', () => {
 test('references that fit the line come first', async () => {
   const r = await review(EXAMPLE);
   const f = r.findings[0]!;
-  for (const ref of topReferences(f, 2, undefined, 80)) assert.ok(ref.url.length <= 80 || f.references.every((x) => x.url.length > 80));
+  const rule = ruleOf(engine.rulesMeta, f);
+  for (const ref of topReferences(f, 2, rule, 80)) assert.ok(ref.url.length <= 80 || rule.references.every((x) => x.url.length > 80));
 });
 
 test('text: short by default, checklists once per rule per run, 100 columns off a terminal', async () => {
@@ -78,7 +79,7 @@ test('text: short by default, checklists once per rule per run, 100 columns off 
   const blocks = first.split(/\n(?=  (?:error|warning) )/).slice(1);
   for (const b of blocks) assert.ok((b.match(/- \[ \] /g) ?? []).length <= (b.startsWith('  error') ? 3 : 2), b);
   const verbose = textFormatter({ ...CTX, verbose: true }).patch(r);
-  const questions = r.findings.reduce((n, f) => n + f.checklist.length, 0);
+  const questions = r.findings.reduce((n, f) => n + engine.rulesMeta.get(f.ruleId)!.checklist.length, 0);
   assert.equal((verbose.match(/- \[ \] /g) ?? []).length, questions, '--verbose shows every question');
   const narrow = textFormatter({ ...CTX, width: 60 }).patch(r);
   // Only a word longer than a line (a link, a path) may run past the width, on a line of its own.
@@ -105,4 +106,20 @@ test('terse: one line per finding at warning or above, naming the symbol; notes 
     assert.ok(f.symbols.some((s) => lines[i]!.includes(s)), lines[i]);
   }
   assert.equal(terseFormatter({ ...CTX, verbose: true }).patch(r).trimEnd().split('\n').length, r.findings.length);
+});
+
+test('every formatter takes rule text from the rule metadata, not from the finding', async () => {
+  const r = await review(EXAMPLE);
+  // Findings stripped of their rule's text: what is printed must still carry it.
+  const bare: PatchReport = { ...r, findings: r.findings.map((f) => ({ ...f, title: 'STALE', checklist: ['STALE?'], references: [] })) };
+  const f = r.findings[0]!;
+  const rule = engine.rulesMeta.get(f.ruleId)!;
+  const { FORMAT_NAMES, loadFormatter } = await import('../../src/report/formatter.js');
+  for (const name of FORMAT_NAMES) {
+    const fmt = (await loadFormatter(name))!({ ...CTX, verbose: true });
+    const out = fmt.begin() + fmt.patch(bare);
+    assert.ok(!out.includes('STALE'), `${name} printed the finding's own rule text`);
+  }
+  const text = textFormatter({ ...CTX, verbose: true }).patch(bare).replace(/\s+/g, ' ');
+  assert.ok(text.includes(rule.title) && rule.checklist.every((q) => text.includes(q.replace(/\s+/g, ' '))), 'title and checklist from rulesMeta');
 });

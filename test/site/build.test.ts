@@ -264,14 +264,14 @@ test('site build through the CLI: the built-in knowledge base, usage and input e
   assert.match(readFileSync(join(out, 'sitemap.xml'), 'utf8'), /<loc>https:\/\/example.org\/notes\/index.html<\/loc>/);
 
   for (const [args, re] of [
-    [['site'], /missing subcommand/],
-    [['site', 'publish'], /unknown subcommand "publish"/],
+    [['site'], /unknown option '--out'|a subcommand is missing/],
+    [['site', 'publish'], /unknown command 'publish'/],
     [['site', 'build', '--base-url', 'ftp://example.org/'], /must be an http\(s\) URL/],
     [['site', 'build', '--base-url', 'not a url'], /not an absolute URL/],
     [['site', 'build', '--headers', join(tmp, 'nope')], /header directory does not exist/],
     [['site', 'build', '--vhost-user', join(tmp, 'nope.rst')], /no such file/],
     [['site', 'build', '--out', join(tmp, 'not-a-site')], /not built by patch-review/],
-    [['site', 'build', '--bogus'], /Unknown option/],
+    [['site', 'build', '--bogus'], /unknown option '--bogus'/],
   ] as [string[], RegExp][]) {
     const e = await runCli([...args, ...(args.includes('--out') ? [] : ['--out', join(tmp, 'never')])]);
     assert.equal(e.code, 2, `${args.join(' ')}: ${e.stderr}`);
@@ -282,5 +282,38 @@ test('site build through the CLI: the built-in knowledge base, usage and input e
   assert.equal(existsSync(join(tmp, 'never')), false, 'a failed build writes nothing');
   const help = await runCli(['site', '--help']);
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /--base-url URL/);
+  assert.match(help.stdout, /^examples:\n {2}patch-review site build /m);
+  assert.match((await runCli(['site', 'build', '--help'])).stdout, /--base-url <url>/);
+});
+
+test('SIGTERM or SIGINT during site build removes the temporary directory (a real signal to a child)', { timeout: 120_000 }, async () => {
+  const { spawn } = await import('node:child_process');
+  const { ROOT } = await import('../helpers.js');
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    const name = `site-sig-${sig}`;
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'patch-review.js'), 'site', 'build', '--out', join(tmp, name)], { stdio: 'ignore' });
+    const exited = new Promise<{ code: number | null; signal: string | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+    // Mid-build: the temporary directory exists and pages are being written into it.
+    let building = false;
+    while (!building && child.exitCode === null) {
+      const temp = readdirSync(tmp).find((n) => n.startsWith(`.${name}.`));
+      building = temp !== undefined && existsSync(join(tmp, temp, 'entries'));
+      if (!building) await new Promise((res) => setTimeout(res, 5));
+    }
+    assert.ok(building, `${sig}: the build ended before it could be interrupted`);
+    child.kill(sig);
+    const { code, signal } = await exited;
+    assert.equal(signal, sig, `exit ${code}`);
+    assert.deepEqual(readdirSync(tmp).filter((n) => n.includes(name)), [], `${sig}: nothing left behind`);
+  }
+});
+
+test('a temporary directory a SIGKILLed build left is swept by the next build', async () => {
+  const out = join(tmp, 'site-k');
+  const dead = join(tmp, '.site-k.4194999.k1.tmp');
+  mkdirSync(join(dead, 'entries'), { recursive: true });
+  writeFileSync(join(dead, 'entries', 'half.html'), 'half a page');
+  await buildSite(toyOptions(out));
+  assert.deepEqual(readdirSync(tmp).filter((n) => n.startsWith('.site-k')), []);
+  assert.ok(existsSync(join(out, 'index.html')));
 });

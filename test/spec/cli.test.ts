@@ -5,9 +5,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { run } from '../../src/cli/commands/spec.js';
+import { runCommand } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { InputError, UsageError } from '../../src/model/errors.js';
+import { bufferChunks } from '../../src/ingest/read-input.js';
 import { realVhostUser, realVirtioDir, skipWithoutShared, vhostUserFixture, virtioFixture } from './helpers.js';
 
 function fakeIO(cwd: string): CliIO & { out: string[]; err: string[] } {
@@ -18,12 +19,15 @@ function fakeIO(cwd: string): CliIO & { out: string[]; err: string[] } {
     err,
     stdout: (t) => void out.push(t),
     stderr: (t) => void err.push(t),
-    readStdin: async () => Buffer.alloc(0),
+    readStdin: () => bufferChunks(Buffer.alloc(0)),
     isTTY: false,
     cwd,
     env: {},
   };
 }
+
+/** `patch-review spec ARGS…`, parsed as the command line parses it. */
+const run = (args: string[], io: CliIO) => runCommand('spec', args, io);
 
 const work = mkdtempSync(path.join(tmpdir(), 'spec-cli-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -83,7 +87,8 @@ describe('spec index', () => {
   it('prints usage on --help', async () => {
     const io = fakeIO(work);
     assert.equal(await run(['--help'], io), 0);
-    assert.match(io.out.join(''), /usage: patch-review spec index/);
+    assert.match(io.out.join(''), /^Usage: patch-review spec index\|show/m);
+    assert.match(io.out.join(''), /^examples:\n {2}patch-review spec index /m);
   });
 });
 

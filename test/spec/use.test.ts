@@ -288,11 +288,12 @@ describe('--spec-index end to end', () => {
   it('raises the feature-bit entry from the spec-derived facts', async () => {
     const r = await runCli(['--spec-index', indexFile, '--format', 'json', '--fail-on', 'error', join(dir, 'bits.diff')]);
     assert.equal(r.code, 1, r.stderr);
-    const findings = (JSON.parse(r.stdout) as { patches: { findings: Finding[] }[] }).patches[0]!.findings;
+    const doc = JSON.parse(r.stdout) as { patches: { findings: Finding[] }[]; rules: Record<string, { category: string }> };
+    const findings = doc.patches[0]!.findings;
     const f = findings.find((x) => x.ruleId === 'virtio-feature-bit-spec-conflict');
     assert.ok(f, JSON.stringify(findings.map((x) => x.ruleId)));
     assert.equal(f.severity, 'error');
-    assert.equal(f.category, 'spec-conformance');
+    assert.equal(doc.rules[f.ruleId]!.category, 'spec-conformance');
     assert.match(f.message, /VIRTIO_WIDGET_F_GLOW/);
     const without = await runCli(['--format', 'json', '--fail-on', 'never', join(dir, 'bits.diff')]);
     assert.ok(!without.stdout.includes('virtio-feature-bit-spec-conflict'));

@@ -3,23 +3,10 @@
 // "who uses this".
 import { resolve, dirname } from 'node:path';
 import type { CommandRun } from '../io.js';
-import { parseCommandArgs } from '../args.js';
 import { UsageError, InputError } from '../../model/errors.js';
 import { loadProjectConfig, readGitConfig, mergeConfigs } from '../../config/project-config.js';
 
 const USAGE = 'usage: patch-review consumers index --db DB DIR… | patch-review consumers [--db DB] [--all] [--format text|json] SYMBOL';
-const HELP = `${USAGE}
-
-index   parses the C and Rust files of each git checkout (QEMU, crosvm, rust-vmm, DPDK, …) with
-        tree-sitter and records where each uAPI symbol is used, how, and in which pattern
-        (features = acked & available or an allow-list, sizeof or argsz, errnos handled or
-        fatal, vhost-user replies awaited). A checkout whose HEAD is already indexed is skipped.
-SYMBOL  an ioctl, message, feature bit, struct (vhost_vring_addr or "struct vhost_vring_addr"),
-        a rust-vmm name (FrontendReq::SET_FEATURES), NAME* for a prefix, or @features:vhost,
-        @features:vhost-user, @features:vdpa for the places that compute negotiated features.
-        --all also lists definitions and bare mentions.
-The index defaults to consumers: in .patch-review.yml, git config patch-review.consumers, then ./consumers.db.`;
-
 /** The index named on the command line, in the configuration, or ./consumers.db. */
 async function defaultDb(cwd: string): Promise<string> {
   const file = await loadProjectConfig(cwd);
@@ -28,29 +15,24 @@ async function defaultDb(cwd: string): Promise<string> {
   return merged.consumers ?? resolve(cwd, 'consumers.db');
 }
 
-export const run: CommandRun = async (args, io) => {
-  const parsed = parseCommandArgs(args, { db: { type: 'string' }, format: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
-  const o = parsed.values;
-  if (o.help) {
-    io.stdout(HELP + '\n');
-    return 0;
-  }
-  const format = o.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got "${format}")`);
-  const [first, ...rest] = parsed.positionals;
-  if (first === undefined) throw new UsageError(`no symbol given; ${USAGE}`);
-  if (first === 'index') {
+export const run: CommandRun = async (p, io) => {
+  const o = p.opts as { db?: string; format: 'text' | 'json'; all?: boolean };
+  const format = o.format;
+  if (p.path[1] === 'index') {
     if (!o.db) throw new UsageError(`consumers index needs --db DB; ${USAGE}`);
-    if (rest.length === 0) throw new UsageError(`consumers index needs at least one checkout directory; ${USAGE}`);
-    return indexCommand(resolve(io.cwd, o.db), rest.map((d) => resolve(io.cwd, d)), format, io);
+    if (p.args.length === 0) throw new UsageError(`consumers index needs at least one checkout directory; ${USAGE}`);
+    return indexCommand(resolve(io.cwd, o.db), p.args.map((d) => resolve(io.cwd, d)), format, io);
   }
-  if (rest.length > 0) throw new UsageError(`one symbol at a time (got ${parsed.positionals.length}); ${USAGE}`);
+  const [first, ...rest] = p.args;
+  if (first === undefined) throw new UsageError(`no symbol given; ${USAGE}`);
+  if (rest.length > 0) throw new UsageError(`one symbol at a time (got ${p.args.length}); ${USAGE}`);
   const db = o.db ? resolve(io.cwd, o.db) : await defaultDb(io.cwd);
-  const { openConsumers } = await import('../../consumers/store.js');
-  const { usesOf, formatUse, normalizeSymbol } = await import('../../consumers/query.js');
-  const index = await openConsumers(db);
+  const { openConsumersReader } = await import('../../consumers/reader.js');
+  const { formatUse, normalizeSymbol } = await import('../../consumers/query.js');
+  const index = await openConsumersReader(db);
+  if (index.fallback && index.fallback !== 'missing') io.stderr(`${db}.lookup: not used (${index.fallback}); run consumers index --db ${db} DIR… to rewrite it\n`);
   try {
-    const uses = usesOf(index, first, { all: !!o.all });
+    const uses = index.usesOf(first, { all: !!o.all });
     if (format === 'json') io.stdout(JSON.stringify({ symbol: normalizeSymbol(first), uses }, null, 2) + '\n');
     else if (uses.length === 0) io.stdout(`${normalizeSymbol(first)}: no uses in ${db}${o.all ? '' : ' (--all also lists definitions and mentions)'}\n`);
     else io.stdout(`${normalizeSymbol(first)}: ${uses.length} use${uses.length === 1 ? '' : 's'}\n${uses.map((u) => `  ${formatUse(u)}`).join('\n')}\n`);
@@ -64,7 +46,7 @@ async function indexCommand(db: string, dirs: string[], format: string, io: Para
   const { existsSync, statSync } = await import('node:fs');
   for (const d of dirs) if (!existsSync(d) || !statSync(d).isDirectory()) throw new InputError(d, 'no such checkout directory');
   if (!existsSync(dirname(db))) throw new InputError(db, 'the folder for the index does not exist');
-  const { openConsumers, lockConsumers } = await import('../../consumers/store.js');
+  const { openConsumers, lockConsumers, saveConsumers } = await import('../../consumers/store.js');
   const { indexCheckout } = await import('../../consumers/indexer.js');
   const unlock = lockConsumers(db);
   try {
@@ -79,7 +61,7 @@ async function indexCommand(db: string, dirs: string[], format: string, io: Para
           io.stdout(`${r.checkout.project} ${r.checkout.version} (${r.checkout.path}): ${what}\n`);
         }
       }
-      if (results.some((r) => r.status === 'indexed')) index.save();
+      saveConsumers(index, results.some((r) => r.status === 'indexed'));
       if (format === 'json') io.stdout(JSON.stringify(results.map((r) => ({ ...r.checkout, status: r.status, files: r.files, parsed: r.parsed, uses: r.uses, ms: Math.round(r.ms) })), null, 2) + '\n');
     } finally {
       index.close();

@@ -1,21 +1,14 @@
 // `patch-review facts INPUT…`: the typed facts the diff stage extracts, one JSON object per
 // line. For knowledge authors: this is exactly what triggers are matched against.
 import type { CommandRun } from '../io.js';
-import { UsageError } from '../../model/errors.js';
 import { readInput } from '../../ingest/read-input.js';
 import { analyzeDiff } from '../../diff/facts.js';
 
-export const run: CommandRun = async (args, io) => {
-  const kinds = new Set<string>();
-  let headersDir: string | undefined;
-  const inputs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--kind') kinds.add(args[++i] ?? '');
-    else if (args[i] === '--headers') headersDir = args[++i];
-    else if (args[i]!.startsWith('--') ) throw new UsageError(`unknown option ${args[i]}; usage: patch-review facts [--kind KIND]… [--headers DIR] INPUT…`);
-    else inputs.push(args[i]!);
-  }
-  if (inputs.length === 0) throw new UsageError('usage: patch-review facts [--kind KIND]… [--headers DIR] INPUT…');
+export const run: CommandRun = async (p, io) => {
+  const o = p.opts as { kind?: string[]; headers?: string };
+  const kinds = new Set(o.kind ?? []);
+  const headersDir = o.headers;
+  const inputs = p.args;
   const lines: string[] = [];
   for (const name of inputs) {
     for await (const item of readInput({ name, readStdin: io.readStdin })) {

@@ -1,6 +1,5 @@
 // `patch-review inbox index --db PATH SOURCE…` and `inbox stats --db PATH`: the local index of
 // list mail that `related`, `who`, `kb draft` and reviews with --inbox read.
-import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import type { CommandRun, CliIO } from '../io.js';
 import { UsageError } from '../../model/errors.js';
@@ -8,39 +7,20 @@ import { openInbox, lockIndex, resolveIndexPath } from '../../inbox/store.js';
 import { indexSources, type SourceStats } from '../../inbox/indexer.js';
 
 const USAGE = 'usage: patch-review inbox index --db PATH SOURCE… | inbox stats --db PATH [--format json]';
-const HELP = `${USAGE}
 
-index   adds the mails of each SOURCE to the index at PATH (created when missing). A SOURCE is an
-        mbox or mboxrd file (plain or .gz, e.g. what "lei q -o" writes), a public-inbox v2
-        repository (the directory holding git/0.git…) or a Maildir (cur/, new/). Re-running only
-        adds what is new: unchanged sources are not read, known Message-IDs are skipped.
-stats   prints what the index holds.`;
-
-export const run: CommandRun = async (args, io) => {
-  const [sub, ...rest] = args;
-  if (sub === '--help' || sub === '-h') {
-    io.stdout(HELP + '\n');
-    return 0;
-  }
-  if (sub === 'index') return index(rest, io);
-  if (sub === 'stats') return stats(rest, io);
-  throw new UsageError(sub ? `unknown inbox command "${sub}"; ${USAGE}` : USAGE);
-};
-
-function opts(args: string[]) {
-  try {
-    return parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' }, format: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } } });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}; ${USAGE}`);
-  }
+/** The inbox commands' options (program.ts). */
+interface InboxOptions {
+  db?: string;
+  format: 'text' | 'json';
+  quiet?: boolean;
 }
 
-async function index(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = opts(args);
+export const run: CommandRun = async (p, io) => (p.path[1] === 'index' ? index(p.opts as InboxOptions, p.args, io) : stats(p.opts as InboxOptions, io));
+
+async function index(values: InboxOptions, positionals: string[], io: CliIO): Promise<number> {
   if (!values.db) throw new UsageError(`--db PATH is required; ${USAGE}`);
   if (positionals.length === 0) throw new UsageError(`no SOURCE given; ${USAGE}`);
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got "${format}")`);
+  const format = values.format;
   const db = resolveIndexPath(values.db);
   const unlock = lockIndex(db);
   try {
@@ -48,7 +28,7 @@ async function index(args: string[], io: CliIO): Promise<number> {
     const inbox = await openInbox(db, { create: true });
     const started = Date.now();
     try {
-      const progress = io.isTTY && !values.quiet ? (source: string, n: number) => io.stderr(`\r${source}: ${n} mails read`) : undefined;
+      const progress = io.stderrIsTTY && !values.quiet ? (source: string, n: number) => io.stderr(`\r${source}: ${n} mails read`) : undefined;
       const result = await indexSources(inbox, positionals, { ...(progress ? { onProgress: progress } : {}), checkpoint: () => inbox.save() });
       if (progress) io.stderr('\r\x1b[K');
       const changed = created || result.some((s) => s.added > 0 || !s.unchanged);
@@ -73,8 +53,7 @@ function statsLine(s: SourceStats): string {
   return `${s.source} (${s.kind}): ${s.read} read, ${s.added} added (${s.patches} patches, ${s.covers} cover letters, ${s.replies} replies, ${s.other} other), ${s.known} already indexed`;
 }
 
-async function stats(args: string[], io: CliIO): Promise<number> {
-  const { values } = opts(args);
+async function stats(values: InboxOptions, io: CliIO): Promise<number> {
   if (!values.db) throw new UsageError(`--db PATH is required; ${USAGE}`);
   const inbox = await openInbox(values.db);
   try {

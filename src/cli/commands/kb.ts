@@ -1,5 +1,4 @@
 // `patch-review kb list|show|lint|coverage|spec-sections`: the knowledge base as data.
-import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import type { CommandRun, CliIO } from '../io.js';
 import { UsageError, InputError } from '../../model/errors.js';
@@ -8,38 +7,40 @@ import { BUILTIN_KNOWLEDGE } from '../../io/paths.js';
 import { compileSources } from '../../knowledge/compile.js';
 import { join } from 'node:path';
 
-const USAGE = 'usage: patch-review kb list [--format json] | show ID | lint [--dir DIR] [--corpus DIR] [--spec DIR] [--docs DIR]... [--tree GIT-DIR]... [--format json] | spec-sections --spec DIR [--dir DIR] [--write] | coverage --headers DIR [--vhost-user FILE] [--iommufd FILE] [--format json] | draft --db PATH --thread MESSAGE-ID';
-
-export const run: CommandRun = async (args, io) => {
-  const [sub, ...rest] = args;
-  switch (sub) {
+export const run: CommandRun = async (p, io) => {
+  const o = p.opts as KbOptions;
+  switch (p.path[1]) {
     case 'list':
-      return list(rest, io);
+      return list(o, io);
     case 'show':
-      return show(rest, io);
+      return show(p.args[0]!, o, io);
     case 'lint':
-      return lint(rest, io);
+      return lint(o, io);
     case 'coverage':
-      return coverage(rest, io);
+      return coverage(o, io);
     case 'spec-sections':
-      return specSections(rest, io);
-    case 'draft':
-      return (await import('./kb-draft.js')).run(rest, io);
+      return specSections(o, io);
     default:
-      throw new UsageError(sub ? `unknown kb command "${sub}"; ${USAGE}` : USAGE);
+      return (await import('./kb-draft.js')).run(p, io);
   }
 };
 
-function opts<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}; ${USAGE}`);
-  }
+/** The options of the kb commands (program.ts), each command reading its own. */
+interface KbOptions {
+  format?: string;
+  knowledge?: string[];
+  dir?: string;
+  corpus?: string;
+  spec?: string;
+  docs?: string[];
+  tree?: string[];
+  write?: boolean;
+  headers?: string;
+  vhostUser?: string;
+  iommufd?: string;
 }
 
-async function list(args: string[], io: CliIO): Promise<number> {
-  const { values } = opts(args, { format: { type: 'string' }, knowledge: { type: 'string', multiple: true } });
+async function list(values: KbOptions, io: CliIO): Promise<number> {
   const kb = await loadKnowledge(values.knowledge ?? []);
   if (values.format === 'json') {
     io.stdout(JSON.stringify(kb.entries.map(({ id, title, area, category, severity, symbols }) => ({ id, title, area, category, severity, symbols }))) + '\n');
@@ -50,10 +51,7 @@ async function list(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-async function show(args: string[], io: CliIO): Promise<number> {
-  const { positionals, values } = opts(args, { knowledge: { type: 'string', multiple: true } });
-  const id = positionals[0];
-  if (!id) throw new UsageError('kb show needs an entry id (kb list shows them)');
+async function show(id: string, values: KbOptions, io: CliIO): Promise<number> {
   const kb = await loadKnowledge(values.knowledge ?? []);
   const entry = kb.entries.find((e) => e.id === id);
   if (!entry) throw new InputError(id, 'no such knowledge entry (kb list shows them)');
@@ -63,8 +61,7 @@ async function show(args: string[], io: CliIO): Promise<number> {
 }
 
 /** `kb spec-sections`: regenerates knowledge/spec-sections.json from a spec checkout. */
-async function specSections(args: string[], io: CliIO): Promise<number> {
-  const { values } = opts(args, { spec: { type: 'string' }, dir: { type: 'string' }, write: { type: 'boolean' } });
+async function specSections(values: KbOptions, io: CliIO): Promise<number> {
   if (!values.spec) throw new UsageError('kb spec-sections needs --spec DIR (a virtio spec checkout)');
   const dir = values.dir ?? BUILTIN_KNOWLEDGE;
   const { entries } = compileSources(readSources(dir));
@@ -88,8 +85,7 @@ async function specSections(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-async function lint(args: string[], io: CliIO): Promise<number> {
-  const { values } = opts(args, { dir: { type: 'string' }, corpus: { type: 'string' }, spec: { type: 'string' }, docs: { type: 'string', multiple: true }, tree: { type: 'string', multiple: true }, format: { type: 'string' } });
+async function lint(values: KbOptions, io: CliIO): Promise<number> {
   const { lintKnowledge, countByCheck } = await import('../../knowledge/lint.js');
   const report = await lintKnowledge(values.dir ?? BUILTIN_KNOWLEDGE, { corpus: values.corpus, spec: values.spec, docs: values.docs, trees: values.tree });
   const byCheck = countByCheck(report.problems);
@@ -104,16 +100,15 @@ async function lint(args: string[], io: CliIO): Promise<number> {
   return report.problems.length > 0 ? 1 : 0;
 }
 
-async function coverage(args: string[], io: CliIO): Promise<number> {
-  const { values } = opts(args, { headers: { type: 'string' }, 'vhost-user': { type: 'string' }, iommufd: { type: 'string' }, format: { type: 'string' }, knowledge: { type: 'string', multiple: true } });
+async function coverage(values: KbOptions, io: CliIO): Promise<number> {
   if (!values.headers) throw new UsageError('kb coverage needs --headers DIR (e.g. /usr/include/linux)');
   if (!existsSync(values.headers)) throw new InputError(values.headers, 'header directory does not exist');
   const scope = await import('../../knowledge/scope.js');
   const names = scope.scopeFromHeaders(values.headers);
-  if (values['vhost-user']) {
-    if (!existsSync(values['vhost-user'])) throw new InputError(values['vhost-user'], 'no such file');
+  if (values.vhostUser) {
+    if (!existsSync(values.vhostUser)) throw new InputError(values.vhostUser, 'no such file');
     const { indexVhostUser } = await import('../../spec/vhost-user.js');
-    names.push(...scope.scopeFromVhostUser(indexVhostUser(values['vhost-user'])));
+    names.push(...scope.scopeFromVhostUser(indexVhostUser(values.vhostUser)));
   }
   if (values.iommufd && !names.some((n) => n.area === 'iommufd')) {
     if (!existsSync(values.iommufd)) throw new InputError(values.iommufd, 'no such file');

@@ -1,14 +1,13 @@
 // `patch-review [options] INPUT…` / `--git RANGE`: the review command.
 import type { CommandRun, CliIO } from '../io.js';
-import { parseCommandArgs } from '../args.js';
 import { UsageError, InputError } from '../../model/errors.js';
 import type { PatchReport, RunSummary } from '../../model/report.js';
-import { readInput, type IngestItem, type InputSource, type RawMailItem } from '../../ingest/read-input.js';
+import { readInput, inputBytes, bufferChunks, type IngestItem, type InputSource, type RawMailItem } from '../../ingest/read-input.js';
 import { toolInfo } from '../../io/paths.js';
+import { settleSignals } from '../../io/atomic-write.js';
 import { openReview, type EngineWarning } from '../../engine/index.js';
 import { loadFormatter, FORMAT_NAMES, type Formatter } from '../../report/formatter.js';
 import { stdoutSink, fileSink, type Sink } from '../output.js';
-import { CONFIG_FILE } from '../../config/project-config.js';
 import { pairFormatOutputs } from '../format-outputs.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,77 +15,34 @@ import { compileGlob } from '../../config/project-config.js';
 import { waiverSet, parseNoteWaivers, describeWaiver, type WaiverSet } from '../../analyze/waivers.js';
 import { notesInRange, patchIdOf } from '../../ingest/git-notes.js';
 import { suggestCommand } from '../suggest.js';
-import { progressBar, inputFileCount, type Progress } from '../progress.js';
+import { progressBar, type Progress } from '../progress.js';
 
-const HELP = `usage: patch-review [options] FILE|DIR|- …
-       patch-review [options] --git RANGE [--repo DIR]
-       patch-review kb list|show ID|lint|coverage …
-       patch-review spec index|show …
-       patch-review hook install|uninstall [--repo DIR] [--fail-on LEVEL]
-       patch-review consumers index --db DB DIR… | consumers SYMBOL [--db DB]
+/** The review's options as program.ts parses them (commander, camelCase). */
+interface ReviewOptions {
+  failOn?: string;
+  jobs?: string;
+  headers?: string;
+  specIndex?: string;
+  inbox?: string;
+  /** A directory, or false for --no-tree. */
+  tree?: string | false;
+  consumers?: string;
+  knowledge?: string[];
+  git?: string[];
+  repo?: string;
+  explain?: string;
+  /** --color (true), --no-color (false), or neither. */
+  color?: boolean;
+  siteUrl?: string;
+  config?: string;
+  version?: boolean;
+  ignore?: string[];
+  verbose?: boolean;
+  progress?: boolean;
+}
 
-Reviews patches (format-patch files, mails, mbox/mbox.gz, unified diffs, folders, stdin)
-against the knowledge base of virtualization uAPI behaviours.
-
-options:
-  --format NAME      ${FORMAT_NAMES.join('|')} (repeatable; default text)
-  --output FILE      write the matching --format to FILE instead of stdout (repeatable)
-  --fail-on LEVEL    error|warning|note|never: exit 1 when a finding is at or above it (default error)
-  --knowledge DIR    extra knowledge directory (repeatable)
-  --config FILE      settings file (default: the nearest ${CONFIG_FILE} up to the repository root)
-  --inbox DB         a list index (patch-review inbox index): show prior discussions per patch
-  --consumers DB     a consumers index (patch-review consumers index): real use sites per finding
-  --headers DIR      uAPI headers to check new ioctl numbers against (default /usr/include/linux)
-  --spec-index FILE  a saved spec index (patch-review spec index --out FILE): check new feature bits
-                     and vhost-user ids against it, and print the cited sections' requirements
-  --tree DIR         the kernel or QEMU tree the patches apply to: whole files, its own uAPI headers
-                     or vhost-user.rst, and struct layouts compiled with gcc (default: the tree
-                     the current directory is in, for --git and stdin)
-  --no-tree          do not use a source tree
-  --jobs N           analyse with N worker threads (large mboxes; output order is unchanged)
-  --git RANGE        review a git range (A..B, or one commit) in --repo (default: current directory)
-  --explain RULE     print the knowledge entry behind a rule id
-  --color/--no-color force colour on or off (default: on for a terminal)
-  --verbose, -v      text: every finding in full, with its whole checklist and references;
-                     terse and b4: notes too
-  --site-url URL     base URL of the compatibility-notes site for links (default: none; links go
-                     to each rule's first citation)
-  --ignore RULE[,RULE]  leave these rules' findings out (repeatable; adds to ignore: in the config)
-  --version, --help
-exit: 0 clean, 1 findings at or above --fail-on, 2 usage or input error
-commands: review (the default), kb, spec, facts, hook, site, inbox, related, who, help
-          patch-review help COMMAND shows a command's usage and examples`;
-
-export const run: CommandRun = async (args, io) => {
-  const parsed = parseCommandArgs(args, {
-    format: { type: 'string', multiple: true },
-    output: { type: 'string', short: 'o', multiple: true },
-    'fail-on': { type: 'string' },
-    jobs: { type: 'string', short: 'j' },
-    headers: { type: 'string' },
-    'spec-index': { type: 'string' },
-    inbox: { type: 'string' },
-    tree: { type: 'string' },
-    'no-tree': { type: 'boolean' },
-    consumers: { type: 'string' },
-    knowledge: { type: 'string', multiple: true },
-    git: { type: 'string', multiple: true },
-    repo: { type: 'string' },
-    explain: { type: 'string' },
-    color: { type: 'boolean' },
-    'no-color': { type: 'boolean' },
-    'site-url': { type: 'string' },
-    config: { type: 'string' },
-    version: { type: 'boolean' },
-    ignore: { type: 'string', multiple: true },
-    verbose: { type: 'boolean', short: 'v' },
-    help: { type: 'boolean', short: 'h' },
-  }, 'see --help');
-  const o = parsed.values;
-  if (o.help) {
-    io.stdout(HELP + '\n');
-    return 0;
-  }
+export const run: CommandRun = async (parsed, io) => {
+  const o = parsed.opts as ReviewOptions;
   if (o.version) {
     io.stdout(`patch-review ${toolInfo().version}\n`);
     return 0;
@@ -98,23 +54,23 @@ export const run: CommandRun = async (args, io) => {
     const engine = await openReview({ project, knowledge: o.knowledge ?? [], onWarning });
     return explain(o.explain, engine.entries, io);
   }
-  const pairs = pairFormatOutputs(parsed.tokens);
+  const pairs = pairFormatOutputs(parsed.order);
   const formats = pairs.map((p) => p.format);
   const outputs = pairs.map((p) => p.output);
-  const inputs = parsed.positionals;
+  const inputs = parsed.args;
   const ranges = o.git ?? [];
   const engine = await openReview({
     project,
     knowledge: o.knowledge ?? [],
-    ...(o['fail-on'] !== undefined ? { failOn: o['fail-on'] } : {}),
+    ...(o.failOn !== undefined ? { failOn: o.failOn } : {}),
     ...(o.headers !== undefined ? { headersDir: o.headers } : {}),
-    ...(o['spec-index'] !== undefined ? { specIndex: o['spec-index'] } : {}),
+    ...(o.specIndex !== undefined ? { specIndex: o.specIndex } : {}),
     ...(o.inbox !== undefined ? { inbox: o.inbox } : {}),
     ...(o.consumers !== undefined ? { consumers: o.consumers } : {}),
     // A run the hook, b4 or --git starts sits in the tree the patches apply to.
-    tree: { ...(o.tree !== undefined ? { tree: o.tree } : {}), noTree: !!o['no-tree'], auto: ranges.length > 0 || inputs.includes('-') || formats.includes('b4'), cwd: o.repo ?? io.cwd },
+    tree: { ...(typeof o.tree === 'string' ? { tree: o.tree } : {}), noTree: o.tree === false, auto: ranges.length > 0 || inputs.includes('-') || formats.includes('b4'), cwd: o.repo ?? io.cwd },
     ...(o.jobs !== undefined ? { jobs: o.jobs } : {}),
-    ...(o['site-url'] !== undefined ? { siteUrl: o['site-url'] } : {}),
+    ...(o.siteUrl !== undefined ? { siteUrl: o.siteUrl } : {}),
     onWarning,
   });
   if (inputs.length === 0 && ranges.length === 0) throw new UsageError('no input: give a patch file, a folder, an mbox, "-" for stdin, or --git RANGE (see --help)');
@@ -154,9 +110,9 @@ export const run: CommandRun = async (args, io) => {
   if (outputs.filter((p) => p === undefined).length > 1) throw new UsageError('only one format can go to stdout: give --output FILE after each of the others');
 
   // Only text on stdout is coloured: asking whether stdout is a terminal can load Node's tty module.
-  const colorOnStdout = () => (o['no-color'] ? false : o.color ? true : io.isTTY && !io.env['NO_COLOR']);
+  const colorOnStdout = () => o.color ?? (io.isTTY && !io.env['NO_COLOR']);
   // No site URL set: no link to the entry pages (the default site is not published).
-  const ctx = { tool: toolInfo(), siteUrl: o['site-url'] ?? config.siteUrl ?? '', rulesMeta: engine.rulesMeta, verbose: o.verbose === true };
+  const ctx = { tool: toolInfo(), siteUrl: o.siteUrl ?? config.siteUrl ?? '', rulesMeta: engine.rulesMeta, verbose: o.verbose === true };
   const writers: { fmt: Formatter; sink: Sink }[] = [];
   try {
     for (let i = 0; i < formats.length; i++) {
@@ -171,19 +127,25 @@ export const run: CommandRun = async (args, io) => {
     let failed = false;
     let reviewed = 0;
     for (const w of writers) w.sink.write(w.fmt.begin());
-    // Progress is for batches: whether stderr is a terminal is asked at the second patch.
+    // Progress is for batches, on stderr when it is a terminal (asked at the second patch) or
+    // with --progress: over the input's bytes when its size is known (not for stdin or --git).
     let progress: Progress | null | undefined;
-    const tick = (n: number, source: string) => {
-      if (progress === undefined && n >= 2) progress = io.stderrIsTTY ? progressBar(io, inputFileCount(inputs, ranges)) : null;
-      progress?.patch(source);
+    let bytesRead = 0;
+    const tick = (n: number) => {
+      if (progress === undefined && n >= 2) {
+        const show = o.progress ?? io.stderrIsTTY;
+        progress = show ? progressBar(io, ranges.length > 0 ? null : inputBytes(inputs), () => bytesRead) : null;
+      }
+      progress?.patch();
     };
     const onReport = (r: PatchReport) => {
       if (engine.verdict(r.findings).fails) failed = true;
       for (const w of writers) w.sink.write(w.fmt.patch(r));
-      tick(++reviewed, r.patch.source);
+      tick(++reviewed);
     };
     // With --jobs, mails are parsed by the workers: the main thread only splits the input.
-    const summary = await engine.review(allItems(inputs, ranges, o.repo ?? io.cwd, io, engine.jobs > 1), onReport);
+    const started = Date.now();
+    const summary = await engine.review(allItems(inputs, ranges, o.repo ?? io.cwd, io, engine.jobs > 1, (n) => (bytesRead += n)), onReport);
     progress?.stop();
     // b4 hands its series check the cover letter alone: for the b4 format that is "nothing to report".
     const b4Cover = formats.every((f) => f === 'b4') && summary.skipped['cover-letter'] > 0;
@@ -193,12 +155,19 @@ export const run: CommandRun = async (args, io) => {
       const seen = s.reply + s['cover-letter'] + s['no-diff'];
       throw new InputError(what, seen > 0 ? `no patch found (${seen} mail${seen === 1 ? '' : 's'}: ${s.reply} replies, ${s['cover-letter']} cover letters, ${s['no-diff']} without a diff)` : 'no patch found');
     }
+    // A SIGINT/SIGTERM that came during the analysis of the last patch ends the run here,
+    // removing the temporary files, rather than after the reports are in place.
+    await settleSignals();
     for (const w of writers) {
       w.sink.write(w.fmt.end(summary));
       w.sink.commit();
     }
     // A run whose reports all went to files, or that showed progress, ends with a summary line.
-    if (outputs.every((x) => x !== undefined) || progress) io.stderr(`${summaryLine(summary)}${outputs.some((x) => x !== undefined) ? ` (written to ${outputs.filter((x) => x !== undefined).join(', ')})` : ''}\n`);
+    if (outputs.every((x) => x !== undefined) || progress) {
+      const took = progress ? ` in ${((Date.now() - started) / 1000).toFixed(1)} s` : '';
+      const written = outputs.some((x) => x !== undefined) ? ` (written to ${outputs.filter((x) => x !== undefined).join(', ')})` : '';
+      io.stderr(`${summaryLine(summary)}${took}${written}\n`);
+    }
     // A waiver that waived nothing is stale (the code or the rule moved on): say so.
     for (const w of [...(local?.unused() ?? []), ...[...noted.values()].flatMap((n) => n.unused())]) {
       io.stderr(`patch-review: warning: ${w.origin}: the waiver for ${describeWaiver(w)} waived nothing in this run\n`);
@@ -237,14 +206,14 @@ function openFileSink(path: string): Sink {
   }
 }
 
-async function* allItems(inputs: string[], ranges: string[], repo: string, io: CliIO, rawMail: boolean): AsyncGenerator<IngestItem | RawMailItem> {
+async function* allItems(inputs: string[], ranges: string[], repo: string, io: CliIO, rawMail: boolean, onRead: (bytes: number) => void): AsyncGenerator<IngestItem | RawMailItem> {
   const read = (src: InputSource) => (rawMail ? readInput(src, { rawMail: true }) : readInput(src));
-  for (const name of inputs) yield* read({ name, readStdin: io.readStdin });
+  for (const name of inputs) yield* read({ name, readStdin: io.readStdin, onRead });
   if (ranges.length > 0) {
     const { formatPatchRange } = await import('../../ingest/git-range.js');
     for (const range of ranges) {
       const mbox = await formatPatchRange(range, repo);
-      yield* read({ name: '-', label: `git:${range}`, readStdin: async () => mbox });
+      yield* read({ name: '-', label: `git:${range}`, readStdin: () => bufferChunks(mbox) });
     }
   }
 }

@@ -2,7 +2,6 @@
 // virtio LaTeX sources and vhost-user.rst, and look sections up in it.
 
 import path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, UsageError } from '../../model/errors.js';
 import type { CliIO, CommandRun } from '../io.js';
 import { findSpecSection, publishedSpecUrl } from '../../spec/spec-links.js';
@@ -12,64 +11,29 @@ import type { NormativeBlock, SpecIndexFile, SpecSection, VirtioSpecIndex } from
 import { indexVhostUser } from '../../spec/vhost-user.js';
 import { indexVirtioSpec } from '../../spec/virtio-spec.js';
 
-const USAGE = `usage: patch-review spec index [--virtio DIR] [--vhost-user FILE] [--out PATH] [--format text|json]
-       patch-review spec show LABEL|NUMBER (--index PATH | --virtio DIR) [--format text|json]
+/** The spec commands' options (program.ts). */
+interface SpecOptions {
+  virtio?: string;
+  vhostUser?: string;
+  out?: string;
+  index?: string;
+  format: 'text' | 'json';
+}
 
-  index   index the virtio spec LaTeX sources (DIR holds virtio.tex) and/or QEMU's
-          vhost-user.rst; print the counts, and write the whole index to PATH with --out
-  show    print a section's number, title, label, link and normative statements
-`;
-
-export const run: CommandRun = async (args, io) => {
-  const [sub, ...rest] = args;
-  if (sub === 'help' || sub === '--help' || sub === '-h') {
-    io.stdout(USAGE);
-    return 0;
-  }
-  if (sub === 'index') return runIndex(rest, io);
-  if (sub === 'show') return runShow(rest, io);
-  if (sub === undefined) throw new UsageError('spec: missing subcommand (index or show); see "patch-review spec --help"');
-  throw new UsageError(`spec: unknown subcommand "${sub}" (expected index or show)`);
+export const run: CommandRun = async (p, io) => {
+  const o = p.opts as SpecOptions;
+  return p.path[1] === 'index' ? runIndex(o, io) : runShow(p.args[0]!, o, io);
 };
 
-function parse<T extends ParseArgsConfig['options']>(command: string, args: string[], options: T, positionals: boolean) {
-  try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: positionals, strict: true });
-  } catch (err) {
-    throw new UsageError(`spec ${command}: ${String((err as Error).message).split('\n')[0]}`);
-  }
-}
-
-function format(command: string, value: unknown): 'text' | 'json' {
-  if (value === undefined || value === 'text') return 'text';
-  if (value === 'json') return 'json';
-  throw new UsageError(`spec ${command}: --format must be text or json, not "${String(value)}"`);
-}
-
-async function runIndex(args: string[], io: CliIO): Promise<number> {
-  const { values } = parse(
-    'index',
-    args,
-    {
-      virtio: { type: 'string' },
-      'vhost-user': { type: 'string' },
-      out: { type: 'string', short: 'o' },
-      format: { type: 'string' },
-    },
-    false,
-  );
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const fmt = format('index', values.format);
-  if (values.virtio === undefined && values['vhost-user'] === undefined) {
+async function runIndex(values: SpecOptions, io: CliIO): Promise<number> {
+  const fmt = values.format;
+  if (values.virtio === undefined && values.vhostUser === undefined) {
     throw new UsageError('spec index: give --virtio DIR and/or --vhost-user FILE');
   }
   const started = performance.now();
   const virtio = values.virtio === undefined ? undefined : indexVirtioSpec(path.resolve(io.cwd, values.virtio));
   const virtioMs = performance.now() - started;
-  const vhostUser = values['vhost-user'] === undefined ? undefined : indexVhostUser(path.resolve(io.cwd, values['vhost-user']));
+  const vhostUser = values.vhostUser === undefined ? undefined : indexVhostUser(path.resolve(io.cwd, values.vhostUser));
   const totalMs = performance.now() - started;
   const file = makeSpecIndexFile({ virtio, vhostUser });
   if (values.out !== undefined) writeOutputAtomic(path.resolve(io.cwd, values.out), serializeSpecIndex(file));
@@ -111,23 +75,11 @@ function indexSummary(file: SpecIndexFile, t: { virtioMs: number; totalMs: numbe
   return `${lines.join('\n')}\n`;
 }
 
-async function runShow(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(
-    'show',
-    args,
-    { index: { type: 'string' }, virtio: { type: 'string' }, format: { type: 'string' } },
-    true,
-  );
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const fmt = format('show', values.format);
-  if (positionals.length !== 1) throw new UsageError('spec show: give exactly one LABEL or NUMBER (quote labels with spaces)');
+async function runShow(ref: string, values: SpecOptions, io: CliIO): Promise<number> {
+  const fmt = values.format;
   if ((values.index === undefined) === (values.virtio === undefined)) {
     throw new UsageError('spec show: give either --index PATH or --virtio DIR');
   }
-  const ref = positionals[0]!;
   let index: VirtioSpecIndex;
   if (values.index !== undefined) {
     const file = path.resolve(io.cwd, values.index);

@@ -15,11 +15,9 @@ function treeTop(dir: string): string | null {
   }
 }
 
-export const run: CommandRun = (args, io) =>
-  runInboxQuery(args, io, {
+export const run: CommandRun = (p, io) =>
+  runInboxQuery(p, io, {
     usage: 'usage: patch-review who --db PATH [--format text|json] [--limit N] FILE|- …',
-    about:
-      'Suggests Cc: lines from review history: the people who replied to, acked or reviewed earlier\npatches touching the same symbols, or named them in their replies. All patches given are taken\ntogether (a series gets one list); their authors are left out.',
     answer(inbox, patches, limit) {
       const tree = treeTop(io.cwd);
       const mailmap = tree ? readMailmap(join(tree, '.mailmap')) : null;
