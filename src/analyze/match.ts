@@ -4,7 +4,7 @@
 import { UAPI_DECLARATION_KINDS, type Fact } from '../model/facts.js';
 import { SEVERITY_RANK, type Finding, type Severity, type CompatClass, type Place } from '../model/finding.js';
 import type { Trailer } from '../model/patch.js';
-import { candidateTriggers, triggerMatches, type RuleSet } from './rules.js';
+import { candidateTriggers, triggerPatternsMatch, triggerPlaceMatches, type RuleSet } from './rules.js';
 import { incompleteFinding } from './incomplete.js';
 import { riskIndex, risksFor } from './risk.js';
 
@@ -56,15 +56,17 @@ export function matchFacts(facts: Fact[], rules: RuleSet, budgetMs = MATCH_BUDGE
       break;
     }
     for (const group of candidateTriggers(rules, f)) for (const t of group) {
-      let matched: boolean;
+      if (!triggerPlaceMatches(t, f)) continue;
+      let matched = true;
+      // Only the patterns are timed: the clock costs more than the checks before them.
       if (t.lines || t.symbolPatterns) {
         const t0 = performance.now();
-        matched = triggerMatches(t, f);
+        matched = triggerPatternsMatch(t, f);
         const t1 = performance.now();
         const id = t.entry.id;
         patternTime.set(id, (patternTime.get(id) ?? 0) + t1 - t0);
         if (t1 - started > budgetMs) stoppedAt = i;
-      } else matched = triggerMatches(t, f);
+      }
       if (!matched) continue;
       let severity = t.severity;
       let fact = f;

@@ -98,8 +98,18 @@ interface CompiledGlobs {
 
 function fileTest(list: string[] | undefined, precompiled: string | undefined): ((p: string) => boolean) | null {
   if (precompiled) {
-    // Made by the knowledge compiler from globs: safe by construction.
-    return (p) => compiled(precompiled, true)!.test(p);
+    // Made by the knowledge compiler from globs: safe by construction. A patch's facts come
+    // file by file, so the last answer is usually the one asked for again.
+    let re: RegExp | null = null;
+    let lastPath: string | null = null;
+    let last = false;
+    return (p) => {
+      if (p !== lastPath) {
+        last = (re ??= compiled(precompiled, true)!).test(p);
+        lastPath = p;
+      }
+      return last;
+    };
   }
   return globs(list);
 }
@@ -183,10 +193,20 @@ function rulesMeta(entries: Map<string, Entry>): RulesMeta {
 }
 
 export function triggerMatches(t: CompiledTrigger, f: Fact): boolean {
+  return triggerPlaceMatches(t, f) && triggerPatternsMatch(t, f);
+}
+
+/** The cheap part of a trigger: exact symbols, fact kinds and file globs. */
+export function triggerPlaceMatches(t: CompiledTrigger, f: Fact): boolean {
   if (t.symbols && !t.symbols.has(f.symbol)) return false;
   if (t.facts && !t.facts.has(f.kind)) return false;
   if (t.files && (f.file === null || !t.files(f.file))) return false;
   if (t.notFiles && f.file !== null && t.notFiles(f.file)) return false;
+  return true;
+}
+
+/** The knowledge's own regular expressions: over the symbol and the line text. */
+export function triggerPatternsMatch(t: CompiledTrigger, f: Fact): boolean {
   if (t.symbolPatterns && !t.symbolPatterns().some((re) => re.test(f.symbol))) return false;
   if (t.lines) {
     const text = (f.text ?? '').slice(0, MAX_MATCH_TEXT);

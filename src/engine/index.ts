@@ -209,7 +209,7 @@ export async function openReview(options: ReviewOptions = {}): Promise<ReviewEng
       };
       if (jobs > 1) {
         const { analyzeInParallel } = await import('./parallel.js');
-        await analyzeInParallel(items, jobs, { knowledgeDirs, ctx, lean: leanRun() }, skipped, analyzed);
+        await analyzeInParallel(items, jobs, { knowledgeDirs, ctx, lean: leanRun() }, skipped, analyzed, (req) => analyzeUnit(req, rules, ctx, leanRun()));
         return summary;
       }
       for await (const item of items) {

@@ -8,6 +8,7 @@ import type { Fact } from '../model/facts.js';
 import type { Finding } from '../model/finding.js';
 import type { Patch } from '../model/patch.js';
 import { mailItem, type IngestItem } from '../ingest/read-input.js';
+import { InputError } from '../model/errors.js';
 import { matchFacts } from '../analyze/match.js';
 import { incompleteFinding } from '../analyze/incomplete.js';
 import type { RuleSet } from '../analyze/rules.js';
@@ -51,4 +52,14 @@ export function analyzeUnit(req: UnitRequest, rules: RuleSet, ctx: DiffContext, 
     patch = item.patch;
   }
   return { seq: req.seq, ...analyzePatch(patch, rules, ctx, lean) };
+}
+
+/** A unit's result, its failure included (an input error keeps its input and problem for the main thread). */
+export function settle(req: UnitRequest, analyze: (req: UnitRequest) => UnitResult): UnitResult {
+  try {
+    return analyze(req);
+  } catch (e) {
+    const inputError = e instanceof InputError ? { input: e.input, problem: e.problem } : undefined;
+    return { seq: req.seq, error: (e as Error).message, ...(inputError ? { inputError } : {}) };
+  }
 }

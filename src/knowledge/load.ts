@@ -1,7 +1,7 @@
 // Loads the knowledge base fast: the sources are hashed, and a compiled snapshot with the
 // same hash (built with the package, or cached after a first compile) is used instead of
 // parsing YAML and validating again. Only a changed knowledge base pays for compilation.
-import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Entry, KnowledgeBase } from './entry.js';
 import type { SourceFile, Problem } from './compile.js';
@@ -55,30 +55,49 @@ function splitDetails(entries: Entry[], hash: string): { text: string; lite: Sna
   return { text, lite };
 }
 
-/** Entries whose detail fields are read from the details file on first use. */
+/**
+ * Entries whose detail fields are read from the details file on first use: only the byte range
+ * of each entry that fires (a review reads a few of them, not the whole file).
+ */
 function attachLazyDetails(lite: SnapshotEntry[], snapshotPath: string, hash: string): Entry[] {
-  let file: Buffer | null = null;
-  const details = (): Buffer => {
-    if (file) return file;
-    const path = detailsPath(snapshotPath);
-    let buf: Buffer;
+  const path = detailsPath(snapshotPath);
+  let checked = false;
+  const range = (start: number, end: number): string => {
+    let fd: number;
     try {
-      buf = readFileSync(path);
+      fd = openSync(path, 'r');
     } catch (e) {
       throw cannotRead(path, e, { what: "the knowledge snapshot's details", hint: ': run `npm run build` again' });
     }
-    const nl = buf.indexOf(0x0a);
-    if ((JSON.parse(buf.toString('utf8', 0, nl)) as { hash?: string }).hash !== hash) {
-      throw new InputError(path, 'belongs to another build of the knowledge base: run `npm run build` again');
+    try {
+      if (!checked) {
+        // The first line names the knowledge hash: {"hash":"<64 hex digits>"}.
+        const head = Buffer.alloc(128);
+        const text = head.toString('utf8', 0, readSync(fd, head, 0, head.length, 0));
+        const nl = text.indexOf('\n');
+        let own: string | undefined;
+        try {
+          own = nl < 0 ? undefined : (JSON.parse(text.slice(0, nl)) as { hash?: string }).hash;
+        } catch {
+          own = undefined;
+        }
+        if (own !== hash) throw new InputError(path, 'belongs to another build of the knowledge base: run `npm run build` again');
+        checked = true;
+      }
+      const buf = Buffer.alloc(end - start);
+      const got = readSync(fd, buf, 0, buf.length, start);
+      if (got !== buf.length) throw new InputError(path, 'is shorter than its snapshot says: run `npm run build` again');
+      return buf.toString('utf8');
+    } finally {
+      closeSync(fd);
     }
-    return (file = buf);
   };
   return lite.map((e) => {
     const [start, end, fields] = e.details;
     const entry = e as unknown as Entry & { details?: unknown };
     delete entry.details;
     let parsed: Partial<Entry> | null = null;
-    const own = () => (parsed ??= JSON.parse(details().toString('utf8', start, end)) as Partial<Entry>);
+    const own = () => (parsed ??= JSON.parse(range(start, end)) as Partial<Entry>);
     for (const f of fields) {
       Object.defineProperty(entry, f, {
         get: () => own()[f],

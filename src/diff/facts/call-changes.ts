@@ -1,14 +1,20 @@
 // Shared by the behaviour detectors: the calls of a family a patch adds or removes, per
 // function, with a reformat (the same call removed and added in the same function) cancelled.
 import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
+import { mayMatch, type Gated } from './literal-gate.js';
 
 /** Longer code lines are not searched by the behaviour detectors: bounds the time per line. */
 export const MAX_DETECTOR_LINE = 2000;
 
-/** The hunks with over-long lines blanked (a 20 MB line is data, not a lock or a copy). */
+const boundedOf = new WeakMap<AnnotatedHunk[], AnnotatedHunk[]>();
+
+/** The hunks with over-long lines blanked (a 20 MB line is data, not a lock or a copy); made once per file. */
 export function bounded(hunks: AnnotatedHunk[]): AnnotatedHunk[] {
-  if (!hunks.some((h) => h.lines.some((l) => l.code.length > MAX_DETECTOR_LINE))) return hunks;
-  return hunks.map((h) => ({ lines: h.lines.map((l) => (l.code.length > MAX_DETECTOR_LINE ? { ...l, code: '' } : l)) }));
+  let out = boundedOf.get(hunks);
+  if (out) return out;
+  out = !hunks.some((h) => h.lines.some((l) => l.code.length > MAX_DETECTOR_LINE)) ? hunks : hunks.map((h) => ({ lines: h.lines.map((l) => (l.code.length > MAX_DETECTOR_LINE ? { ...l, code: '' } : l)) }));
+  boundedOf.set(hunks, out);
+  return out;
 }
 
 export interface CallChange {
@@ -45,12 +51,14 @@ export function firstArgument(code: string, open: number): string {
  * Every call matching `re` (its group 1 is the primitive) on a changed line, with added and
  * removed occurrences of the same call text in the same function cancelling each other.
  */
-export function changedCalls(hunks: AnnotatedHunk[], re: RegExp, objectOf: (code: string, call: string, open: number) => string = (c, call, open) => firstArgument(c, open) || call): CallChange[] {
+export function changedCalls(hunks: AnnotatedHunk[], pattern: RegExp | Gated, objectOf: (code: string, call: string, open: number) => string = (c, call, open) => firstArgument(c, open) || call): CallChange[] {
   const all: CallChange[] = [];
   let around: Map<AnnotatedLine, string> | null = null;
+  const gate = pattern instanceof RegExp ? null : pattern;
+  const re = gate ? gate.re : (pattern as RegExp);
   for (const h of hunks) {
     for (const l of h.lines) {
-      if (l.kind === ' ') continue;
+      if (l.kind === ' ' || (gate && !mayMatch(l.code, gate))) continue;
       re.lastIndex = 0;
       for (const m of l.code.matchAll(re)) {
         // The first group that took part: alternations name the primitive in different groups.

@@ -6,15 +6,24 @@ import type { Fact, FactKind } from '../../model/facts.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { isCLike, type AnnotatedLine } from '../annotate.js';
 import { changedCalls, firstArgument, type CallChange, bounded } from './call-changes.js';
+import { detector, gated } from './literal-gate.js';
 
-const LOCK =
-  /\b(mutex_lock(?:_interruptible|_killable|_nested)?|mutex_unlock|mutex_trylock|spin_lock(?:_irq|_irqsave|_bh)?|spin_unlock(?:_irq|_irqrestore|_bh)?|raw_spin_lock(?:_irq|_irqsave)?|raw_spin_unlock(?:_irq|_irqrestore)?|down_read|up_read|down_write|up_write|down_read_killable|down_write_killable|read_lock(?:_bh|_irq)?|read_unlock(?:_bh|_irq)?|write_lock(?:_bh|_irq)?|write_unlock(?:_bh|_irq)?|guard\(\w+\)|scoped_guard\s*\(\s*\w+\s*,|qemu_mutex_lock|qemu_mutex_unlock|qemu_rec_mutex_lock|qemu_rec_mutex_unlock|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held(?:_read|_write|_once)?)\s*\(/g;
-const BARRIER =
-  /\b(smp_mb|smp_rmb|smp_wmb|smp_store_release|smp_load_acquire|smp_store_mb|smp_mb__before_atomic|smp_mb__after_atomic|virtio_mb|virtio_rmb|virtio_wmb|virtio_store_mb|virt_mb|virt_rmb|virt_wmb|dma_rmb|dma_wmb|mb|rmb|wmb|READ_ONCE|WRITE_ONCE|smp_mb_acquire|smp_mb_release|qatomic_read|qatomic_set|qatomic_mb_read|qatomic_mb_set|atomic_read_acquire|atomic_set_release)\s*\(/g;
-const RCU =
-  /\b(rcu_read_lock|rcu_read_unlock|synchronize_rcu|synchronize_rcu_expedited|call_rcu|kfree_rcu|rcu_assign_pointer|rcu_dereference(?:_protected|_check|_raw)?|rcu_access_pointer|RCU_INIT_POINTER|rcu_replace_pointer|synchronize_srcu|srcu_read_lock|srcu_read_unlock|synchronize_net)\s*\(/g;
-const WORK =
-  /\b(queue_work|schedule_work|queue_delayed_work|schedule_delayed_work|mod_delayed_work|flush_work|flush_workqueue|flush_delayed_work|cancel_work|cancel_work_sync|cancel_delayed_work|cancel_delayed_work_sync|vhost_work_queue|vhost_vq_work_queue|vhost_work_flush|vhost_dev_flush|vhost_poll_flush|vhost_poll_queue|vhost_vq_flush|tasklet_schedule|tasklet_kill|kthread_stop|synchronize_irq|disable_irq|enable_irq|free_irq|del_timer_sync|timer_delete_sync|hrtimer_cancel|wake_up_process|complete|wait_for_completion)\s*\(/g;
+const LOCK = gated(
+  /\b(mutex_lock(?:_interruptible|_killable|_nested)?|mutex_unlock|mutex_trylock|spin_lock(?:_irq|_irqsave|_bh)?|spin_unlock(?:_irq|_irqrestore|_bh)?|raw_spin_lock(?:_irq|_irqsave)?|raw_spin_unlock(?:_irq|_irqrestore)?|down_read|up_read|down_write|up_write|down_read_killable|down_write_killable|read_lock(?:_bh|_irq)?|read_unlock(?:_bh|_irq)?|write_lock(?:_bh|_irq)?|write_unlock(?:_bh|_irq)?|guard\(\w+\)|scoped_guard\s*\(\s*\w+\s*,|qemu_mutex_lock|qemu_mutex_unlock|qemu_rec_mutex_lock|qemu_rec_mutex_unlock|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held(?:_read|_write|_once)?)\s*\(/g,
+  ['lock', 'guard', 'down_', 'up_', 'LOCK_GUARD'],
+);
+const BARRIER = gated(
+  /\b(smp_mb|smp_rmb|smp_wmb|smp_store_release|smp_load_acquire|smp_store_mb|smp_mb__before_atomic|smp_mb__after_atomic|virtio_mb|virtio_rmb|virtio_wmb|virtio_store_mb|virt_mb|virt_rmb|virt_wmb|dma_rmb|dma_wmb|mb|rmb|wmb|READ_ONCE|WRITE_ONCE|smp_mb_acquire|smp_mb_release|qatomic_read|qatomic_set|qatomic_mb_read|qatomic_mb_set|atomic_read_acquire|atomic_set_release)\s*\(/g,
+  ['mb', 'smp_', '_ONCE', 'atomic_'],
+);
+const RCU = gated(
+  /\b(rcu_read_lock|rcu_read_unlock|synchronize_rcu|synchronize_rcu_expedited|call_rcu|kfree_rcu|rcu_assign_pointer|rcu_dereference(?:_protected|_check|_raw)?|rcu_access_pointer|RCU_INIT_POINTER|rcu_replace_pointer|synchronize_srcu|srcu_read_lock|srcu_read_unlock|synchronize_net)\s*\(/g,
+  ['rcu', 'RCU_', 'synchronize_net'],
+);
+const WORK = gated(
+  /\b(queue_work|schedule_work|queue_delayed_work|schedule_delayed_work|mod_delayed_work|flush_work|flush_workqueue|flush_delayed_work|cancel_work|cancel_work_sync|cancel_delayed_work|cancel_delayed_work_sync|vhost_work_queue|vhost_vq_work_queue|vhost_work_flush|vhost_dev_flush|vhost_poll_flush|vhost_poll_queue|vhost_vq_flush|tasklet_schedule|tasklet_kill|kthread_stop|synchronize_irq|disable_irq|enable_irq|free_irq|del_timer_sync|timer_delete_sync|hrtimer_cancel|wake_up_process|complete|wait_for_completion)\s*\(/g,
+  ['work', 'flush', 'queue', 'tasklet_', 'kthread_stop', '_irq', 'timer', 'wake_up_process', 'complet'],
+);
 
 const SCOPED_OR_ASSERTED = /^(guard|scoped_guard|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held)/;
 const TAKES = /^(?!.*unlock)(?:.*lock|guard|scoped_guard|down_)/;
@@ -41,9 +50,8 @@ function fn(c: CallChange): string {
   return c.line.function ? `${c.line.function}()` : 'this code';
 }
 
-export const concurrencyFacts: FileFactProducer = (file, allHunks) => {
+export const concurrencyFacts: FileFactProducer = detector({ files: isCLike, needs: [LOCK, BARRIER, RCU, WORK] }, (file, allHunks) => {
   const hunks = bounded(allHunks);
-  if (!isCLike(file.path)) return [];
   const out: Fact[] = [];
   const push = (kind: FactKind, c: CallChange, detail: string) => out.push(lineFact(kind, c.object, file, c.line, { detail }));
 
@@ -122,4 +130,4 @@ export const concurrencyFacts: FileFactProducer = (file, allHunks) => {
   report('rcu-changed', acrossFunctions(changedCalls(hunks, RCU, barrierObject)), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
   report('work-changed', acrossFunctions(changedCalls(hunks, WORK)), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
   return out;
-};
+});

@@ -10,14 +10,17 @@ import type { PatchScope } from '../uapi/scope.js';
 
 type ScopedFileProducer = (file: Parameters<FileFactProducer>[0], hunks: Parameters<FileFactProducer>[1], scope?: PatchScope) => Fact[];
 import { compat } from '../uapi/compat.js';
+import { detector, gated, matchesIn, mayMatch } from './literal-gate.js';
 
-const ERRNO = /(?:\breturn\s+|=\s*|ERR_PTR\(\s*)-(E[A-Z0-9]{2,})\b/g;
+const ERRNO = gated(/(?:\breturn\s+|=\s*|ERR_PTR\(\s*)-(E[A-Z0-9]{2,})\b/g, ['-E']);
 const USER_COPY = /\b(copy_(from|to)_user|get_user|put_user|copy_struct_from_user|memdup_user)\b/;
 /** Sleeps that give up on a signal, and the error their callers pass on. */
 const SIGNAL_SLEEP: [RegExp, string][] = [
   [/\b(mutex_lock_interruptible|mutex_lock_killable|down_interruptible|down_killable|down_read_killable|down_write_killable|mmap_read_lock_killable)\s*\(/, 'EINTR'],
   [/\b(wait_event_interruptible\w*|wait_event_killable\w*|wait_for_completion_interruptible\w*|wait_for_completion_killable\w*)\s*\(/, 'ERESTARTSYS'],
 ];
+/** Every sleep above gives up on a signal, and says so in its name. */
+const SIGNAL = gated(new RegExp(SIGNAL_SLEEP.map(([re]) => re.source).join('|')), ['interruptible', 'killable']);
 /** The sleep's result is used: "if (…(", "ret = …(", "return …(". */
 const RESULT_USED = /(\bif\s*\(\s*!?\s*|=\s*|\breturn\s+)$/;
 
@@ -64,7 +67,7 @@ function newRequests(hunks: Parameters<ScopedFileProducer>[1], scope: PatchScope
   return defined;
 }
 
-export const errorReturnFacts: ScopedFileProducer = (file, hunks, scope) => {
+export const errorReturnFacts: ScopedFileProducer = detector({ needs: [ERRNO, SIGNAL] }, (file, hunks, scope?: PatchScope) => {
   const called = calledFromHandlers(hunks);
   const fresh = newRequests(hunks, scope);
   const reachable = (l: AnnotatedLine) => !(l.ioctlCase && fresh.has(l.ioctlCase)) && (!!l.ioctlCase || !l.function || HANDLER.test(l.function) || called.has(l.function));
@@ -72,8 +75,8 @@ export const errorReturnFacts: ScopedFileProducer = (file, hunks, scope) => {
   for (const h of hunks) {
     for (const l of h.lines) {
       if (l.kind !== '-') continue;
-      for (const m of l.code.matchAll(ERRNO)) removed.add(`${l.function}:${m[1]}`);
-      for (const [re, errno] of SIGNAL_SLEEP) if (re.test(l.code)) removed.add(`${l.function}:${errno}`);
+      for (const m of matchesIn(l.code, ERRNO)) removed.add(`${l.function}:${m[1]}`);
+      if (mayMatch(l.code, SIGNAL)) for (const [re, errno] of SIGNAL_SLEEP) if (re.test(l.code)) removed.add(`${l.function}:${errno}`);
     }
   }
   const out: Fact[] = [];
@@ -92,19 +95,19 @@ export const errorReturnFacts: ScopedFileProducer = (file, hunks, scope) => {
         seen.add(`${key}:${ioctl}`);
         out.push(fact(file, l, errno, ioctl, how));
       };
-      for (const m of l.code.matchAll(ERRNO)) {
+      for (const m of matchesIn(l.code, ERRNO)) {
         // -EFAULT right after a user copy is the universal idiom, not a new behaviour.
         if (m[1] === 'EFAULT' && USER_COPY.test(prev + l.code)) continue;
         push(m[1]!, '');
       }
-      for (const [re, errno] of SIGNAL_SLEEP) {
+      for (const [re, errno] of mayMatch(l.code, SIGNAL) ? SIGNAL_SLEEP : []) {
         const m = re.exec(l.code);
         if (m && RESULT_USED.test(l.code.slice(0, m.index))) push(errno, ` when a signal is pending (${m[1]})`);
       }
     }
   }
   return out;
-};
+});
 
 function fact(file: Parameters<FileFactProducer>[0], l: AnnotatedLine, errno: string, ioctl: string | null, how: string): Fact {
   const where = `${l.function ? l.function + '() ' : ''}${ioctl ? `(${ioctl}) ` : ''}`;

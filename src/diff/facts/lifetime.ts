@@ -5,6 +5,7 @@ import type { Fact } from '../../model/facts.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { changedCalls, type CallChange, bounded } from './call-changes.js';
+import { detector, gated, testIn } from './literal-gate.js';
 
 /** Get and put of one kind of reference. */
 const FAMILIES: { name: string; get: RegExp; put: RegExp }[] = [
@@ -13,22 +14,33 @@ const FAMILIES: { name: string; get: RegExp; put: RegExp }[] = [
   { name: 'device', get: /^(get_device|vdpa_get_device|pci_dev_get|kobject_get)$/, put: /^(put_device|pci_dev_put|kobject_put)$/ },
   { name: 'kref', get: /^(kref_get|kref_get_unless_zero|refcount_inc|refcount_inc_not_zero|vfio_device_try_get_registration|iommufd_get_object|iommufd_lock_obj|dma_buf_get|get_task_struct|mmgrab|mmget|mmget_not_zero|get_pid|module_get|try_module_get)$/, put: /^(kref_put|refcount_dec|refcount_dec_and_test|vfio_device_put_registration|iommufd_put_object|dma_buf_put|put_task_struct|mmdrop|mmput|put_pid|module_put)$/ },
 ];
-const REF_CALL = new RegExp(`\\b(${FAMILIES.flatMap((f) => [f.get.source, f.put.source]).map((s) => s.slice(2, -2)).join('|')})\\s*\\(`, 'g');
-const FREE = /\b(kfree|kvfree|vfree|kfree_sensitive|g_free|free)\s*\(/g;
-const ID_RELEASE = /\b(idr_remove|xa_erase|xa_release|xa_store|ida_free|ida_simple_remove|hash_del\w*|list_del\w*|rb_erase|hlist_del\w*|radix_tree_delete|rcu_assign_pointer|RCU_INIT_POINTER|synchronize_rcu|kfree_rcu|call_rcu|g_hash_table_remove)\s*\(/;
-const ID_PUBLISH = /\b(idr_alloc\w*|xa_alloc\w*|xa_store|xa_insert|hash_add\w*|radix_tree_insert|g_hash_table_insert)\s*\(/;
+const REF_CALL = gated(
+  new RegExp(`\\b(${FAMILIES.flatMap((f) => [f.get.source, f.put.source]).map((s) => s.slice(2, -2)).join('|')})\\s*\\(`, 'g'),
+  ['eventfd_ctx_', 'fget', 'fdget', 'get_file', 'fput', 'fdput', '_device', 'pci_dev_', 'kobject_', 'kref_', 'refcount_', 'registration', 'iommufd_', 'dma_buf_', 'task_struct', 'mmgrab', 'mmget', 'mmdrop', 'mmput', '_pid', 'module_'],
+);
+const FREE = gated(/\b(kfree|kvfree|vfree|kfree_sensitive|g_free|free)\s*\(/g, ['free']);
+const ID_RELEASE = gated(
+  /\b(idr_remove|xa_erase|xa_release|xa_store|ida_free|ida_simple_remove|hash_del\w*|list_del\w*|rb_erase|hlist_del\w*|radix_tree_delete|rcu_assign_pointer|RCU_INIT_POINTER|synchronize_rcu|kfree_rcu|call_rcu|g_hash_table_remove)\s*\(/,
+  ['idr_remove', 'xa_', 'ida_', 'hash_del', 'list_del', 'rb_erase', 'radix_tree_delete', 'rcu', 'RCU_INIT_POINTER', 'g_hash_table_remove'],
+);
+const ID_PUBLISH = gated(
+  /\b(idr_alloc\w*|xa_alloc\w*|xa_store|xa_insert|hash_add\w*|radix_tree_insert|g_hash_table_insert)\s*\(/,
+  ['idr_alloc', 'xa_', 'hash_add', 'radix_tree_insert', 'g_hash_table_insert'],
+);
 
 /** Mappings userspace set up (IOTLB entries, DMA maps, pinned pages, parent memory regions). */
-const MAPPING =
-  /\b(vhost_iotlb_reset|vhost_iotlb_del_range|vhost_iotlb_add_range\w*|vhost_iotlb_free|vhost_vdpa_iotlb_unmap|vhost_vdpa_unmap|vhost_vdpa_map|vhost_vdpa_reset_map|\w+_reset_map|iommu_unmap|iommu_map|vfio_unpin_pages|vfio_pin_pages|iommufd_access_unpin_pages|iopt_unmap_\w+|\w+_destroy_mr\w*|\w+_create_mr\w*|\w+_update_mr\w*|\w+_dma_unmap|\w+_dma_map|vduse_domain_reset_bounce_map|vduse_domain_\w*bounce\w*)\s*\(|->(reset_map|set_map|dma_map|dma_unmap)\s*\(/g;
+const MAPPING = gated(
+  /\b(vhost_iotlb_reset|vhost_iotlb_del_range|vhost_iotlb_add_range\w*|vhost_iotlb_free|vhost_vdpa_iotlb_unmap|vhost_vdpa_unmap|vhost_vdpa_map|vhost_vdpa_reset_map|\w+_reset_map|iommu_unmap|iommu_map|vfio_unpin_pages|vfio_pin_pages|iommufd_access_unpin_pages|iopt_unmap_\w+|\w+_destroy_mr\w*|\w+_create_mr\w*|\w+_update_mr\w*|\w+_dma_unmap|\w+_dma_map|vduse_domain_reset_bounce_map|vduse_domain_\w*bounce\w*)\s*\(|->(reset_map|set_map|dma_map|dma_unmap)\s*\(/g,
+  ['iotlb', 'map', 'pin_pages', '_mr', 'bounce'],
+);
 /** Mapping calls that remove or reset what userspace mapped (the others create or update). */
 const TEARS_DOWN = /unmap|unpin|destroy|free|reset|del_range/;
 /** Paths where what survives matters: release, reset, remove, and their helpers. */
 const TEARDOWN = /(release|remove|close|cleanup|destroy|reset|teardown|unbind)/;
 
-export const lifetimeFacts: FileFactProducer = (file, allHunks) => {
+// Every fact needs a mapping call, a reference call, or (for a free) a table the file publishes in.
+export const lifetimeFacts: FileFactProducer = detector({ files: isCLike, needs: [MAPPING, REF_CALL, ID_PUBLISH] }, (file, allHunks) => {
   const hunks = bounded(allHunks);
-  if (!isCLike(file.path)) return [];
   const out: Fact[] = [];
   // Mappings dropped, moved, or newly torn down in a release/reset path.
   const seenMap = new Set<string>();
@@ -71,8 +83,8 @@ export const lifetimeFacts: FileFactProducer = (file, allHunks) => {
   }
   // A new free of an object that the file publishes in a table, with no removal in the patch.
   const text = hunks.flatMap((h) => h.lines.filter((l) => l.kind !== '-').map((l) => l.code));
-  const publishes = text.some((t) => ID_PUBLISH.test(t));
-  const unpublishes = text.some((t) => ID_RELEASE.test(t));
+  const publishes = text.some((t) => testIn(t, ID_PUBLISH));
+  const unpublishes = text.some((t) => testIn(t, ID_RELEASE));
   if (publishes && !unpublishes) {
     for (const c of changedCalls(hunks, FREE)) {
       if (c.side !== '+' || c.moved) continue;
@@ -81,4 +93,4 @@ export const lifetimeFacts: FileFactProducer = (file, allHunks) => {
     }
   }
   return out;
-};
+});

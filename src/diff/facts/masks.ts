@@ -7,13 +7,14 @@ import type { Fact } from '../../model/facts.js';
 import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { compat, type Compat } from '../uapi/compat.js';
+import { detector, execIn, gated, matchesIn } from './literal-gate.js';
 
-const BIT_NAME = /\b((?:VIRTIO|VHOST|VRING|VDUSE|VFIO)_[A-Z0-9_]*F_[A-Z0-9_]+)\b/g;
+const BIT_NAME = gated(/\b((?:VIRTIO|VHOST|VRING|VDUSE|VFIO)_[A-Z0-9_]*F_[A-Z0-9_]+)\b/g, ['VIRTIO_', 'VHOST_', 'VRING_', 'VDUSE_', 'VFIO_']);
 /** "u64 features = …", "->supported_features = …", "features |= …" (not "==", not a comparison). */
 const FEATURES_ASSIGN = /(?:^|[\s(])((?:[A-Za-z_]\w*(?:->|\.))*[A-Za-z_]*features)\s*\|?=(?!=)/i;
 const FEATURE_ARRAY = /\b(\w*feature\w*)\s*\[\s*\w*\s*\]\s*=\s*\{/i;
-const CALL = /\bvirtio_(add|clear)_feature\s*\(\s*&?\s*([\w.>-]+)\s*,\s*([A-Z0-9_]+)\s*\)/g;
-const PROP_BIT = /\bDEFINE_PROP_BIT(?:64)?\s*\(\s*"[^"]*"\s*,\s*\w+\s*,\s*([\w.]*features)\s*,\s*([A-Z0-9_]+)/;
+const CALL = gated(/\bvirtio_(add|clear)_feature\s*\(\s*&?\s*([\w.>-]+)\s*,\s*([A-Z0-9_]+)\s*\)/g, ['_feature']);
+const PROP_BIT = gated(/\bDEFINE_PROP_BIT(?:64)?\s*\(\s*"[^"]*"\s*,\s*\w+\s*,\s*([\w.]*features)\s*,\s*([A-Z0-9_]+)/, ['DEFINE_PROP_BIT']);
 
 interface Where {
   l: AnnotatedLine;
@@ -45,7 +46,8 @@ function localMasks(h: AnnotatedHunk, section: string): (string | null)[] {
   return out;
 }
 
-export const maskFacts: FileFactProducer = (file, hunks) => {
+// Every fact names a feature bit, a virtio_*_feature() call or a QEMU property bit.
+export const maskFacts: FileFactProducer = detector({ needs: [BIT_NAME, CALL, PROP_BIT] }, (file, hunks) => {
   const added = new Map<string, Where>();
   const removed = new Map<string, Where>();
   const note = (into: Map<string, Where>, w: Where, bit: string) => {
@@ -70,14 +72,14 @@ export const maskFacts: FileFactProducer = (file, hunks) => {
       // What the driver accepted is not what the device offers.
       const mask = found && /acked|negotiated/i.test(found) ? null : found;
       if (mask) {
-        for (const m of l.code.matchAll(BIT_NAME)) if (m[1] !== mask) note(into, { l, mask, ioctl }, m[1]!);
+        for (const m of matchesIn(l.code, BIT_NAME)) if (m[1] !== mask) note(into, { l, mask, ioctl }, m[1]!);
       }
-      for (const m of l.code.matchAll(CALL)) {
+      for (const m of matchesIn(l.code, CALL)) {
         // A new virtio_clear_feature() call takes a bit out of the offer.
         const adds = m[1] === 'add';
         note(adds === (l.kind === '+') ? added : removed, { l, mask: m[2]!, ioctl }, m[3]!);
       }
-      const p = PROP_BIT.exec(l.code);
+      const p = execIn(l.code, PROP_BIT);
       if (p) note(into, { l, mask: p[1]!, ioctl }, p[2]!);
     });
   });
@@ -108,7 +110,7 @@ export const maskFacts: FileFactProducer = (file, hunks) => {
     );
   }
   return out;
-};
+});
 
 /**
  * A rewritten mask (BIT() → BIT_ULL(), re-wrapped lines) is a run of removed lines followed by

@@ -5,21 +5,23 @@ import type { Fact } from '../../model/facts.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { bounded } from './call-changes.js';
+import { detector, gated, mayMatch } from './literal-gate.js';
 
 const POLICY = /^\s*\[\s*([A-Z][A-Z0-9_]*_ATTR_[A-Z0-9_]+)\s*\]\s*=\s*(?:\{|NLA_POLICY_)/;
 const COMMAND = /\.cmd\s*=\s*([A-Z][A-Z0-9_]*_CMD_[A-Z0-9_]+)/;
 const PUT = /\bnla_put(?:_\w+)?\s*\(\s*\w+\s*,\s*([A-Z][A-Z0-9_]*_ATTR_[A-Z0-9_]+)/g;
 const ATTR_READ = /\b(?:info->)?attrs\s*\[\s*([A-Z][A-Z0-9_]*_ATTR_[A-Z0-9_]+)\s*\]/g;
+/** Every pattern above names an attribute or a command. */
+const NETLINK = gated(new RegExp([POLICY, COMMAND, PUT, ATTR_READ].map((re) => re.source).join('|')), ['_ATTR_', '_CMD_']);
 
-export const netlinkFacts: FileFactProducer = (file, allHunks) => {
+export const netlinkFacts: FileFactProducer = detector({ files: isCLike, needs: [NETLINK] }, (file, allHunks) => {
   const hunks = bounded(allHunks);
-  if (!isCLike(file.path)) return [];
   const out: Fact[] = [];
   const plus = new Map<string, { kind: Fact['kind']; l: (typeof hunks)[0]['lines'][0]; what: string }>();
   const minus = new Set<string>();
   for (const h of hunks) {
     for (const l of h.lines) {
-      if (l.kind === ' ') continue;
+      if (l.kind === ' ' || !mayMatch(l.code, NETLINK)) continue;
       const found: [Fact['kind'], string, string][] = [];
       const p = POLICY.exec(l.code);
       if (p) found.push(['netlink-policy-changed', p[1]!, 'policy entry']);
@@ -47,4 +49,4 @@ export const netlinkFacts: FileFactProducer = (file, allHunks) => {
     out.push(lineFact(kind, sym, file, l, { detail: `${l.function ? l.function + '() ' : ''}removes the ${kind.replace('netlink-', '').replace('-changed', '').replace('-parsed', ' parsed')} ${sym}` }));
   }
   return out;
-};
+});

@@ -5,14 +5,14 @@ import type { Fact } from '../../model/facts.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { bounded } from './call-changes.js';
+import { detector } from './literal-gate.js';
 
 const SOCKET_FILES = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c|include\/linux\/virtio_vsock\.h|include\/net\/af_vsock\.h|drivers\/net\/(tun|tap)\.c|include\/linux\/if_tun\.h|include\/linux\/if_tap\.h|drivers\/vhost\/net\.c)/;
 const SEMANTICS =
   /\b(sk_shutdown|RCV_SHUTDOWN|SEND_SHUTDOWN|SHUTDOWN_MASK|VIRTIO_VSOCK_SHUTDOWN_\w+|SOCK_LINGER|sk_lingertime|SOCK_DONE|SOCK_DEAD|sk_state|TCP_ESTABLISHED|TCP_CLOSE|TCP_CLOSING|TCP_LISTEN|TCP_SYN_SENT|SS_\w+|sk_err|ECONNRESET|ECONNREFUSED|EPIPE|ENOTCONN|EPOLL\w+|POLL(?:IN|OUT|HUP|RDHUP|ERR|PRI|RDNORM|WRNORM)|MSG_(?:PEEK|DONTWAIT|TRUNC|EOR|ZEROCOPY)|SO_\w+|IFF_\w+|TUN_\w+|vnet_hdr_sz|sk_sndbuf|sk_rcvbuf|buf_alloc|fwd_cnt|peer_buf_alloc|VIRTIO_VSOCK_OP_\w+|VIRTIO_VSOCK_SEQ_\w+|sock_set_flag|sock_reset_flag)\b/g;
 
-export const socketSemanticsFacts: FileFactProducer = (file, allHunks) => {
+export const socketSemanticsFacts: FileFactProducer = detector({ files: (path) => isCLike(path) && SOCKET_FILES.test(path) }, (file, allHunks) => {
   const hunks = bounded(allHunks);
-  if (!isCLike(file.path) || !SOCKET_FILES.test(file.path)) return [];
   const out: Fact[] = [];
   const plus = new Map<string, string[]>();
   const minus = new Map<string, string[]>();
@@ -36,4 +36,4 @@ export const socketSemanticsFacts: FileFactProducer = (file, allHunks) => {
     }
   }
   return out;
-};
+});

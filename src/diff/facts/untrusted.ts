@@ -8,21 +8,25 @@ import type { AnnotatedLine } from '../annotate.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { bounded } from './call-changes.js';
+import { detector, gated, matchesIn } from './literal-gate.js';
 
 const PATH = String.raw`[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]{1,20}\])*`;
 /** copy_from_user(&x, …), get_user(x, …), copy_struct_from_user(&x, …), memdup_user → x. */
-const USER_DEST = new RegExp(String.raw`\b(copy_from_user|get_user|__get_user|copy_struct_from_user|copy_from_iter(?:_full)?|memcpy_from_msg)\s*\(\s*&?\s*(${PATH})`, 'g');
+const USER_DEST = gated(new RegExp(String.raw`\b(copy_from_user|get_user|__get_user|copy_struct_from_user|copy_from_iter(?:_full)?|memcpy_from_msg)\s*\(\s*&?\s*(${PATH})`, 'g'), ['_from_', 'get_user']);
 /** x = nla_get_u32(…), x = virtio_cread32(…), x = le32_to_cpu(…), x = readl(…). */
-const ASSIGNED_FROM = new RegExp(
-  String.raw`(${PATH})\s*=\s*(?:\([^()]*\)\s*)?(nla_get_\w+|virtio_cread\w*|virtio(?:16|32|64)_to_cpu|vhost(?:16|32|64)_to_cpu|le(?:16|32|64)_to_cpu|be(?:16|32|64)_to_cpu|ioread(?:8|16|32|64)|vp_ioread(?:8|16|32|64)|readl|readw|readq|readb|vdpa_get_config\w*|lduw_le_p|ldl_le_p|ldq_le_p|lduw_p|ldl_p|ldq_p|virtio_lduw_p|virtio_ldl_p|virtio_ldq_p|tswap(?:16|32|64)|vring_avail_idx|vring_used_idx)\s*\(`,
-  'g',
+const ASSIGNED_FROM = gated(
+  new RegExp(
+    String.raw`(${PATH})\s*=\s*(?:\([^()]*\)\s*)?(nla_get_\w+|virtio_cread\w*|virtio(?:16|32|64)_to_cpu|vhost(?:16|32|64)_to_cpu|le(?:16|32|64)_to_cpu|be(?:16|32|64)_to_cpu|ioread(?:8|16|32|64)|vp_ioread(?:8|16|32|64)|readl|readw|readq|readb|vdpa_get_config\w*|lduw_le_p|ldl_le_p|ldq_le_p|lduw_p|ldl_p|ldq_p|virtio_lduw_p|virtio_ldl_p|virtio_ldq_p|tswap(?:16|32|64)|vring_avail_idx|vring_used_idx)\s*\(`,
+    'g',
+  ),
+  ['nla_get_', 'read', '_to_cpu', 'vdpa_get_config', 'ldl_', 'ldq_', 'lduw_', 'tswap', 'vring_'],
 );
 /** virtio_cread(vdev, struct x, field, &v), virtio_cread_le(…, &v) → v. */
-const CREAD_OUT = new RegExp(String.raw`\bvirtio_cread(?:_le|_feature)?\s*\([^;]*,\s*&\s*(${PATH})\s*\)`, 'g');
+const CREAD_OUT = gated(new RegExp(String.raw`\bvirtio_cread(?:_le|_feature)?\s*\([^;]*,\s*&\s*(${PATH})\s*\)`, 'g'), ['virtio_cread']);
 
 const SIZE_USE = /\b(kmalloc|kzalloc|kcalloc|kvmalloc|kvzalloc|kvcalloc|kmalloc_array|vmalloc|vzalloc|memcpy|memset|memmove|copy_to_user|copy_from_user|clear_user|alloc_pages|dma_alloc_coherent|g_malloc0?|g_new0?|iov_iter_\w+|memdup_user|bitmap_zalloc|kmemdup)\s*\(/;
 const CHECK_WORDS = /\b(check_(?:add|mul|sub|shl)_overflow|array_index_nospec|array_size|array3_size|struct_size|size_add|size_mul|overflows_type|min|min_t|max|max_t|clamp|clamp_t|umin|MIN|MAX|ARRAY_SIZE|__builtin_\w+_overflow|is_power_of_2|IS_ALIGNED|access_ok)\b/;
-const COPY_OUT = /\b(copy_to_user|clear_user|__copy_to_user)\s*\(/g;
+const COPY_OUT = gated(/\b(copy_to_user|clear_user|__copy_to_user)\s*\(/g, ['copy_to_user', 'clear_user']);
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The path and any field below it (s, s.num, s->num[i]). */
@@ -42,7 +46,7 @@ function checked(path: string, lines: AnnotatedLine[]): boolean {
 
 function isSourceOf(code: string, path: string): boolean {
   for (const re of [USER_DEST, ASSIGNED_FROM, CREAD_OUT]) {
-    for (const m of code.matchAll(re)) if ((re === USER_DEST ? m[2] : m[1]) === path) return true;
+    for (const m of matchesIn(code, re)) if ((re === USER_DEST ? m[2] : m[1]) === path) return true;
   }
   return false;
 }
@@ -63,9 +67,8 @@ function riskyUse(code: string, path: string): string | null {
   return null;
 }
 
-export const untrustedFacts: FileFactProducer = (file, allHunks) => {
+export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs: [USER_DEST, ASSIGNED_FROM, CREAD_OUT, COPY_OUT] }, (file, allHunks) => {
   const hunks = bounded(allHunks);
-  if (!isCLike(file.path)) return [];
   const out: Fact[] = [];
   const seen = new Set<string>();
   for (const h of hunks) {
@@ -73,14 +76,15 @@ export const untrustedFacts: FileFactProducer = (file, allHunks) => {
     const sources: { path: string; from: string }[] = [];
     for (const l of h.lines) {
       if (l.kind === '-') continue;
-      for (const m of l.code.matchAll(USER_DEST)) sources.push({ path: m[2]!, from: `${m[1]}()` });
-      for (const m of l.code.matchAll(ASSIGNED_FROM)) if (!/^(ret|err|rc|r)$/.test(m[1]!)) sources.push({ path: m[1]!, from: `${m[2]}()` });
-      for (const m of l.code.matchAll(CREAD_OUT)) sources.push({ path: m[1]!, from: 'virtio config space' });
+      for (const m of matchesIn(l.code, USER_DEST)) sources.push({ path: m[2]!, from: `${m[1]}()` });
+      for (const m of matchesIn(l.code, ASSIGNED_FROM)) if (!/^(ret|err|rc|r)$/.test(m[1]!)) sources.push({ path: m[1]!, from: `${m[2]}()` });
+      for (const m of matchesIn(l.code, CREAD_OUT)) sources.push({ path: m[1]!, from: 'virtio config space' });
     }
     for (const { path, from } of sources) {
       if (seen.has(path)) continue;
       for (const l of h.lines) {
-        if (l.kind !== '+') continue;
+        // Neither a source nor a use of `path` without its name on the line.
+        if (l.kind !== '+' || !l.code.includes(path)) continue;
         // The source line itself (copy_from_user(&x, p, sizeof(x))) is not a use.
         if (isSourceOf(l.code, path)) continue;
         const use = riskyUse(l.code, path);
@@ -97,7 +101,7 @@ export const untrustedFacts: FileFactProducer = (file, allHunks) => {
     // A computed length for a copy out to userspace.
     for (const l of h.lines) {
       if (l.kind !== '+') continue;
-      for (const m of l.code.matchAll(COPY_OUT)) {
+      for (const m of matchesIn(l.code, COPY_OUT)) {
         const args = l.code.slice(m.index! + m[0].length - 1);
         const len = lastArgument(args);
         if (!len || /^sizeof\b|^\d+$|^[A-Z_][A-Z0-9_]*$/.test(len) || !/[-+*]|min|max/.test(len)) continue;
@@ -109,7 +113,7 @@ export const untrustedFacts: FileFactProducer = (file, allHunks) => {
     }
   }
   return out;
-};
+});
 
 /** The arguments of the call whose "(" starts `s` (on this line), and whether its ")" is there. */
 function splitCall(s: string): { args: string[]; closed: boolean } {

@@ -6,19 +6,27 @@ import type { Fact } from '../../model/facts.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { changedCalls, bounded } from './call-changes.js';
+import { detector, gated, matchesIn } from './literal-gate.js';
 
-const CONFIG_ACCESS = /\b(virtio_cread\w*|virtio_cwrite\w*|vdpa_get_config\w*|vdpa_set_config|vp_ioread\d+|vp_iowrite\d+|vhost_vdpa_config_validate|virtio_config_(?:enable|disable))\s*\(|->(get_config|set_config)\s*\(/g;
+const CONFIG_ACCESS = gated(
+  /\b(virtio_cread\w*|virtio_cwrite\w*|vdpa_get_config\w*|vdpa_set_config|vp_ioread\d+|vp_iowrite\d+|vhost_vdpa_config_validate|virtio_config_(?:enable|disable))\s*\(|->(get_config|set_config)\s*\(/g,
+  ['virtio_c', '_config', 'vp_io'],
+);
 /** Functions that run before FEATURES_OK: the device cannot tell how config is laid out. */
 const FEATURE_PHASE = /(^|_)(validate|finalize_features|set_features|set_driver_features|get_features|get_device_features|features_ok)$/;
-const STATUS =
-  /\b(virtio_device_ready|virtio_reset_device|virtio_add_status|virtio_config_driver_disable|vdpa_reset|vdpa_set_status|vhost_vdpa_reset|virtio_break_device|__virtio_unbreak_device|virtio_set_status|vp_modern_set_status|vp_legacy_set_status|virtio_features_ok|compat_reset)\s*\(|->(set_status|reset|compat_reset|reset_map)\s*\(|\b(VIRTIO_CONFIG_S_(?:DRIVER_OK|FEATURES_OK|NEEDS_RESET|FAILED|ACKNOWLEDGE|DRIVER))\b/g;
-const FEATURES_WRITE = /\b(__virtio_clear_bit|__virtio_set_bit|virtio_clear_feature|virtio_add_feature)\s*\(|(\w+(?:->|\.)(?:features|driver_features|acked_features|negotiated_features|guest_features))\s*(?:[&|^]?=)(?!=)|->(set_driver_features|set_features)\s*\(|(\*?\s*\w*features)\s*&=\s*~/g;
+const STATUS = gated(
+  /\b(virtio_device_ready|virtio_reset_device|virtio_add_status|virtio_config_driver_disable|vdpa_reset|vdpa_set_status|vhost_vdpa_reset|virtio_break_device|__virtio_unbreak_device|virtio_set_status|vp_modern_set_status|vp_legacy_set_status|virtio_features_ok|compat_reset)\s*\(|->(set_status|reset|compat_reset|reset_map)\s*\(|\b(VIRTIO_CONFIG_S_(?:DRIVER_OK|FEATURES_OK|NEEDS_RESET|FAILED|ACKNOWLEDGE|DRIVER))\b/g,
+  ['reset', 'status', 'ready', 'driver_disable', 'break_device', 'features_ok', 'VIRTIO_CONFIG_S_'],
+);
+const FEATURES_WRITE = gated(
+  /\b(__virtio_clear_bit|__virtio_set_bit|virtio_clear_feature|virtio_add_feature)\s*\(|(\w+(?:->|\.)(?:features|driver_features|acked_features|negotiated_features|guest_features))\s*(?:[&|^]?=)(?!=)|->(set_driver_features|set_features)\s*\(|(\*?\s*\w*features)\s*&=\s*~/g,
+  ['_bit', '_feature', 'features'],
+);
 
 const TEARDOWN = /(release|remove|close|cleanup|destroy|teardown|unbind)/;
 
-export const virtioSequenceFacts: FileFactProducer = (file, allHunks) => {
+export const virtioSequenceFacts: FileFactProducer = detector({ files: isCLike, needs: [CONFIG_ACCESS, STATUS, FEATURES_WRITE] }, (file, allHunks) => {
   const hunks = bounded(allHunks);
-  if (!isCLike(file.path)) return [];
   const out: Fact[] = [];
   const seen = new Set<string>();
   for (const c of changedCalls(hunks, CONFIG_ACCESS, (code, call) => call)) {
@@ -35,7 +43,7 @@ export const virtioSequenceFacts: FileFactProducer = (file, allHunks) => {
   for (const h of hunks) {
     for (const l of h.lines) {
       if (l.kind === ' ') continue;
-      for (const m of l.code.matchAll(STATUS)) {
+      for (const m of matchesIn(l.code, STATUS)) {
         const sym = m[1] ?? m[2] ?? m[3]!;
         const key = `${l.function ?? ''}\u0000${sym}\u0000${l.kind}`;
         if (seen.has(key)) continue;
@@ -55,7 +63,7 @@ export const virtioSequenceFacts: FileFactProducer = (file, allHunks) => {
   for (const h of hunks) {
     for (const l of h.lines) {
       if (l.kind !== '+') continue;
-      for (const m of l.code.matchAll(FEATURES_WRITE)) {
+      for (const m of matchesIn(l.code, FEATURES_WRITE)) {
         const bit = /\b((?:VIRTIO|VHOST)_\w*F_\w+)/.exec(l.code.slice(m.index!))?.[1];
         const sym = bit ?? (m[1] ? (/\(\s*[^,]+,\s*(\w+)/.exec(l.code.slice(m.index!))?.[1] ?? m[1]) : (m[2] ?? m[3] ?? m[4]!.replace(/[*\s]/g, '')));
         const key = `fw\u0000${l.function ?? ''}\u0000${sym}`;
@@ -66,4 +74,4 @@ export const virtioSequenceFacts: FileFactProducer = (file, allHunks) => {
     }
   }
   return out;
-};
+});
