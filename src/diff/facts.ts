@@ -27,6 +27,9 @@ import { virtioSequenceFacts } from './facts/virtio-sequence.js';
 import { netlinkFacts } from './facts/netlink.js';
 import { socketSemanticsFacts } from './facts/socket-semantics.js';
 import { sysfsAbiFacts } from './facts/sysfs-abi.js';
+import { failurePathFacts } from './facts/failure-paths.js';
+import { resetPathFacts } from './facts/reset-paths.js';
+import { replacePathFacts } from './facts/replace-paths.js';
 import { wholeFiles, type WholeFile } from './tree/whole-file.js';
 import { verifyLayouts } from './tree/verify-layouts.js';
 import { markUnverified } from './tree/layout-claims.js';
@@ -54,12 +57,14 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   virtioSequenceFacts,
   netlinkFacts,
   socketSemanticsFacts,
+  resetPathFacts,
+  replacePathFacts,
   functionFacts,
   symbolFacts,
 ];
 
 /** Producers that need every file of the patch at once (a uAPI flag and the handler that reads it). */
-export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts, sysfsAbiFacts];
+export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts, sysfsAbiFacts, failurePathFacts];
 
 export interface DiffResult {
   files: FileDiff[];

@@ -57,6 +57,9 @@ export const FACT_KINDS = [
   'netlink-attr-parsed', // a request attribute newly read or no longer read (symbol: the attribute)
   'socket-semantics-changed', // vsock/tun/tap state, shutdown, linger, poll or flag handling changed (symbol: the state/flag)
   'sysfs-abi-undocumented', // a sysfs attribute or device node added with no Documentation/ABI in the patch (symbol: the attribute)
+  'failure-ignored', // a call's failure dropped: result of a failing function unused, or an allocation used unchecked (symbol: the callee)
+  'reset-path-changed', // a reset now releases what probe/the owner set up, or no longer waits for the device (symbol: the call)
+  'replace-current-unchecked', // a replace/set path dereferences the current object or calls an optional callback unchecked (symbol: the pointer or op)
   'feature-passthrough-changed', // a bit added to or removed from a list of features QEMU passes through or masks (symbol: the bit)
   // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)
   'uapi-header-changed', // symbol: header base name, e.g. vhost.h

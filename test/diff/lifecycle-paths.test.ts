@@ -1,0 +1,210 @@
+// The lifecycle-path detectors (dropped failures, what a reset releases or stops waiting for,
+// replace paths that assume a current object) on hunk shapes taken from real patches.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileDiff, factsOf } from './uapi/helpers.js';
+import type { Fact } from '../../src/model/facts.js';
+
+const of = (facts: Fact[], kind: string) => facts.filter((f) => f.kind === kind).map((f) => [f.symbol, f.function]);
+
+test('failure ignored: a new failing helper called from an enable path with its result dropped', () => {
+  const facts = factsOf([
+    fileDiff('drivers/vfio/pci/vfio_pci_core.c', {
+      at: 470,
+      section: 'void vfio_pci_core_finish_enable(struct vfio_pci_core_device *vdev)',
+      body: `
+ \tvfio_pci_probe_mmaps(vdev);
++\tvfio_pci_zdev_open(vdev);
+ }`,
+    }),
+    fileDiff('drivers/vfio/pci/vfio_pci_zdev.c', {
+      at: 137,
+      body: `
+ 
++int vfio_pci_zdev_open(struct vfio_pci_core_device *vdev)
++{
++\tstruct zpci_dev *zdev = to_zpci(vdev->pdev);
++
++\tif (!zdev)
++\t\treturn -ENODEV;
++\treturn 0;
++}`,
+    }),
+  ]);
+  assert.deepEqual(of(facts, 'failure-ignored'), [['vfio_pci_zdev_open', 'vfio_pci_core_finish_enable']]);
+  assert.match(facts.find((f) => f.kind === 'failure-ignored')!.detail!, /^vfio_pci_core_finish_enable\(\) calls vfio_pci_zdev_open\(\) and drops its result/);
+});
+
+test('failure ignored: the same call with its result checked, or in a data path, is no fact', () => {
+  const facts = factsOf([
+    fileDiff('drivers/vfio/pci/vfio_pci_core.c', {
+      at: 470,
+      section: 'void vfio_pci_core_finish_enable(struct vfio_pci_core_device *vdev)',
+      body: `
+ \tvfio_pci_probe_mmaps(vdev);
++\tret = vfio_pci_zdev_open(vdev);
++\tif (ret)
++\t\tgoto out;
+ }`,
+    }),
+    fileDiff('drivers/vhost/vhost.c', {
+      at: 900,
+      section: 'static int fetch_indirect_descs(struct vhost_virtqueue *vq)',
+      body: `
+ \t\t}
++\t\tpush_split_desc(vq, &desc, head);
+ \t}`,
+    }),
+    fileDiff('drivers/vfio/pci/vfio_pci_zdev.c', {
+      at: 137,
+      body: `
+ 
++int vfio_pci_zdev_open(struct vfio_pci_core_device *vdev)
++{
++\treturn -ENODEV;
++}
++static int push_split_desc(struct vhost_virtqueue *vq, struct vring_desc *desc, u16 id)
++{
++\treturn -ENOBUFS;
++}`,
+    }),
+  ]);
+  assert.deepEqual(of(facts, 'failure-ignored'), []);
+});
+
+test('failure ignored: a registered debug area used with no check, and one that is checked', () => {
+  const body = (check: string) => `
++static int __init vfio_ap_debug_init(void)
++{
++\tmatrix_dev->dbf = debug_register(VFIO_AP_DRV_NAME, 1, 1,
++\t\t\t\t\t DBF_SPRINTF_MAX_ARGS * sizeof(long));
+${check}+\tdebug_register_view(matrix_dev->dbf, &debug_sprintf_view);
++\tdebug_set_level(matrix_dev->dbf, dbglvl);
++
++\treturn 0;
++}`;
+  const unchecked = factsOf(fileDiff('drivers/s390/crypto/vfio_ap_drv.c', { at: 207, body: body('') }));
+  assert.deepEqual(of(unchecked, 'failure-ignored'), [['debug_register', 'vfio_ap_debug_init']]);
+  const checked = factsOf(fileDiff('drivers/s390/crypto/vfio_ap_drv.c', { at: 207, body: body('+\tif (!matrix_dev->dbf)\n+\t\treturn -ENOENT;\n') }));
+  assert.deepEqual(of(checked, 'failure-ignored'), []);
+});
+
+test('reset path: a reset that frees IRQs or unbinds the mm, and one that stops reading the status back', () => {
+  const facts = factsOf([
+    fileDiff(
+      'drivers/vdpa/vdpa_sim/vdpa_sim.c',
+      {
+        at: 178,
+        section: 'static void vdpasim_do_reset(struct vdpasim *vdpasim)',
+        body: `
+ \tint i;
+ 
++\tvdpasim_worker_unbind_mm(vdpasim);
++
+ \tspin_lock(&vdpasim->iommu_lock);`,
+      },
+    ),
+    fileDiff('drivers/vdpa/ifcvf/ifcvf_base.c', {
+      at: 170,
+      section: 'void ifcvf_set_status(struct ifcvf_hw *hw, u8 status)',
+      body: `
+ 
+ void ifcvf_reset(struct ifcvf_hw *hw)
+ {
+-\thw->config_cb.callback = NULL;
+-\thw->config_cb.private = NULL;
+-
+ \tifcvf_set_status(hw, 0);
+-\t/* flush set_status, make sure VF is stopped, reset */
+-\tifcvf_get_status(hw);
+ }`,
+    }),
+  ]);
+  assert.deepEqual(of(facts, 'reset-path-changed'), [
+    ['vdpasim_worker_unbind_mm', 'vdpasim_do_reset'],
+    ['ifcvf_get_status', 'ifcvf_reset'],
+  ]);
+  assert.match(facts.find((f) => f.symbol === 'ifcvf_get_status')!.detail!, /^ifcvf_reset\(\) no longer calls ifcvf_get_status\(\)/);
+});
+
+test('reset path: IRQs freed in remove, or a read-back that only moved, is no fact', () => {
+  const facts = factsOf(
+    fileDiff(
+      'drivers/vdpa/ifcvf/ifcvf_main.c',
+      {
+        at: 800,
+        section: 'static void ifcvf_remove(struct pci_dev *pdev)',
+        body: `
+ \tvdpa_unregister_device(&adapter->vdpa);
++\tifcvf_free_irq(vf);`,
+      },
+      {
+        at: 900,
+        section: 'static int ifcvf_vdpa_reset(struct vdpa_device *vdpa_dev)',
+        body: `
+-\tifcvf_get_status(vf);
+ \tifcvf_stop_datapath(adapter);
++\tifcvf_get_status(vf);`,
+      },
+    ),
+  );
+  assert.deepEqual(of(facts, 'reset-path-changed'), []);
+});
+
+test('replace path: the current object dereferenced unchecked, and an optional callback called unchecked', () => {
+  const facts = factsOf([
+    fileDiff('drivers/iommu/iommufd/device.c', {
+      at: 300,
+      body: `
++static struct iommufd_hw_pagetable *
++iommufd_device_do_replace(struct iommufd_device *idev,
++\t\t\t  struct iommufd_hw_pagetable *hwpt)
++{
++\tstruct iommufd_group *igroup = idev->igroup;
++\tstruct iommufd_hw_pagetable *old_hwpt;
++
++\told_hwpt = igroup->hwpt;
++\tif (hwpt->ioas != old_hwpt->ioas)
++\t\treturn NULL;
++\treturn old_hwpt;
++}`,
+    }),
+    fileDiff('drivers/iommu/iommufd/device.c', {
+      at: 712,
+      section: 'int iommufd_access_set_ioas(struct iommufd_access *access, u32 ioas_id)',
+      body: `
+ \t}
+ 
++\tmutex_unlock(&access->ioas_lock);
++\taccess->ops->unmap(access->data, 0, ULONG_MAX);
++\tmutex_lock(&access->ioas_lock);`,
+    }),
+  ]);
+  assert.deepEqual(of(facts, 'replace-current-unchecked'), [
+    ['old_hwpt', 'iommufd_device_do_replace'],
+    ['unmap', 'iommufd_access_set_ioas'],
+  ]);
+});
+
+test('replace path: a checked current object and a guarded callback are no fact', () => {
+  const facts = factsOf(
+    fileDiff('drivers/iommu/iommufd/device.c', {
+      at: 300,
+      body: `
++static int iommufd_device_do_replace(struct iommufd_device *idev)
++{
++\tstruct iommufd_hw_pagetable *old_hwpt;
++
++\told_hwpt = idev->igroup->hwpt;
++\tif (!old_hwpt)
++\t\treturn -EINVAL;
++\tif (old_hwpt->ioas)
++\t\treturn 0;
++\tif (idev->access->ops->unmap)
++\t\tidev->access->ops->unmap(idev->access->data, 0, ULONG_MAX);
++\treturn 0;
++}`,
+    }),
+  );
+  assert.deepEqual(of(facts, 'replace-current-unchecked'), []);
+});
