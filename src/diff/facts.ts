@@ -28,6 +28,7 @@ import { netlinkFacts } from './facts/netlink.js';
 import { socketSemanticsFacts } from './facts/socket-semantics.js';
 import { sysfsAbiFacts } from './facts/sysfs-abi.js';
 import { failurePathFacts } from './facts/failure-paths.js';
+import { sysfsRemovedFacts } from './facts/sysfs-removed.js';
 import { resetPathFacts } from './facts/reset-paths.js';
 import { replacePathFacts } from './facts/replace-paths.js';
 import { wholeFiles, type WholeFile } from './tree/whole-file.js';
@@ -64,7 +65,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
 ];
 
 /** Producers that need every file of the patch at once (a uAPI flag and the handler that reads it). */
-export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts, sysfsAbiFacts, failurePathFacts];
+export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts, sysfsAbiFacts, failurePathFacts, sysfsRemovedFacts];
 
 export interface DiffResult {
   files: FileDiff[];

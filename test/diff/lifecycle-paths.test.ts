@@ -208,3 +208,54 @@ test('replace path: a checked current object and a guarded callback are no fact'
   );
   assert.deepEqual(of(facts, 'replace-current-unchecked'), []);
 });
+
+test('sysfs: a removed attribute group and a dropped backing op are facts; one re-created elsewhere is not', () => {
+  const removed = factsOf(
+    fileDiff(
+      'drivers/s390/crypto/vfio_ap_drv.c',
+      {
+        at: 104,
+        section: 'static int vfio_ap_queue_dev_probe(struct ap_device *apdev)',
+        body: `
+ \tq->apqn = to_ap_queue(&apdev->device)->qid;
+-\tret = sysfs_create_group(&apdev->device.kobj, &vfio_queue_attr_group);
+-\tif (ret)
+-\t\treturn ret;
+ \treturn 0;`,
+      },
+      {
+        at: 620,
+        section: 'struct mdev_driver vfio_ccw_mdev_driver = {',
+        body: `
+ \t.remove = vfio_ccw_mdev_remove,
+-\t.get_available = vfio_ccw_get_available,
+ };`,
+      },
+    ),
+  );
+  assert.deepEqual(of(removed, 'sysfs-attribute-removed'), [['vfio_queue_attr_group', 'vfio_ap_queue_dev_probe']]);
+  assert.match(removed.find((f) => f.kind === 'sysfs-attribute-removed')!.detail!, /no longer creates the sysfs attribute group vfio_queue_attr_group/);
+  const op = factsOf(fileDiff('drivers/s390/cio/vfio_ccw_ops.c', { at: 620, section: 'struct mdev_driver vfio_ccw_mdev_driver = {', body: '\n \t.remove = vfio_ccw_mdev_remove,\n-\t.get_available = vfio_ccw_get_available,\n };' }));
+  assert.match(op.find((f) => f.kind === 'sysfs-attribute-removed')!.detail!, /drops \.get_available = vfio_ccw_get_available, which backs the sysfs attribute available_instances/);
+  const moved = factsOf([
+    fileDiff('drivers/s390/crypto/vfio_ap_drv.c', { at: 104, section: 'static int vfio_ap_queue_dev_probe(struct ap_device *apdev)', body: '\n-\tret = sysfs_create_group(&apdev->device.kobj, &vfio_queue_attr_group);\n \treturn 0;' }),
+    fileDiff('drivers/s390/crypto/vfio_ap_ops.c', { at: 1524, section: 'int vfio_ap_mdev_probe_queue(struct ap_device *apdev)', body: '\n+\tret = sysfs_create_group(&apdev->device.kobj, &vfio_queue_attr_group);\n \treturn 0;' }),
+  ]);
+  assert.deepEqual(of(moved, 'sysfs-attribute-removed'), []);
+});
+
+test('sysfs: a new class is named by its directory and by the variable that holds it', () => {
+  const facts = factsOf(
+    fileDiff('drivers/vfio/vfio_main.c', {
+      at: 1500,
+      section: 'static int __init vfio_init(void)',
+      body: `
++\t/* /sys/class/vfio-dev/vfioX */
++\tvfio.device_class = class_create(THIS_MODULE, "vfio-dev");
+ \tif (ret)`,
+    }),
+  );
+  const f = facts.find((x) => x.kind === 'sysfs-abi-undocumented')!;
+  assert.equal(f.symbol, 'vfio-dev');
+  assert.match(f.detail!, /adds the sysfs class vfio-dev \(vfio\.device_class = class_create\)/);
+});
