@@ -31,6 +31,7 @@ import { failurePathFacts } from './facts/failure-paths.js';
 import { sysfsRemovedFacts } from './facts/sysfs-removed.js';
 import { resetPathFacts } from './facts/reset-paths.js';
 import { replacePathFacts } from './facts/replace-paths.js';
+import { stateTableFacts } from './facts/state-tables.js';
 import { wholeFiles, type WholeFile } from './tree/whole-file.js';
 import { verifyLayouts } from './tree/verify-layouts.js';
 import { markUnverified } from './tree/layout-claims.js';
@@ -60,6 +61,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   socketSemanticsFacts,
   resetPathFacts,
   replacePathFacts,
+  stateTableFacts,
   functionFacts,
   symbolFacts,
 ];

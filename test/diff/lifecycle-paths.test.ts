@@ -259,3 +259,21 @@ test('sysfs: a new class is named by its directory and by the variable that hold
   assert.equal(f.symbol, 'vfio-dev');
   assert.match(f.detail!, /adds the sysfs class vfio-dev \(vfio\.device_class = class_create\)/);
 });
+
+test('state tables: a new event cell is named with its state and handler; an unchanged re-indented cell is not', () => {
+  const facts = factsOf(
+    fileDiff('drivers/s390/cio/vfio_ccw_fsm.c', {
+      at: 373,
+      section: 'fsm_func_t *vfio_ccw_jumptable[NR_VFIO_CCW_STATES][NR_VFIO_CCW_EVENTS] = {',
+      body: `
+ \t[VFIO_CCW_STATE_STANDBY] = {
+ \t\t[VFIO_CCW_EVENT_NOT_OPER]\t= fsm_notoper,
+-\t\t[VFIO_CCW_EVENT_IO_REQ]  = fsm_io_error,
++\t\t[VFIO_CCW_EVENT_IO_REQ]\t= fsm_io_error,
++\t\t[VFIO_CCW_EVENT_OPEN]\t\t= fsm_nop,
+ \t},`,
+    }),
+  );
+  assert.deepEqual(of(facts, 'state-transition-changed'), [['VFIO_CCW_EVENT_OPEN', undefined]]);
+  assert.match(facts.find((f) => f.kind === 'state-transition-changed')!.detail!, /sends VFIO_CCW_EVENT_OPEN in VFIO_CCW_STATE_STANDBY to fsm_nop\(\)/);
+});
