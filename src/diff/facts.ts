@@ -29,6 +29,7 @@ import { socketSemanticsFacts } from './facts/socket-semantics.js';
 import { sysfsAbiFacts } from './facts/sysfs-abi.js';
 import { failurePathFacts } from './facts/failure-paths.js';
 import { sysfsRemovedFacts } from './facts/sysfs-removed.js';
+import { sizeTypeFacts } from './facts/size-types.js';
 import { resetPathFacts } from './facts/reset-paths.js';
 import { replacePathFacts } from './facts/replace-paths.js';
 import { stateTableFacts } from './facts/state-tables.js';
@@ -67,7 +68,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
 ];
 
 /** Producers that need every file of the patch at once (a uAPI flag and the handler that reads it). */
-export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts, sysfsAbiFacts, failurePathFacts, sysfsRemovedFacts];
+export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts, sysfsAbiFacts, failurePathFacts, sysfsRemovedFacts, sizeTypeFacts];
 
 export interface DiffResult {
   files: FileDiff[];

@@ -62,6 +62,8 @@ export const FACT_KINDS = [
   'replace-current-unchecked', // a replace/set path dereferences the current object or calls an optional callback unchecked (symbol: the pointer or op)
   'sysfs-attribute-removed', // a sysfs attribute's creation, or the op backing a core-created one, deleted and not re-added (symbol: the attribute or op)
   'state-transition-changed', // a cell of a state machine's jump table added or changed (symbol: the event)
+  'alloc-size-mismatch', // an array allocated with sizeof(another type) than the pointer it is stored in (symbol: the pointer)
+  'narrowing-cast-added', // a size/length/address newly cast to a type 32 bits wide on 32-bit hosts (symbol: the value)
   'feature-passthrough-changed', // a bit added to or removed from a list of features QEMU passes through or masks (symbol: the bit)
   // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)
   'uapi-header-changed', // symbol: header base name, e.g. vhost.h

@@ -277,3 +277,47 @@ test('state tables: a new event cell is named with its state and handler; an unc
   assert.deepEqual(of(facts, 'state-transition-changed'), [['VFIO_CCW_EVENT_OPEN', undefined]]);
   assert.match(facts.find((f) => f.kind === 'state-transition-changed')!.detail!, /sends VFIO_CCW_EVENT_OPEN in VFIO_CCW_STATE_STANDBY to fsm_nop\(\)/);
 });
+
+test('size types: an iovec array sized as page pointers, and sizeof(*ptr), which is no fact', () => {
+  const alloc = (sizeofArg: string) =>
+    factsOf([
+      fileDiff('drivers/vhost/scsi.c', {
+        at: 80,
+        section: 'struct vhost_scsi_cmd {',
+        body: `
+-\tstruct iovec tvc_resp_iov;
++\tstruct iovec *tvc_resp_iov;`,
+      }),
+      fileDiff('drivers/vhost/scsi.c', {
+        at: 1508,
+        section: 'static int vhost_scsi_setup_vq_cmds(struct vhost_virtqueue *vq, int max_cmds)',
+        body: `
++\t\ttv_cmd->tvc_resp_iov = kcalloc(UIO_MAXIOV,
++\t\t\t\t\t       ${sizeofArg},
++\t\t\t\t\t       GFP_KERNEL);
++\t\tif (!tv_cmd->tvc_resp_iov)
++\t\t\tgoto out;`,
+      }),
+    ]);
+  const wrong = alloc('sizeof(struct page *)');
+  assert.deepEqual(of(wrong, 'alloc-size-mismatch'), [['tvc_resp_iov', 'vhost_scsi_setup_vq_cmds']]);
+  assert.match(wrong.find((f) => f.kind === 'alloc-size-mismatch')!.detail!, /tv_cmd->tvc_resp_iov \(a struct iovec array\) with kcalloc\(\) elements of sizeof\(struct page \*\)/);
+  assert.deepEqual(of(alloc('sizeof(struct iovec)'), 'alloc-size-mismatch'), []);
+  assert.deepEqual(of(alloc('sizeof(*tv_cmd->tvc_resp_iov)'), 'alloc-size-mismatch'), []);
+});
+
+test('size types: a cast that is the whole change of a line narrows a size; a new line with a cast does not count', () => {
+  const facts = factsOf(
+    fileDiff('drivers/vhost/vhost.c', {
+      at: 2074,
+      section: 'static int translate_desc(struct vhost_virtqueue *vq, u64 addr, u32 len,',
+      body: `
+ \t\t_iov->iov_base = (void __user *)(unsigned long)
+ \t\t\t(node->userspace_addr + array_index_nospec(addr - node->start,
+-\t\t\t\t\t    node->size));
++\t\t\t\t\t    (unsigned long)node->size));
++\t\tlen = (u32)total_len;`,
+    }),
+  );
+  assert.deepEqual(of(facts, 'narrowing-cast-added'), [['node->size', 'translate_desc']]);
+});
