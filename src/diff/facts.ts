@@ -33,6 +33,8 @@ import { sizeTypeFacts } from './facts/size-types.js';
 import { resetPathFacts } from './facts/reset-paths.js';
 import { replacePathFacts } from './facts/replace-paths.js';
 import { stateTableFacts } from './facts/state-tables.js';
+import { lockScopeFacts } from './facts/lock-scope.js';
+import { unwindLabelFacts } from './facts/unwind-labels.js';
 import { wholeFiles, type WholeFile } from './tree/whole-file.js';
 import { verifyLayouts } from './tree/verify-layouts.js';
 import { markUnverified } from './tree/layout-claims.js';
@@ -63,6 +65,8 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   resetPathFacts,
   replacePathFacts,
   stateTableFacts,
+  lockScopeFacts,
+  unwindLabelFacts,
   functionFacts,
   symbolFacts,
 ];

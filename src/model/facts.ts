@@ -64,6 +64,8 @@ export const FACT_KINDS = [
   'state-transition-changed', // a cell of a state machine's jump table added or changed (symbol: the event)
   'alloc-size-mismatch', // an array allocated with sizeof(another type) than the pointer it is stored in (symbol: the pointer)
   'narrowing-cast-added', // a size/length/address newly cast to a type 32 bits wide on 32-bit hosts (symbol: the value)
+  'check-outside-lock', // a field tested before a lock is taken and used again under it (symbol: the field)
+  'unwind-label-conditional', // an error-unwind label moved into or out of an #if block (symbol: the label)
   'feature-passthrough-changed', // a bit added to or removed from a list of features QEMU passes through or masks (symbol: the bit)
   // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)
   'uapi-header-changed', // symbol: header base name, e.g. vhost.h

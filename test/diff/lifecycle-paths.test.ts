@@ -321,3 +321,51 @@ test('size types: a cast that is the whole change of a line narrows a size; a ne
   );
   assert.deepEqual(of(facts, 'narrowing-cast-added'), [['node->size', 'translate_desc']]);
 });
+
+test('lock scope: a pointer tested before the lock and used under it; tested under the lock is no fact', () => {
+  const body = (lockFirst: boolean) => `
+ {
+${lockFirst ? '+\tmutex_lock(&matrix_dev->lock);\n' : ''}+\tif (matrix_mdev->kvm) {
++\t\tkvm_arch_crypto_clear_masks(matrix_mdev->kvm);
+${lockFirst ? '' : '+\t\tmutex_lock(&matrix_dev->lock);\n'}+\t\tmatrix_mdev->kvm->arch.crypto.pqap_hook = NULL;
++\t\tmatrix_mdev->kvm = NULL;
++\t\tmutex_unlock(&matrix_dev->lock);
++\t}`;
+  const section = 'static void vfio_ap_mdev_unset_kvm(struct ap_matrix_mdev *matrix_mdev)';
+  const outside = factsOf(fileDiff('drivers/s390/crypto/vfio_ap_ops.c', { at: 1099, section, body: body(false) }));
+  assert.deepEqual(of(outside, 'check-outside-lock'), [['matrix_mdev->kvm', 'vfio_ap_mdev_unset_kvm']]);
+  assert.match(outside.find((f) => f.kind === 'check-outside-lock')!.detail!, /tests matrix_mdev->kvm before taking matrix_dev->lock \(mutex_lock\)/);
+  const inside = factsOf(fileDiff('drivers/s390/crypto/vfio_ap_ops.c', { at: 1099, section, body: body(true) }));
+  assert.deepEqual(of(inside, 'check-outside-lock'), []);
+});
+
+test('unwind labels: #endif moved below a label puts it under the #if; a moved #endif that crosses no label is no fact', () => {
+  const facts = factsOf(
+    fileDiff('drivers/virtio/virtio_balloon.c', {
+      at: 959,
+      section: 'static int virtballoon_probe(struct virtio_device *vdev)',
+      body: `
+ \tkern_unmount(balloon_mnt);
+-#endif
+ out_del_vqs:
+ \tvdev->config->del_vqs(vdev);
++#endif
+ out_free_vb:
+ \tkfree(vb);`,
+    }),
+  );
+  assert.deepEqual(of(facts, 'unwind-label-conditional'), [['out_del_vqs', 'virtballoon_probe']]);
+  const noLabel = factsOf(
+    fileDiff('drivers/virtio/virtio_balloon.c', {
+      at: 959,
+      section: 'static int virtballoon_probe(struct virtio_device *vdev)',
+      body: `
+ \tkern_unmount(balloon_mnt);
+-#endif
+ \tiput(inode);
++#endif
+ out_free_vb:`,
+    }),
+  );
+  assert.deepEqual(of(noLabel, 'unwind-label-conditional'), []);
+});

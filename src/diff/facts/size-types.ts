@@ -42,7 +42,7 @@ export function sizeTypeFacts(scope: PatchScope): Fact[] {
           const s = SIZEOF_TYPE.exec(call);
           const field = a[1]!.split(/->|\./).pop()!;
           const declared = pointee.get(field);
-          if (s && declared) {
+          if (s && declared && declared !== 'void') {
             const sized = s[1]!.replace(/\s+/g, ' ');
             if (s[2] || sized !== declared) {
               const sizedAs = `${sized}${s[2] ? ' *' : ''}`;
