@@ -35,6 +35,7 @@ import { replacePathFacts } from './facts/replace-paths.js';
 import { stateTableFacts } from './facts/state-tables.js';
 import { lockScopeFacts } from './facts/lock-scope.js';
 import { unwindLabelFacts } from './facts/unwind-labels.js';
+import { encodingConstantFacts } from './facts/encoding-constants.js';
 import { wholeFiles, type WholeFile } from './tree/whole-file.js';
 import { verifyLayouts } from './tree/verify-layouts.js';
 import { markUnverified } from './tree/layout-claims.js';
@@ -67,6 +68,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   stateTableFacts,
   lockScopeFacts,
   unwindLabelFacts,
+  encodingConstantFacts,
   functionFacts,
   symbolFacts,
 ];

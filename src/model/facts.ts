@@ -66,6 +66,7 @@ export const FACT_KINDS = [
   'narrowing-cast-added', // a size/length/address newly cast to a type 32 bits wide on 32-bit hosts (symbol: the value)
   'check-outside-lock', // a field tested before a lock is taken and used again under it (symbol: the field)
   'unwind-label-conditional', // an error-unwind label moved into or out of an #if block (symbol: the label)
+  'encoding-constant-changed', // a kernel (non-uAPI) *_SHIFT/_MASK/_OFFSET_* define given a new value (symbol: the define)
   'feature-passthrough-changed', // a bit added to or removed from a list of features QEMU passes through or masks (symbol: the bit)
   // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)
   'uapi-header-changed', // symbol: header base name, e.g. vhost.h

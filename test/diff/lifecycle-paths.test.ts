@@ -369,3 +369,19 @@ test('unwind labels: #endif moved below a label puts it under the #if; a moved #
   );
   assert.deepEqual(of(noLabel, 'unwind-label-conditional'), []);
 });
+
+test('encoding constants: a region offset shift given a new value; a moved define with the same value is no fact', () => {
+  const facts = factsOf(
+    fileDiff('include/linux/vfio_pci_core.h', {
+      at: 20,
+      body: `
+-#define VFIO_PCI_OFFSET_SHIFT   40
++#define VFIO_PCI_OFFSET_SHIFT   48
+ #define VFIO_PCI_OFFSET_TO_INDEX(off)\t(off >> VFIO_PCI_OFFSET_SHIFT)`,
+    }),
+  );
+  assert.deepEqual(of(facts, 'encoding-constant-changed'), [['VFIO_PCI_OFFSET_SHIFT', undefined]]);
+  assert.match(facts.find((f) => f.kind === 'encoding-constant-changed')!.detail!, /changes VFIO_PCI_OFFSET_SHIFT from 40 to 48/);
+  const same = factsOf(fileDiff('include/linux/vfio_pci_core.h', { at: 20, body: '\n-#define VFIO_PCI_OFFSET_SHIFT   40\n+#define VFIO_PCI_OFFSET_SHIFT\t40' }));
+  assert.deepEqual(of(same, 'encoding-constant-changed'), []);
+});
