@@ -36,6 +36,7 @@ import { stateTableFacts } from './facts/state-tables.js';
 import { lockScopeFacts } from './facts/lock-scope.js';
 import { unwindLabelFacts } from './facts/unwind-labels.js';
 import { encodingConstantFacts } from './facts/encoding-constants.js';
+import { featureOpFacts } from './facts/feature-ops.js';
 import { wholeFiles, type WholeFile } from './tree/whole-file.js';
 import { verifyLayouts } from './tree/verify-layouts.js';
 import { markUnverified } from './tree/layout-claims.js';
@@ -69,6 +70,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   lockScopeFacts,
   unwindLabelFacts,
   encodingConstantFacts,
+  featureOpFacts,
   functionFacts,
   symbolFacts,
 ];

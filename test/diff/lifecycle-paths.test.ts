@@ -385,3 +385,19 @@ test('encoding constants: a region offset shift given a new value; a moved defin
   const same = factsOf(fileDiff('include/linux/vfio_pci_core.h', { at: 20, body: '\n-#define VFIO_PCI_OFFSET_SHIFT   40\n+#define VFIO_PCI_OFFSET_SHIFT\t40' }));
   assert.deepEqual(of(same, 'encoding-constant-changed'), []);
 });
+
+test('feature ops: a setter with no features argument leads; a getter is reported after it; a uAPI header is not an ops header', () => {
+  const ops = `
+ struct mdev_virtio_device_ops {
++\tu64 (*get_mdev_features)(struct mdev_device *mdev);
++\tbool (*set_mdev_feature)(struct mdev_device *mdev);
+ \tint (*get_vq_irq)(struct mdev_device *mdev, u16 idx);`;
+  const facts = factsOf(fileDiff('include/linux/mdev_virtio_ops.h', { at: 60, body: ops }));
+  assert.deepEqual(
+    facts.filter((f) => f.kind === 'feature-op-declared').map((f) => f.symbol),
+    ['set_mdev_feature', 'get_mdev_features'],
+  );
+  assert.match(facts.find((f) => f.kind === 'feature-op-declared')!.detail!, /set_mdev_feature\(\), which takes no features argument/);
+  const withArg = factsOf(fileDiff('include/linux/mdev_virtio_ops.h', { at: 60, body: ops.replace('set_mdev_feature)(struct mdev_device *mdev)', 'set_mdev_feature)(struct mdev_device *mdev, u64 features)') }));
+  assert.ok(!withArg.some((f) => f.kind === 'feature-op-declared' && /no features argument/.test(f.detail ?? '')));
+});
