@@ -37,6 +37,7 @@ import { lockScopeFacts } from './facts/lock-scope.js';
 import { unwindLabelFacts } from './facts/unwind-labels.js';
 import { encodingConstantFacts } from './facts/encoding-constants.js';
 import { featureOpFacts } from './facts/feature-ops.js';
+import { fallbackFacts } from './facts/fallbacks.js';
 import { wholeFiles, type WholeFile } from './tree/whole-file.js';
 import { verifyLayouts } from './tree/verify-layouts.js';
 import { markUnverified } from './tree/layout-claims.js';
@@ -71,6 +72,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   unwindLabelFacts,
   encodingConstantFacts,
   featureOpFacts,
+  fallbackFacts,
   functionFacts,
   symbolFacts,
 ];

@@ -68,6 +68,7 @@ export const FACT_KINDS = [
   'unwind-label-conditional', // an error-unwind label moved into or out of an #if block (symbol: the label)
   'encoding-constant-changed', // a kernel (non-uAPI) *_SHIFT/_MASK/_OFFSET_* define given a new value (symbol: the define)
   'feature-op-declared', // a feature negotiation callback added to an ops struct in a kernel header (symbol: the callback)
+  'fallback-removed', // a generic call replaced by an optional op, with a new error when the op is absent (symbol: the op)
   'feature-passthrough-changed', // a bit added to or removed from a list of features QEMU passes through or masks (symbol: the bit)
   // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)
   'uapi-header-changed', // symbol: header base name, e.g. vhost.h

@@ -401,3 +401,20 @@ test('feature ops: a setter with no features argument leads; a getter is reporte
   const withArg = factsOf(fileDiff('include/linux/mdev_virtio_ops.h', { at: 60, body: ops.replace('set_mdev_feature)(struct mdev_device *mdev)', 'set_mdev_feature)(struct mdev_device *mdev, u64 features)') }));
   assert.ok(!withArg.some((f) => f.kind === 'feature-op-declared' && /no features argument/.test(f.detail ?? '')));
 });
+
+test('fallbacks: a generic allocation replaced by an optional op that fails when absent; keeping the fallback is no fact', () => {
+  const body = (fallback: boolean) => `
+-\thwpt->domain = iommu_domain_alloc(dev->bus);
++\tops = dev_iommu_ops(dev);
++\tif (!ops || !ops->domain_alloc_user) {
++\t\t${fallback ? 'hwpt->domain = iommu_domain_alloc(dev->bus);' : 'rc = -EOPNOTSUPP;'}
++\t\tgoto out_abort;
++\t}
++
++\thwpt->domain = ops->domain_alloc_user(dev, NULL, NULL);`;
+  const section = 'iommufd_hw_pagetable_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,';
+  const facts = factsOf(fileDiff('drivers/iommu/iommufd/hw_pagetable.c', { at: 37, section, body: body(false) }));
+  assert.deepEqual(of(facts, 'fallback-removed'), [['domain_alloc_user', 'iommufd_hw_pagetable_alloc']]);
+  assert.match(facts.find((f) => f.kind === 'fallback-removed')!.detail!, /fails with -EOPNOTSUPP when the driver has no domain_alloc_user op, where it used iommu_domain_alloc\(\)/);
+  assert.deepEqual(of(factsOf(fileDiff('drivers/iommu/iommufd/hw_pagetable.c', { at: 37, section, body: body(true) })), 'fallback-removed'), []);
+});
