@@ -5,18 +5,17 @@ import assert from 'node:assert/strict';
 import { fileDiff, factsOf } from './uapi/helpers.js';
 import type { Fact } from '../../src/model/facts.js';
 
+/** The facts of one hunk in one file. */
+const inFile = (path: string, at: number, section: string | undefined, body: string) => factsOf(fileDiff(path, section === undefined ? { at, body } : { at, section, body }));
 const of = (facts: Fact[], kind: string) => facts.filter((f) => f.kind === kind).map((f) => [f.symbol, f.function]);
+
+/** vfio_pci_core_finish_enable() with the given lines added after its first statement. */
+const finishEnable = (lines: string) =>
+  fileDiff('drivers/vfio/pci/vfio_pci_core.c', { at: 470, section: 'void vfio_pci_core_finish_enable(struct vfio_pci_core_device *vdev)', body: `\n \tvfio_pci_probe_mmaps(vdev);\n${lines}\n }` });
 
 test('failure ignored: a new failing helper called from an enable path with its result dropped', () => {
   const facts = factsOf([
-    fileDiff('drivers/vfio/pci/vfio_pci_core.c', {
-      at: 470,
-      section: 'void vfio_pci_core_finish_enable(struct vfio_pci_core_device *vdev)',
-      body: `
- \tvfio_pci_probe_mmaps(vdev);
-+\tvfio_pci_zdev_open(vdev);
- }`,
-    }),
+    finishEnable('+\tvfio_pci_zdev_open(vdev);'),
     fileDiff('drivers/vfio/pci/vfio_pci_zdev.c', {
       at: 137,
       body: `
@@ -37,16 +36,7 @@ test('failure ignored: a new failing helper called from an enable path with its 
 
 test('failure ignored: the same call with its result checked, or in a data path, is no fact', () => {
   const facts = factsOf([
-    fileDiff('drivers/vfio/pci/vfio_pci_core.c', {
-      at: 470,
-      section: 'void vfio_pci_core_finish_enable(struct vfio_pci_core_device *vdev)',
-      body: `
- \tvfio_pci_probe_mmaps(vdev);
-+\tret = vfio_pci_zdev_open(vdev);
-+\tif (ret)
-+\t\tgoto out;
- }`,
-    }),
+    finishEnable('+\tret = vfio_pci_zdev_open(vdev);\n+\tif (ret)\n+\t\tgoto out;'),
     fileDiff('drivers/vhost/vhost.c', {
       at: 900,
       section: 'static int fetch_indirect_descs(struct vhost_virtqueue *vq)',
@@ -187,10 +177,7 @@ test('replace path: the current object dereferenced unchecked, and an optional c
 });
 
 test('replace path: a checked current object and a guarded callback are no fact', () => {
-  const facts = factsOf(
-    fileDiff('drivers/iommu/iommufd/device.c', {
-      at: 300,
-      body: `
+  const facts = inFile('drivers/iommu/iommufd/device.c', 300, undefined, `
 +static int iommufd_device_do_replace(struct iommufd_device *idev)
 +{
 +\tstruct iommufd_hw_pagetable *old_hwpt;
@@ -203,9 +190,7 @@ test('replace path: a checked current object and a guarded callback are no fact'
 +\tif (idev->access->ops->unmap)
 +\t\tidev->access->ops->unmap(idev->access->data, 0, ULONG_MAX);
 +\treturn 0;
-+}`,
-    }),
-  );
++}`);
   assert.deepEqual(of(facts, 'replace-current-unchecked'), []);
 });
 
@@ -245,35 +230,23 @@ test('sysfs: a removed attribute group and a dropped backing op are facts; one r
 });
 
 test('sysfs: a new class is named by its directory and by the variable that holds it', () => {
-  const facts = factsOf(
-    fileDiff('drivers/vfio/vfio_main.c', {
-      at: 1500,
-      section: 'static int __init vfio_init(void)',
-      body: `
+  const facts = inFile('drivers/vfio/vfio_main.c', 1500, 'static int __init vfio_init(void)', `
 +\t/* /sys/class/vfio-dev/vfioX */
 +\tvfio.device_class = class_create(THIS_MODULE, "vfio-dev");
- \tif (ret)`,
-    }),
-  );
+ \tif (ret)`);
   const f = facts.find((x) => x.kind === 'sysfs-abi-undocumented')!;
   assert.equal(f.symbol, 'vfio-dev');
   assert.match(f.detail!, /adds the sysfs class vfio-dev \(vfio\.device_class = class_create\)/);
 });
 
 test('state tables: a new event cell is named with its state and handler; an unchanged re-indented cell is not', () => {
-  const facts = factsOf(
-    fileDiff('drivers/s390/cio/vfio_ccw_fsm.c', {
-      at: 373,
-      section: 'fsm_func_t *vfio_ccw_jumptable[NR_VFIO_CCW_STATES][NR_VFIO_CCW_EVENTS] = {',
-      body: `
+  const facts = inFile('drivers/s390/cio/vfio_ccw_fsm.c', 373, 'fsm_func_t *vfio_ccw_jumptable[NR_VFIO_CCW_STATES][NR_VFIO_CCW_EVENTS] = {', `
  \t[VFIO_CCW_STATE_STANDBY] = {
  \t\t[VFIO_CCW_EVENT_NOT_OPER]\t= fsm_notoper,
 -\t\t[VFIO_CCW_EVENT_IO_REQ]  = fsm_io_error,
 +\t\t[VFIO_CCW_EVENT_IO_REQ]\t= fsm_io_error,
 +\t\t[VFIO_CCW_EVENT_OPEN]\t\t= fsm_nop,
- \t},`,
-    }),
-  );
+ \t},`);
   assert.deepEqual(of(facts, 'state-transition-changed'), [['VFIO_CCW_EVENT_OPEN', undefined]]);
   assert.match(facts.find((f) => f.kind === 'state-transition-changed')!.detail!, /sends VFIO_CCW_EVENT_OPEN in VFIO_CCW_STATE_STANDBY to fsm_nop\(\)/);
 });
@@ -307,18 +280,12 @@ test('size types: an iovec array sized as page pointers, and sizeof(*ptr), which
 });
 
 test('size types: a cast that is the whole change of a line narrows a size; a new line with a cast does not count', () => {
-  const facts = factsOf(
-    fileDiff('drivers/vhost/vhost.c', {
-      at: 2074,
-      section: 'static int translate_desc(struct vhost_virtqueue *vq, u64 addr, u32 len,',
-      body: `
+  const facts = inFile('drivers/vhost/vhost.c', 2074, 'static int translate_desc(struct vhost_virtqueue *vq, u64 addr, u32 len,', `
  \t\t_iov->iov_base = (void __user *)(unsigned long)
  \t\t\t(node->userspace_addr + array_index_nospec(addr - node->start,
 -\t\t\t\t\t    node->size));
 +\t\t\t\t\t    (unsigned long)node->size));
-+\t\tlen = (u32)total_len;`,
-    }),
-  );
++\t\tlen = (u32)total_len;`);
   assert.deepEqual(of(facts, 'narrowing-cast-added'), [['node->size', 'translate_desc']]);
 });
 
@@ -340,46 +307,29 @@ ${lockFirst ? '' : '+\t\tmutex_lock(&matrix_dev->lock);\n'}+\t\tmatrix_mdev->kvm
 });
 
 test('unwind labels: #endif moved below a label puts it under the #if; a moved #endif that crosses no label is no fact', () => {
-  const facts = factsOf(
-    fileDiff('drivers/virtio/virtio_balloon.c', {
-      at: 959,
-      section: 'static int virtballoon_probe(struct virtio_device *vdev)',
-      body: `
+  const facts = inFile('drivers/virtio/virtio_balloon.c', 959, 'static int virtballoon_probe(struct virtio_device *vdev)', `
  \tkern_unmount(balloon_mnt);
 -#endif
  out_del_vqs:
  \tvdev->config->del_vqs(vdev);
 +#endif
  out_free_vb:
- \tkfree(vb);`,
-    }),
-  );
+ \tkfree(vb);`);
   assert.deepEqual(of(facts, 'unwind-label-conditional'), [['out_del_vqs', 'virtballoon_probe']]);
-  const noLabel = factsOf(
-    fileDiff('drivers/virtio/virtio_balloon.c', {
-      at: 959,
-      section: 'static int virtballoon_probe(struct virtio_device *vdev)',
-      body: `
+  const noLabel = inFile('drivers/virtio/virtio_balloon.c', 959, 'static int virtballoon_probe(struct virtio_device *vdev)', `
  \tkern_unmount(balloon_mnt);
 -#endif
  \tiput(inode);
 +#endif
- out_free_vb:`,
-    }),
-  );
+ out_free_vb:`);
   assert.deepEqual(of(noLabel, 'unwind-label-conditional'), []);
 });
 
 test('encoding constants: a region offset shift given a new value; a moved define with the same value is no fact', () => {
-  const facts = factsOf(
-    fileDiff('include/linux/vfio_pci_core.h', {
-      at: 20,
-      body: `
+  const facts = inFile('include/linux/vfio_pci_core.h', 20, undefined, `
 -#define VFIO_PCI_OFFSET_SHIFT   40
 +#define VFIO_PCI_OFFSET_SHIFT   48
- #define VFIO_PCI_OFFSET_TO_INDEX(off)\t(off >> VFIO_PCI_OFFSET_SHIFT)`,
-    }),
-  );
+ #define VFIO_PCI_OFFSET_TO_INDEX(off)\t(off >> VFIO_PCI_OFFSET_SHIFT)`);
   assert.deepEqual(of(facts, 'encoding-constant-changed'), [['VFIO_PCI_OFFSET_SHIFT', undefined]]);
   assert.match(facts.find((f) => f.kind === 'encoding-constant-changed')!.detail!, /changes VFIO_PCI_OFFSET_SHIFT from 40 to 48/);
   const same = factsOf(fileDiff('include/linux/vfio_pci_core.h', { at: 20, body: '\n-#define VFIO_PCI_OFFSET_SHIFT   40\n+#define VFIO_PCI_OFFSET_SHIFT\t40' }));

@@ -4,10 +4,9 @@
 // by the owner (a bound mm) must survive it, and the reset must not return before the device
 // has finished it (status read back, IRQs synchronised).
 import type { Fact } from '../../model/facts.js';
-import type { AnnotatedHunk } from '../annotate.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
-import { changedCalls, bounded } from './call-changes.js';
+import { changedCalls, bounded, calledFrom } from './call-changes.js';
 
 const RESET_FN = /reset/;
 /** Release of what probe or the owner set up once. */
@@ -15,21 +14,11 @@ const RELEASE = /\b(free_irq|devm_free_irq|pci_free_irq_vectors|\w+_free_irqs?|\
 /** Waiting for the device: reading the status back, polling, synchronising interrupts. */
 const WAIT = /\b(\w*get_status|vp_modern_get_status|vp_legacy_get_status|readx_poll_timeout\w*|read_poll_timeout\w*|synchronize_irq|\w+_synchronize_\w*irq\w*)\s*\(/g;
 
-/** Functions a reset function calls on lines the hunks show (one hop). */
-function reachedFromReset(hunks: AnnotatedHunk[]): Set<string> {
-  const out = new Set<string>();
-  for (const h of hunks) for (const l of h.lines) {
-    if (l.kind === '-' || !l.function || !RESET_FN.test(l.function)) continue;
-    for (const m of l.code.matchAll(/\b([a-z_]\w*)\s*\(/g)) out.add(m[1]!);
-  }
-  return out;
-}
-
 export const resetPathFacts: FileFactProducer = (file, allHunks) => {
   // Cheap prefilter: nothing to do in a file whose hunks never mention a reset.
   if (!isCLike(file.path) || !allHunks.some((h) => h.lines.some((l) => l.function?.includes('reset') || l.code.includes('reset')))) return [];
   const hunks = bounded(allHunks);
-  const reached = reachedFromReset(hunks);
+  const reached = calledFrom(hunks, RESET_FN);
   const inReset = (fn: string | null) => !!fn && (RESET_FN.test(fn) || reached.has(fn));
   const alive = new Set<string>();
   for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
