@@ -347,7 +347,7 @@ test('feature ops: a setter with no features argument leads; a getter is reporte
     facts.filter((f) => f.kind === 'feature-op-declared').map((f) => f.symbol),
     ['set_mdev_feature', 'get_mdev_features'],
   );
-  assert.match(facts.find((f) => f.kind === 'feature-op-declared')!.detail!, /set_mdev_feature\(\), which takes no features argument/);
+  assert.match(facts.find((f) => f.kind === 'feature-op-declared')!.detail!, /^set_mdev_feature\(\) is a new callback in struct mdev_virtio_device_ops and takes no features argument/);
   const withArg = factsOf(fileDiff('include/linux/mdev_virtio_ops.h', { at: 60, body: ops.replace('set_mdev_feature)(struct mdev_device *mdev)', 'set_mdev_feature)(struct mdev_device *mdev, u64 features)') }));
   assert.ok(!withArg.some((f) => f.kind === 'feature-op-declared' && /no features argument/.test(f.detail ?? '')));
 });
@@ -367,4 +367,7 @@ test('fallbacks: a generic allocation replaced by an optional op that fails when
   assert.deepEqual(of(facts, 'fallback-removed'), [['domain_alloc_user', 'iommufd_hw_pagetable_alloc']]);
   assert.match(facts.find((f) => f.kind === 'fallback-removed')!.detail!, /fails with -EOPNOTSUPP when the driver has no domain_alloc_user op, where it used iommu_domain_alloc\(\)/);
   assert.deepEqual(of(factsOf(fileDiff('drivers/iommu/iommufd/hw_pagetable.c', { at: 37, section, body: body(true) })), 'fallback-removed'), []);
+  // One op replaced by another (parent ops to device ops) loses no generic fallback.
+  const opToOp = body(false).replace('iommu_domain_alloc(dev->bus)', 'parent->ops->alloc(dev)');
+  assert.deepEqual(of(factsOf(fileDiff('drivers/iommu/iommufd/hw_pagetable.c', { at: 37, section, body: opToOp })), 'fallback-removed'), []);
 });

@@ -34,7 +34,8 @@ export const fallbackFacts: FileFactProducer = (file, allHunks) => {
       const replacement = h.lines.find((x) => x.kind === '+' && x.function === l.function && x.code.includes(`->${op}(`) && ASSIGN_CALL.test(x.code));
       const target = replacement ? ASSIGN_CALL.exec(replacement.code)![1]! : undefined;
       const generic = target ? removedCalls.get(`${l.function}\u0000${target}`) : undefined;
-      if (!generic) return;
+      // The old call must be a core function, not another op (an op moved between ops tables is no lost fallback).
+      if (!generic || generic.includes('->')) return;
       out.push(lineFact('fallback-removed', op, file, l, { detail: `${l.function ? l.function + '() ' : ''}now fails with -${errno} when the driver has no ${op} op, where it used ${generic}() for every driver before: drivers without ${op} that worked stop working` }));
     });
   }

@@ -21,8 +21,8 @@ export const featureOpFacts: FileFactProducer = (file, allHunks) => {
     const name = m[1]!;
     const args = m[2] ?? '';
     const setter = /^set_/.test(name);
-    const problem = setter && !/feature|u64|u32|unsigned/.test(args) ? `, which takes no features argument, so the driver is never told which features were acked` : ': a new step in feature negotiation between the core and its parent drivers';
-    (problem.startsWith(',') ? flawed : out).push(lineFact('feature-op-declared', name, file, l, { detail: `${l.aggregate} gains the callback ${name}()${problem}` }));
+    const problem = setter && !/feature|u64|u32|unsigned/.test(args) ? ` and takes no features argument, so the driver is never told which features were acked` : ': a new step in feature negotiation between the core and its parent drivers';
+    (problem.startsWith(' and') ? flawed : out).push(lineFact('feature-op-declared', name, file, l, { detail: `${name}() is a new callback in ${l.aggregate}${problem}` }));
   }
   // A setter that cannot be told the features leads: it is the concrete flaw.
   return [...flawed, ...out];
