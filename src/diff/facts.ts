@@ -29,6 +29,17 @@ import { netlinkFacts } from './facts/netlink.js';
 import { socketSemanticsFacts } from './facts/socket-semantics.js';
 import { sysfsAbiFacts } from './facts/sysfs-abi.js';
 import { withoutNewCodeChanges } from './new-code.js';
+import { failurePathFacts } from './facts/failure-paths.js';
+import { sysfsRemovedFacts } from './facts/sysfs-removed.js';
+import { sizeTypeFacts } from './facts/size-types.js';
+import { resetPathFacts } from './facts/reset-paths.js';
+import { replacePathFacts } from './facts/replace-paths.js';
+import { stateTableFacts } from './facts/state-tables.js';
+import { lockScopeFacts } from './facts/lock-scope.js';
+import { unwindLabelFacts } from './facts/unwind-labels.js';
+import { encodingConstantFacts } from './facts/encoding-constants.js';
+import { featureOpFacts } from './facts/feature-ops.js';
+import { fallbackFacts } from './facts/fallbacks.js';
 import { wholeFiles, type WholeFile } from './tree/whole-file.js';
 import { verifyLayouts } from './tree/verify-layouts.js';
 import { markUnverified } from './tree/layout-claims.js';
@@ -56,12 +67,20 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   virtioSequenceFacts,
   netlinkFacts,
   socketSemanticsFacts,
+  resetPathFacts,
+  replacePathFacts,
+  stateTableFacts,
+  lockScopeFacts,
+  unwindLabelFacts,
+  encodingConstantFacts,
+  featureOpFacts,
+  fallbackFacts,
   functionFacts,
   symbolFacts,
 ];
 
 /** Producers that need every file of the patch at once (a uAPI flag and the handler that reads it). */
-export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts, sysfsAbiFacts];
+export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts, sysfsAbiFacts, failurePathFacts, sysfsRemovedFacts, sizeTypeFacts];
 
 export interface DiffResult {
   files: FileDiff[];

@@ -17,6 +17,16 @@ export function bounded(hunks: AnnotatedHunk[]): AnnotatedHunk[] {
   return out;
 }
 
+/** Names called on the new side of the hunks from functions whose name matches `caller` (one hop). */
+export function calledFrom(hunks: AnnotatedHunk[], caller: RegExp): Set<string> {
+  const out = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) {
+    if (l.kind === '-' || !l.function || !caller.test(l.function)) continue;
+    for (const m of l.code.matchAll(/\b([a-z_]\w*)\s*\(/g)) out.add(m[1]!);
+  }
+  return out;
+}
+
 export interface CallChange {
   /** The primitive: mutex_lock, smp_wmb, eventfd_ctx_put. */
   call: string;

@@ -7,10 +7,11 @@ import type { Fact } from '../../model/facts.js';
 import type { AnnotatedLine } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import type { PatchScope } from '../uapi/scope.js';
-
-type ScopedFileProducer = (file: Parameters<FileFactProducer>[0], hunks: Parameters<FileFactProducer>[1], scope?: PatchScope) => Fact[];
+import { calledFrom } from './call-changes.js';
 import { compat } from '../uapi/compat.js';
 import { detector, gated, matchesIn, mayMatch } from './literal-gate.js';
+
+type ScopedFileProducer = (file: Parameters<FileFactProducer>[0], hunks: Parameters<FileFactProducer>[1], scope?: PatchScope) => Fact[];
 
 const ERRNO = gated(/(?:\breturn\s+|=\s*|ERR_PTR\(\s*)-(E[A-Z0-9]{2,})\b/g, ['-E']);
 const USER_COPY = /\b(copy_(from|to)_user|get_user|put_user|copy_struct_from_user|memdup_user)\b/;
@@ -30,16 +31,6 @@ const RESULT_USED = /(\bif\s*\(\s*!?\s*|=\s*|\breturn\s+)$/;
  */
 const HANDLER =
   /ioctl|_doit$|_dumpit$|^vhost_user_|^vu_|^handle_|_handle_|_process_msg|_msg$|_(?:set|get)_(?:features|driver_features|status|config|vq_\w+|vring_\w+|map|backend\w*|owner|mem_table|log_base)$|_(?:dma_map|dma_unmap|reset|compat_reset|suspend|resume)$|_(?:write|read|open|release|mmap|poll|fault|store|show)$|_(?:bind|attach|detach)\w*$/;
-
-/** Functions in this file that a handler calls (on any line the hunks show). */
-function calledFromHandlers(hunks: Parameters<FileFactProducer>[1]): Set<string> {
-  const out = new Set<string>();
-  for (const h of hunks) for (const l of h.lines) {
-    if (l.kind === '-' || !l.function || !HANDLER.test(l.function)) continue;
-    for (const m of l.code.matchAll(/\b([a-z_]\w*)\s*\(/g)) out.add(m[1]!);
-  }
-  return out;
-}
 
 /**
  * ioctl requests the patch defines in a uAPI header and handles in a `case` it adds: their
@@ -68,7 +59,7 @@ function newRequests(hunks: Parameters<ScopedFileProducer>[1], scope: PatchScope
 }
 
 export const errorReturnFacts: ScopedFileProducer = detector({ needs: [ERRNO, SIGNAL] }, (file, hunks, scope?: PatchScope) => {
-  const called = calledFromHandlers(hunks);
+  const called = calledFrom(hunks, HANDLER);
   const fresh = newRequests(hunks, scope);
   const reachable = (l: AnnotatedLine) => !(l.ioctlCase && fresh.has(l.ioctlCase)) && (!!l.ioctlCase || !l.function || HANDLER.test(l.function) || called.has(l.function));
   const removed = new Set<string>();

@@ -1,0 +1,41 @@
+// reset-path-changed: what a device reset releases, and whether it still waits for the device.
+// A reset (vdpa .reset, set_status(0), a vfio or virtio reset helper) returns the device to
+// its initial state for the same owner: resources acquired once at probe (IRQs) or handed over
+// by the owner (a bound mm) must survive it, and the reset must not return before the device
+// has finished it (status read back, IRQs synchronised).
+import type { Fact } from '../../model/facts.js';
+import { isCLike } from '../annotate.js';
+import { lineFact, type FileFactProducer } from './types.js';
+import { changedCalls, bounded, calledFrom } from './call-changes.js';
+
+const RESET_FN = /reset/;
+/** Release of what probe or the owner set up once. */
+const RELEASE = /\b(free_irq|devm_free_irq|pci_free_irq_vectors|\w+_free_irqs?|\w*unbind_mm|kthread_unuse_mm|mmput|mmdrop|\w+_release_irqs?)\s*\(/g;
+/** Waiting for the device: reading the status back, polling, synchronising interrupts. */
+const WAIT = /\b(\w*get_status|vp_modern_get_status|vp_legacy_get_status|readx_poll_timeout\w*|read_poll_timeout\w*|synchronize_irq|\w+_synchronize_\w*irq\w*)\s*\(/g;
+
+export const resetPathFacts: FileFactProducer = (file, allHunks) => {
+  // Cheap prefilter: nothing to do in a file whose hunks never mention a reset.
+  if (!isCLike(file.path) || !allHunks.some((h) => h.lines.some((l) => l.function?.includes('reset') || l.code.includes('reset')))) return [];
+  const hunks = bounded(allHunks);
+  const reached = calledFrom(hunks, RESET_FN);
+  const inReset = (fn: string | null) => !!fn && (RESET_FN.test(fn) || reached.has(fn));
+  const alive = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
+  const out: Fact[] = [];
+  const seen = new Set<string>();
+  for (const c of changedCalls(hunks, RELEASE, (code, call) => call)) {
+    const fn = c.line.function;
+    if (c.side !== '+' || c.moved || !inReset(fn) || fn === c.call || seen.has(c.call)) continue;
+    seen.add(c.call);
+    out.push(lineFact('reset-path-changed', c.call, file, c.line, { detail: `${fn}() now calls ${c.call}() on reset: what probe or the owner set up once is gone after a reset, and the device cannot be brought up again for the same owner` }));
+  }
+  for (const c of changedCalls(hunks, WAIT, (code, call) => call)) {
+    const fn = c.line.function;
+    // A removed wait in a function that still exists; a deleted function changes no reset.
+    if (c.side !== '-' || c.moved || !fn || !alive.has(fn) || !inReset(fn) || seen.has(c.call)) continue;
+    seen.add(c.call);
+    out.push(lineFact('reset-path-changed', c.call, file, c.line, { detail: `${fn}() no longer calls ${c.call}(): the reset returns before the device (or its interrupts) has finished resetting` }));
+  }
+  return out;
+};
