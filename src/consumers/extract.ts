@@ -23,6 +23,8 @@ interface Scope {
   allowList: Set<string>;
   allowVars: Set<string>;
   allowUses: { line: number; text: string }[];
+  /** File-level lists of feature bits this function hands on by name (QEMU's `kernel_feature_bits[]`). */
+  namedLists: Map<string, { line: number; text: string }>;
   masked: Set<string>;
   errnos: Set<string>;
   sizeFields: string[];
@@ -40,7 +42,7 @@ const FEATURE_TEST_CALL = /has_feature|test_bit|feature_enabled|is_feature|featu
 const TRANSPARENT = new Set(['parenthesized_expression', 'cast_expression', 'type_cast_expression', 'call_expression_bit', 'argument_list_bit']);
 
 function newScope(name: string | null, text: string): Scope {
-  return { name, text, sites: [], intersects: [], allowList: new Set(), allowVars: new Set(), allowUses: [], masked: new Set(), errnos: new Set(), sizeFields: [], structVars: new Map(), structs: new Map() };
+  return { name, text, sites: [], intersects: [], allowList: new Set(), allowVars: new Set(), allowUses: [], namedLists: new Map(), masked: new Set(), errnos: new Set(), sizeFields: [], structVars: new Map(), structs: new Map() };
 }
 
 /** The operator token: a field in C and in Rust binary expressions, the first child of a Rust unary one. */
@@ -63,6 +65,14 @@ function transportOf(file: string, text: string, fileText: string): string {
   if (/VHOST_VDPA_/.test(text)) return 'vdpa';
   if (/VHOST_(GET|SET)_FEATURES|vhost/.test(text)) return 'vhost';
   return 'virtio';
+}
+
+/** A list's name may say whose features it filters: `kernel_feature_bits`, `user_feature_bits`, `vdpa_feature_bits`. */
+function transportNamed(name: string): string | null {
+  if (/user/i.test(name)) return 'vhost-user';
+  if (/vdpa/i.test(name)) return 'vdpa';
+  if (/kern/i.test(name)) return 'vhost';
+  return null;
 }
 
 export function extractUses(root: Node, lang: SourceLanguage, file: string): UseSite[] {
@@ -109,6 +119,79 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
     return { node: cur, negated };
   };
 
+  /**
+   * Functions of this file that pass their own parameter on as ioctl's request (QEMU's
+   * `vhost_vdpa_call(dev, request, arg)`): a name handed to one of them is an ioctl issued.
+   * Read once per file, and only when a uAPI name is passed to some other call.
+   */
+  let wrappers: Set<string> | null = null;
+  const ioctlWrappers = (): Set<string> => {
+    if (wrappers) return wrappers;
+    wrappers = new Set();
+    for (const call of root.descendantsOfType('call_expression')) {
+      if (!call || call.childForFieldName('function')?.text !== 'ioctl') continue;
+      const request = call.childForFieldName('arguments')?.namedChildren[1];
+      if (request?.type !== 'identifier') continue;
+      let fn = call.parent;
+      while (fn && fn.type !== 'function_definition' && fn.type !== 'function_item') fn = fn.parent;
+      const params = fn?.childForFieldName(fn.type === 'function_item' ? 'parameters' : 'declarator');
+      const name = fn && functionName(fn);
+      if (name && params?.descendantsOfType('identifier').some((id) => id?.text === request.text)) wrappers.add(name);
+    }
+    return wrappers;
+  };
+
+  /** A function's parameters, in order (C's parameter list, or Rust's). */
+  const paramsOf = (fn: Node): Node[] => {
+    const list = fn.type === 'function_item' ? fn.childForFieldName('parameters') : fn.childForFieldName('declarator')?.descendantsOfType('parameter_list')[0];
+    return (list?.namedChildren ?? []).filter((p): p is Node => !!p && p.type !== 'comment');
+  };
+  const enclosingFunction = (n: Node): Node | null => {
+    let fn = n.parent;
+    while (fn && fn.type !== 'function_definition' && fn.type !== 'function_item') fn = fn.parent;
+    return fn;
+  };
+  const paramIndex = (fn: Node, name: string) => paramsOf(fn).findIndex((p) => p.descendantsOfType('identifier').some((id) => id?.text === name));
+
+  /**
+   * Functions of this file that put their own parameter into a message's request field and send
+   * it (QEMU's `vhost_set_vring(dev, request, ring, wait_for_reply)`): a name handed to one of
+   * them is a message sent. `replyArg` is the parameter that says whether the reply is awaited;
+   * `reads` says the function reads the answer itself (a GET).
+   */
+  let senders: Map<string, { replyArg: number; reads: boolean }> | null = null;
+  const messageSenders = () => {
+    if (senders) return senders;
+    senders = new Map();
+    for (const n of root.descendantsOfType(['initializer_pair', 'assignment_expression'])) {
+      if (!n) continue;
+      const value = n.childForFieldName(n.type === 'initializer_pair' ? 'value' : 'right');
+      if (value?.type !== 'identifier' || !/(request|req)$/i.test(fieldPath(n))) continue;
+      const fn = enclosingFunction(n);
+      const name = fn && functionName(fn);
+      if (!fn || !name || paramIndex(fn, value.text) < 0) continue;
+      const replyArg = paramsOf(fn).findIndex((p) => REPLY_WAIT.test(p.text));
+      senders.set(name, { replyArg, reads: /_read\s*\(|recv/.test(fn.text) || (replyArg < 0 && REPLY_WAIT.test(fn.text)) });
+    }
+    return senders;
+  };
+
+  /** Whether one call to a message sender awaits the reply, and why, from its reply argument. */
+  const senderReply = (call: Node, how: { replyArg: number; reads: boolean }): [Pattern, string] | null => {
+    if (how.reads) return ['reply-awaited', 'reads the reply'];
+    const arg = how.replyArg >= 0 ? call.childForFieldName('arguments')?.namedChildren[how.replyArg] : null;
+    if (!arg) return null;
+    if (arg.text === 'true') return ['reply-awaited', ''];
+    if (arg.text === 'false') return ['reply-not-awaited', ''];
+    return ['reply-awaited', `only when ${arg.text.replace(/\s+/g, ' ').slice(0, 60)}`];
+  };
+
+  /** The field an initializer pair or an assignment writes: `.hdr.request`, `msg->request`. */
+  const fieldPath = (n: Node): string => {
+    if (n.type === 'initializer_pair') return n.childrenForFieldName('designator').map((d) => d?.text ?? '').join('');
+    return (n.childForFieldName('left') ?? n.child(0))?.text ?? '';
+  };
+
   const callName = (call: Node): string => {
     const f = call.childForFieldName('function');
     if (!f) return '';
@@ -152,10 +235,10 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
     if (!p) return 'mention';
     if (isArgs(p)) {
       const name = callName(p.parent!);
-      if (IOCTL_CALL.test(name) && !isFeatureBit(symbol)) return 'ioctl';
+      if (!isFeatureBit(symbol) && (IOCTL_CALL.test(name) || (!symbol.startsWith('VHOST_USER_') && ioctlWrappers().has(name)))) return 'ioctl';
       if (isFeatureBit(symbol) && FEATURE_TEST_CALL.test(name)) return 'feature-test';
       const sends = SEND_CALL.test(name) && !NOT_SEND_CALL.test(name);
-      if (symbol.startsWith('VHOST_USER_') && !isFeatureBit(symbol) && sends) return 'sends';
+      if (symbol.startsWith('VHOST_USER_') && !isFeatureBit(symbol) && (sends || messageSenders().has(name))) return 'sends';
       // Netlink: a command goes into the message header a helper prepares (iproute2's mnlu_gen_socket_cmd_prepare).
       if (/^VDPA_(CMD|ATTR)_/.test(symbol) && (sends || NETLINK_CALL.test(name))) return 'sends';
       return 'mention';
@@ -172,7 +255,7 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
     }
     if (p.type === 'binary_expression' && (operatorOf(p) === '==' || operatorOf(p) === '!=')) return 'handles';
     if (p.type === 'subscript_expression' || p.type === 'index_expression') return 'handles';
-    if ((p.type === 'assignment_expression' || p.type === 'initializer_pair' || p.type === 'field_initializer') && symbol.startsWith('VHOST_USER_') && /request|req|code/.test((p.childForFieldName('left') ?? p.child(0))?.text ?? '')) return 'sends';
+    if ((p.type === 'assignment_expression' || p.type === 'initializer_pair' || p.type === 'field_initializer') && symbol.startsWith('VHOST_USER_') && /request|req|code/.test(fieldPath(p))) return 'sends';
     return 'mention';
   };
 
@@ -358,14 +441,20 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
       return null;
     };
     const fp = featurePattern();
-    if (fp && fnNode) {
+    if (fp?.[0] === 'features-allow-list' && fnNode && s.namedLists.size === s.allowUses.length) {
+      // Only whole lists, by name: one negotiation per list, for the transport its name says.
+      for (const [name, at] of s.namedLists) {
+        const transport = transportNamed(name) ?? transportOf(file, s.text, wholeText());
+        s.sites.push({ symbol: `@features:${transport}`, file, line: at.line, function: s.name, kind: 'negotiates', detail: at.text, pattern: 'features-allow-list', patternDetail: [...fileAllowLists.get(name)!].sort().join(',') });
+      }
+    } else if (fp && fnNode) {
       const at = s.intersects[0] ?? s.allowUses[0]!;
       s.sites.push({ symbol: `@features:${transportOf(file, s.text, wholeText())}`, file, line: at.line, function: s.name, kind: 'negotiates', detail: at.text, pattern: null, patternDetail: '' });
     }
     const sizeSites = new Set(s.sites.filter((x) => x.kind === 'struct-size').map((x) => x.symbol));
     const reply = REPLY_WAIT.test(s.text);
     for (const x of s.sites) {
-      if (x.kind === 'negotiates' || (isFeatureBit(x.symbol) && x.kind !== 'defines')) {
+      if ((x.kind === 'negotiates' && !x.pattern) || (isFeatureBit(x.symbol) && x.kind !== 'defines')) {
         if (fp) [x.pattern, x.patternDetail] = fp;
       }
       if (!x.pattern && x.kind === 'ioctl') [x.pattern, x.patternDetail] = s.errnos.size ? ['errno-handled', [...s.errnos].sort().join(',')] : ['errno-fatal', ''];
@@ -415,14 +504,20 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
         if (sym) {
           const kind = classify(sym, n);
           site(sym, n, kind, kind === 'defines' ? definedValue(n) : classifyDetail(n));
+          const how = kind === 'sends' && isArgs(n.parent) ? messageSenders().get(callName(n.parent!.parent!)) : undefined;
+          const reply = how && senderReply(n.parent!.parent!, how);
+          if (reply) [scope.sites.at(-1)!.pattern, scope.sites.at(-1)!.patternDetail] = reply;
         }
         else if (scope !== fileScope && (parentType === 'case_statement' || parentType === 'match_pattern')) {
           const e = errnoName(n);
           if (e) scope.errnos.add(e);
         }
-        if (scope !== fileScope && fileAllowLists.has(n.text) && isArgs(n.parent)) {
+        // A file-level list used by name (passed on, assigned, returned) filters the features to its bits.
+        if (scope !== fileScope && fileAllowLists.has(n.text) && !(n.parent?.type === 'assignment_expression' && n.parent.childForFieldName('left')?.id === n.id)) {
           for (const b of fileAllowLists.get(n.text)!) scope.allowList.add(b);
-          scope.allowUses.push({ line: row(n), text: n.parent!.parent!.text.replace(/\s+/g, ' ').slice(0, 100) });
+          const at = { line: row(n), text: (isArgs(n.parent) ? n.parent!.parent! : n.parent!).text.replace(/\s+/g, ' ').replace(/;$/, '').slice(0, 100) };
+          scope.allowUses.push(at);
+          if (!scope.namedLists.has(n.text)) scope.namedLists.set(n.text, at);
         }
         return;
       }

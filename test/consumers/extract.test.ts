@@ -165,3 +165,32 @@ test('a bit under its old uAPI name (VIRTIO_F_IOMMU_PLATFORM) is recorded as the
   // Asked for by its old name, it is found under the current one.
   assert.equal(normalizeSymbol('VIRTIO_F_IOMMU_PLATFORM'), 'VIRTIO_F_ACCESS_PLATFORM');
 });
+
+test('C: a request handed to the file\'s own ioctl wrapper is an ioctl issued', async () => {
+  const uses = await usesOf('wrapped_calls.c', EDGES);
+  const set = one(uses, 'VHOST_VDPA_SET_STATUS', 'ioctl');
+  assert.deepEqual([set.function, set.line, set.detail, set.pattern], ['toy_dev_status', 30, 'toy_dev_do', 'errno-fatal']);
+  one(uses, 'VHOST_VDPA_GET_STATUS', 'ioctl', 'toy_dev_status');
+});
+
+test('C: a message handed to the file\'s own builder is sent; its wait flag or its read of the answer says whether the reply is awaited', async () => {
+  const uses = await usesOf('wrapped_calls.c', EDGES);
+  const reply = (sym: string) => {
+    const u = one(uses, sym, 'sends');
+    return [u.pattern, u.patternDetail];
+  };
+  assert.deepEqual(reply('VHOST_USER_SET_VRING_ENABLE'), ['reply-awaited', '']);
+  assert.deepEqual(reply('VHOST_USER_SET_VRING_NUM'), ['reply-not-awaited', '']);
+  assert.deepEqual(reply('VHOST_USER_SET_FEATURES'), ['reply-awaited', 'only when logging']);
+  assert.deepEqual(reply('VHOST_USER_GET_FEATURES'), ['reply-awaited', 'reads the reply']);
+  // `.hdr.request = NAME` in a nested designator sends the message too.
+  assert.deepEqual(reply('VHOST_USER_SET_OWNER'), ['reply-not-awaited', '']);
+});
+
+test('C: feature tables picked by name are allow-lists, one negotiation each, for the transport the name says', async () => {
+  const uses = await usesOf('wrapped_calls.c', EDGES);
+  const kern = one(uses, '@features:vhost', 'negotiates', 'toy_table_for');
+  assert.deepEqual([kern.line, kern.detail, kern.pattern, kern.patternDetail], [85, 'bits = toy_kern_feature_bits', 'features-allow-list', 'VIRTIO_F_VERSION_1,VIRTIO_RING_F_EVENT_IDX']);
+  const user = one(uses, '@features:vhost-user', 'negotiates', 'toy_table_for');
+  assert.deepEqual([user.pattern, user.patternDetail], ['features-allow-list', 'VIRTIO_F_RING_PACKED,VIRTIO_F_VERSION_1,VIRTIO_NET_F_MQ']);
+});
