@@ -25,6 +25,8 @@ interface Scope {
   allowUses: { line: number; text: string }[];
   /** File-level lists of feature bits this function hands on by name (QEMU's `kernel_feature_bits[]`). */
   namedLists: Map<string, { line: number; text: string }>;
+  /** How many of allowUses are such tables. */
+  tableUses: number;
   masked: Set<string>;
   errnos: Set<string>;
   sizeFields: string[];
@@ -42,7 +44,7 @@ const FEATURE_TEST_CALL = /has_feature|test_bit|feature_enabled|is_feature|featu
 const TRANSPARENT = new Set(['parenthesized_expression', 'cast_expression', 'type_cast_expression', 'call_expression_bit', 'argument_list_bit']);
 
 function newScope(name: string | null, text: string): Scope {
-  return { name, text, sites: [], intersects: [], allowList: new Set(), allowVars: new Set(), allowUses: [], namedLists: new Map(), masked: new Set(), errnos: new Set(), sizeFields: [], structVars: new Map(), structs: new Map() };
+  return { name, text, sites: [], intersects: [], allowList: new Set(), allowVars: new Set(), allowUses: [], namedLists: new Map(), tableUses: 0, masked: new Set(), errnos: new Set(), sizeFields: [], structVars: new Map(), structs: new Map() };
 }
 
 /** The operator token: a field in C and in Rust binary expressions, the first child of a Rust unary one. */
@@ -79,6 +81,8 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
   const out: UseSite[] = [];
   /** File-level allow-lists: a const / array of several feature bits, by name. */
   const fileAllowLists = new Map<string, string[]>();
+  /** Those of them that are C arrays of bit numbers (`static const int kernel_feature_bits[] = {…}`). */
+  const fileTables = new Set<string>();
   const fileScope = newScope(null, '');
   let fileText: string | null = null;
   /** The whole file's text, read from the tree once and only when a negotiation site needs it. */
@@ -170,8 +174,10 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
       const fn = enclosingFunction(n);
       const name = fn && functionName(fn);
       if (!fn || !name || paramIndex(fn, value.text) < 0) continue;
-      const replyArg = paramsOf(fn).findIndex((p) => REPLY_WAIT.test(p.text));
-      senders.set(name, { replyArg, reads: /_read\s*\(|recv/.test(fn.text) || (replyArg < 0 && REPLY_WAIT.test(fn.text)) });
+      // A sender that switches on the request (SPDK's vhost_user_sock) awaits replies per message: its callers decide nothing.
+      const dispatches = fn.descendantsOfType('switch_statement').some((sw) => sw?.childForFieldName('condition')?.text.replace(/[()\s]/g, '') === value.text);
+      const replyArg = dispatches ? -1 : paramsOf(fn).findIndex((p) => REPLY_WAIT.test(p.text));
+      senders.set(name, { replyArg, reads: !dispatches && (/_read\s*\(|recv/.test(fn.text) || (replyArg < 0 && REPLY_WAIT.test(fn.text))) });
     }
     return senders;
   };
@@ -441,7 +447,7 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
       return null;
     };
     const fp = featurePattern();
-    if (fp?.[0] === 'features-allow-list' && fnNode && s.namedLists.size === s.allowUses.length) {
+    if (fp?.[0] === 'features-allow-list' && fnNode && s.tableUses && s.tableUses === s.allowUses.length) {
       // Only whole lists, by name: one negotiation per list, for the transport its name says.
       for (const [name, at] of s.namedLists) {
         const transport = transportNamed(name) ?? transportOf(file, s.text, wholeText());
@@ -512,12 +518,17 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
           const e = errnoName(n);
           if (e) scope.errnos.add(e);
         }
-        // A file-level list used by name (passed on, assigned, returned) filters the features to its bits.
-        if (scope !== fileScope && fileAllowLists.has(n.text) && !(n.parent?.type === 'assignment_expression' && n.parent.childForFieldName('left')?.id === n.id)) {
+        // A file-level list passed on filters the features to its bits; a table of bit numbers does
+        // so wherever it is used by name (assigned, returned: QEMU picks kernel_feature_bits so).
+        const table = fileTables.has(n.text) && !(n.parent?.type === 'assignment_expression' && n.parent.childForFieldName('left')?.id === n.id);
+        if (scope !== fileScope && fileAllowLists.has(n.text) && (table || isArgs(n.parent))) {
           for (const b of fileAllowLists.get(n.text)!) scope.allowList.add(b);
           const at = { line: row(n), text: (isArgs(n.parent) ? n.parent!.parent! : n.parent!).text.replace(/\s+/g, ' ').replace(/;$/, '').slice(0, 100) };
           scope.allowUses.push(at);
-          if (!scope.namedLists.has(n.text)) scope.namedLists.set(n.text, at);
+          if (table) {
+            scope.tableUses++;
+            if (!scope.namedLists.has(n.text)) scope.namedLists.set(n.text, at);
+          }
         }
         return;
       }
@@ -553,7 +564,10 @@ export function extractUses(root: Node, lang: SourceLanguage, file: string): Use
         if (scope === fileScope) {
           const name = assignedName(n);
           const bits = orChain(n);
-          if (name && bits.size >= 2 && isFeatureVariable(name)) fileAllowLists.set(name, [...bits]);
+          if (name && bits.size >= 2 && isFeatureVariable(name)) {
+            fileAllowLists.set(name, [...bits]);
+            fileTables.add(name);
+          }
         }
         break;
       case 'struct_expression':
