@@ -252,6 +252,41 @@ test('a call rewritten in its function, or moved into a new helper, is not "no l
   assert.deepEqual(facts.filter((f) => f.kind === 'symbol-removed').map((f) => f.symbol), ['worker', 'vhost_attach_cgroups']);
 });
 
+test('a line moved word for word into a new helper is no new use; the same line in an existing function is', () => {
+  // The shape of "virtio_ring: split: extract the logic of vq init".
+  const hunks = (section: string) => [
+    {
+      at: 900,
+      body: `
++static void __vring_virtqueue_init_split(struct vring_virtqueue *vq, struct virtio_device *vdev)
++{
++\tvq->use_dma_api = vring_use_dma_api(vdev);
++}
++`,
+    },
+    {
+      at: 1000,
+      section,
+      body: `
+-\tvq->use_dma_api = vring_use_dma_api(vdev);
++\t__vring_virtqueue_init_split(vq, vdev);`,
+    },
+  ];
+  const added = (facts: Fact[]) => facts.filter((f) => f.kind === 'symbol-added' && f.symbol === 'vring_use_dma_api').map((f) => f.function);
+  assert.deepEqual(added(factsOf(fileDiff('drivers/virtio/virtio_ring.c', ...hunks('static struct virtqueue *__vring_new_virtqueue_split(unsigned int index,')))), []);
+  const elsewhere = factsOf(
+    fileDiff('drivers/virtio/virtio_ring.c', {
+      at: 1000,
+      section: 'static struct virtqueue *__vring_new_virtqueue_split(unsigned int index,',
+      body: `
+-\tvq->use_dma_api = vring_use_dma_api(vdev);
++\tif (!vq->premapped)
++\t\tvq->use_dma_api = vring_use_dma_api(vdev);`,
+    }),
+  );
+  assert.deepEqual(added(elsewhere), ['__vring_new_virtqueue_split']);
+});
+
 test('a lock pair turned into a scope guard, or into an assertion that the caller holds it, is no lock fact', () => {
   const facts = factsOf(
     fileDiff(
