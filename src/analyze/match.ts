@@ -59,7 +59,7 @@ export function matchFacts(facts: Fact[], rules: RuleSet, budgetMs = MATCH_BUDGE
       if (!triggerPlaceMatches(t, f)) continue;
       let matched = true;
       // Only the patterns are timed: the clock costs more than the checks before them.
-      if (t.lines || t.symbolPatterns) {
+      if (t.lines || t.symbolPatterns || t.functions) {
         const t0 = performance.now();
         matched = triggerPatternsMatch(t, f);
         const t1 = performance.now();

@@ -24,6 +24,7 @@ export interface CompiledTrigger {
   files: ((p: string) => boolean) | null;
   notFiles: ((p: string) => boolean) | null;
   lines: (() => RegExp[]) | null;
+  functions: (() => RegExp[]) | null;
 }
 
 export interface RuleSet {
@@ -163,6 +164,7 @@ export function compileRules(entries: Entry[]): RuleSet {
         files: fileTest(t.files, (t as CompiledGlobs).filesRegex),
         notFiles: fileTest(t.notFiles, (t as CompiledGlobs).notFilesRegex),
         lines: regexes(t.lines),
+        functions: regexes(t.functions),
       };
       if (ct.symbols) for (const s of ct.symbols) push(bySymbol, s, ct);
       else if (ct.facts) for (const k of ct.facts) push(scanByKind, k, ct);
@@ -205,9 +207,10 @@ export function triggerPlaceMatches(t: CompiledTrigger, f: Fact): boolean {
   return true;
 }
 
-/** The knowledge's own regular expressions: over the symbol and the line text. */
+/** The knowledge's own regular expressions: over the symbol, the enclosing function and the line text. */
 export function triggerPatternsMatch(t: CompiledTrigger, f: Fact): boolean {
   if (t.symbolPatterns && !t.symbolPatterns().some((re) => re.test(f.symbol))) return false;
+  if (t.functions && !(f.function && t.functions().some((re) => re.test(f.function!)))) return false;
   if (t.lines) {
     const text = (f.text ?? '').slice(0, MAX_MATCH_TEXT);
     if (!t.lines().some((re) => re.test(text))) return false;

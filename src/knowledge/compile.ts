@@ -65,7 +65,7 @@ export function compileSources(sources: SourceFile[]): CompileResult {
     // An entry with an unsafe pattern is left out whole: reviews run the patterns unchecked.
     let unsafe = false;
     (fm.triggers ?? []).forEach((t, ti) => {
-      for (const key of ['symbolPatterns', 'lines'] as const) {
+      for (const key of ['symbolPatterns', 'lines', 'functions'] as const) {
         (t[key] ?? []).forEach((p, pi) => {
           const why = unsafeReason(p) ?? superLinearReason(p);
           if (why) problems.push({ file: src.file, field: `triggers.${ti}.${key}.${pi}`, message: `unsafe pattern ${JSON.stringify(p)}: ${why}` });

@@ -76,6 +76,8 @@ const triggerSchema = z
     notFiles: z.array(z.string().min(1)).optional(),
     /** Regular expressions over the text of the changed line that produced the fact. */
     lines: z.array(z.string().min(1)).optional(),
+    /** Regular expressions over the name of the function the fact is in (a fact outside any function never matches). */
+    functions: z.array(z.string().min(1)).optional(),
     /** Severity for findings raised through this trigger (default: the entry's). */
     severity: z.enum(SEVERITIES).optional(),
   })

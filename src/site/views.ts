@@ -180,6 +180,7 @@ function triggerViews(e: Entry) {
     if (t.files?.length) c.push({ label: 'in', values: t.files });
     if (t.notFiles?.length) c.push({ label: 'not in', values: t.notFiles });
     if (t.lines?.length) c.push({ label: 'on a changed line matching', values: t.lines.map((p) => `/${p}/`) });
+    if (t.functions?.length) c.push({ label: 'in a function matching', values: t.functions.map((p) => `/${p}/`) });
     return { severity: t.severity ?? e.severity, conditions: c };
   });
 }

@@ -48,6 +48,16 @@ test('pattern, line and notFiles conditions', () => {
   assert.equal(matchFacts([fact({ symbol: 'VHOST_USER_SET_VRING_ENABLE', text: 'REPLY_ACK', file: 'docs/interop/vhost-user.rst' })], rules).length, 0);
 });
 
+test('a function condition: the fact must be inside a function whose name matches', () => {
+  // The shape of vdpa-reset-map-and-compat-reset: a mapping change warns inside a reset or
+  // release path, and is a note in the .set_map handler or outside any function.
+  const rules = rulesFrom(
+    "category: reset-and-mapping-lifecycle\nseverity: warning\nsymbols: [reset_map]\ntriggers:\n  - {facts: [mapping-lifecycle-changed], functions: ['reset|release'], severity: warning}\n  - {facts: [mapping-lifecycle-changed], severity: note}",
+  );
+  const at = (fn?: string) => matchFacts([fact({ kind: 'mapping-lifecycle-changed', symbol: 'vhost_iotlb_reset', file: 'drivers/vdpa/vdpa_sim/vdpa_sim.c', ...(fn ? { function: fn } : {}) })], rules)[0]!.severity;
+  assert.deepEqual([at('vdpasim_do_reset'), at('vdpasim_set_map'), at()], ['warning', 'note', 'note']);
+});
+
 test('one finding per entry and patch, at the most severe place, every place listed; symbols gathered', () => {
   const rules = rulesFrom("category: uapi-abi\nseverity: warning\nsymbols: [A, B]\ntriggers:\n  - {symbols: [A], severity: note}\n  - {symbols: [B], severity: warning}");
   const f = matchFacts([fact({ symbol: 'A', line: 5 }), fact({ symbol: 'B', line: 9 }), fact({ symbol: 'A', file: 'other.c', line: 1 })], rules);

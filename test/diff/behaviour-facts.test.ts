@@ -132,6 +132,33 @@ test('untrusted values: a size from copy_from_user used without a bound, and wit
   assert.deepEqual(of(copyBack, 'untrusted-value-unchecked'), []);
 });
 
+test('untrusted values: a buffer filled through its pointer is no user value; a field read through it is', () => {
+  // The shape of "vringh: IOTLB support": copy_from_user(dst, …) fills *dst; dst + len is the
+  // kernel's own pointer arithmetic.
+  const pointer = factsOf(
+    fileDiff('drivers/vhost/vringh.c', {
+      at: 1100,
+      section: 'static int copy_from_iotlb(const struct vringh *vrh, void *dst,',
+      body: `
+ \tif (copy_from_user(dst, src, len))
+ \t\treturn -EFAULT;
++\tnext = dst + len;`,
+    }),
+  );
+  assert.deepEqual(of(pointer, 'untrusted-value-unchecked'), []);
+  const field = factsOf(
+    fileDiff('drivers/vhost/vringh.c', {
+      at: 1100,
+      section: 'static int copy_from_iotlb(const struct vringh *vrh, void *dst,',
+      body: `
+ \tif (copy_from_user(hdr, src, sizeof(*hdr)))
+ \t\treturn -EFAULT;
++\tbuf = kmalloc(hdr->len * 2, GFP_KERNEL);`,
+    }),
+  );
+  assert.deepEqual(of(field, 'untrusted-value-unchecked'), [['untrusted-value-unchecked', 'hdr']]);
+});
+
 test('features cleared in a driver-features check, and references without their pair', () => {
   // The shape of "vdpa/mlx5: set_features should nack MQ if no CTRL_VQ".
   const facts = factsOf(

@@ -103,6 +103,69 @@ test('an unlock moved to a shared exit is no fact; an unlock only removed holds 
   assert.deepEqual(of(longer, 'lock-removed'), [['lock-removed', 'matrix_dev->lock', 'vfio_ap_mdev_remove']]);
 });
 
+test('an RCU read section whose exits alone were folded is no fact; an unlock moved off an exit is', () => {
+  // The shape of a branch moved into a helper: its early exits (unlock; return/goto, and the
+  // unlock heading an exit label) go, one exit after the helper call comes.
+  const folded = factsOf(
+    fileDiff(
+      'drivers/net/virtio_net.c',
+      {
+        at: 1400,
+        section: 'static struct sk_buff *receive_mergeable(struct net_device *dev,',
+        body: `
+ \trcu_read_lock();
+ \txdp_prog = rcu_dereference(rq->xdp_prog);
+ \tif (xdp_prog) {
+-\t\tswitch (act) {
+-\t\tcase XDP_PASS:
+-\t\t\trcu_read_unlock();
+-\t\t\treturn head_skb;
+-\t\tcase XDP_TX:
+-\t\t\trcu_read_unlock();
+-\t\t\tgoto xdp_xmit;
+-\t\t}
++\t\thead_skb = receive_mergeable_xdp(dev, vi, rq, xdp_prog, buf, ctx, len, xdp_xmit, stats);
++\t\trcu_read_unlock();
++\t\treturn head_skb;
+ \t}
+ \trcu_read_unlock();`,
+      },
+      {
+        at: 1480,
+        section: 'static struct sk_buff *receive_mergeable(struct net_device *dev,',
+        body: `
+ \treturn head_skb;
+ 
+-err_xdp:
+-\trcu_read_unlock();
+-\tstats->xdp_drops++;
+ err_skb:
+ \tput_page(page);`,
+      },
+    ),
+  );
+  assert.deepEqual(of(folded, 'rcu-changed'), []);
+  // The shape of "fix sleeping in RCU read side section": the unlock now comes before code
+  // that still ran inside the section, which is a change of what the section covers.
+  const earlier = factsOf(
+    fileDiff('drivers/virtio/virtio_mem.c', {
+      at: 1242,
+      section: 'static void virtio_mem_online_page_cb(struct page *page, unsigned int order)',
+      body: `
+ \t\t\tdo_online = virtio_mem_bbm_get_bb_state(vm, id) != VIRTIO_MEM_BBM_BB_FAKE_OFFLINE;
+ \t\t}
++\t\trcu_read_unlock();
++
+ \t\tif (do_online)
+ \t\t\tgeneric_online_page(page, order);
+-\t\trcu_read_unlock();
+ \t\treturn;
+ \t}`,
+    }),
+  );
+  assert.deepEqual(of(earlier, 'rcu-changed'), [['rcu-changed', 'rcu_read_unlock', 'virtio_mem_online_page_cb']]);
+});
+
 test('an error return of an ioctl request the patch adds is no behaviour change; of an existing one it is', () => {
   const facts = factsOf([
     fileDiff('include/uapi/linux/vhost.h', {
@@ -187,6 +250,41 @@ test('a call rewritten in its function, or moved into a new helper, is not "no l
     ),
   );
   assert.deepEqual(facts.filter((f) => f.kind === 'symbol-removed').map((f) => f.symbol), ['worker', 'vhost_attach_cgroups']);
+});
+
+test('a line moved word for word into a new helper is no new use; the same line in an existing function is', () => {
+  // The shape of "virtio_ring: split: extract the logic of vq init".
+  const hunks = (section: string) => [
+    {
+      at: 900,
+      body: `
++static void __vring_virtqueue_init_split(struct vring_virtqueue *vq, struct virtio_device *vdev)
++{
++\tvq->use_dma_api = vring_use_dma_api(vdev);
++}
++`,
+    },
+    {
+      at: 1000,
+      section,
+      body: `
+-\tvq->use_dma_api = vring_use_dma_api(vdev);
++\t__vring_virtqueue_init_split(vq, vdev);`,
+    },
+  ];
+  const added = (facts: Fact[]) => facts.filter((f) => f.kind === 'symbol-added' && f.symbol === 'vring_use_dma_api').map((f) => f.function);
+  assert.deepEqual(added(factsOf(fileDiff('drivers/virtio/virtio_ring.c', ...hunks('static struct virtqueue *__vring_new_virtqueue_split(unsigned int index,')))), []);
+  const elsewhere = factsOf(
+    fileDiff('drivers/virtio/virtio_ring.c', {
+      at: 1000,
+      section: 'static struct virtqueue *__vring_new_virtqueue_split(unsigned int index,',
+      body: `
+-\tvq->use_dma_api = vring_use_dma_api(vdev);
++\tif (!vq->premapped)
++\t\tvq->use_dma_api = vring_use_dma_api(vdev);`,
+    }),
+  );
+  assert.deepEqual(added(elsewhere), ['__vring_new_virtqueue_split']);
 });
 
 test('a lock pair turned into a scope guard, or into an assertion that the caller holds it, is no lock fact', () => {

@@ -36,6 +36,8 @@ export interface CallChange {
   line: AnnotatedLine;
   /** The same call text was removed and added in the same function: the line moved. */
   moved?: boolean;
+  /** For a moved call, the removed line it came from. */
+  from?: AnnotatedLine;
 }
 
 /** The first argument of the call that starts at `open` (the "("), without & and spaces. */
@@ -92,7 +94,7 @@ export function changedCalls(hunks: AnnotatedHunk[], pattern: RegExp | Gated, ob
       // Re-indented in place (same anchor, or the same code before and after it on its own
       // side: a block re-indented as a whole) is a reformat; elsewhere it is a move.
       around ??= neighbours(hunks);
-      if (p!.line.anchor !== c.line.anchor && around.get(p!.line) !== around.get(c.line)) out.push({ ...p!, moved: true });
+      if (p!.line.anchor !== c.line.anchor && around.get(p!.line) !== around.get(c.line)) out.push({ ...p!, moved: true, from: c.line });
     } else out.push(c);
   }
   for (const list of plus.values()) out.push(...list);

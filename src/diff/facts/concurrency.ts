@@ -4,7 +4,7 @@
 // can say "vhost_vdpa_reset() no longer takes v->mutex" rather than "this function changed".
 import type { Fact, FactKind } from '../../model/facts.js';
 import { lineFact, type FileFactProducer } from './types.js';
-import { isCLike, type AnnotatedLine } from '../annotate.js';
+import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import { changedCalls, firstArgument, type CallChange, bounded } from './call-changes.js';
 import { detector, gated } from './literal-gate.js';
 
@@ -24,6 +24,44 @@ const WORK = gated(
   /\b(queue_work|schedule_work|queue_delayed_work|schedule_delayed_work|mod_delayed_work|flush_work|flush_workqueue|flush_delayed_work|cancel_work|cancel_work_sync|cancel_delayed_work|cancel_delayed_work_sync|vhost_work_queue|vhost_vq_work_queue|vhost_work_flush|vhost_dev_flush|vhost_poll_flush|vhost_poll_queue|vhost_vq_flush|tasklet_schedule|tasklet_kill|kthread_stop|synchronize_irq|disable_irq|enable_irq|free_irq|del_timer_sync|timer_delete_sync|hrtimer_cancel|wake_up_process|complete|wait_for_completion)\s*\(/g,
   ['work', 'flush', 'queue', 'tasklet_', 'kthread_stop', '_irq', 'timer', 'wake_up_process', 'complet'],
 );
+
+const RELEASE = /unlock|^up_/;
+const JUMP = /^\s*(?:return\b|goto\s+\w+\s*;)/;
+const LABEL = /^\s*[A-Za-z_]\w*:\s*$/;
+const READ_SECTION = /^s?rcu_read_(?:un)?lock$/;
+
+/**
+ * Release lines that sit at an exit of their function, on their own side of the diff: followed
+ * by a return or goto, or heading an exit label. A removed one counts only when its exit went
+ * with it (the path now leaves through another exit); a release removed before a return that
+ * stays leaves that exit holding the section.
+ */
+function exitReleases(hunks: AnnotatedHunk[]): Set<AnnotatedLine> {
+  const exits = new Set<AnnotatedLine>();
+  for (const h of hunks) {
+    for (const side of ['-', '+'] as const) {
+      const seq = h.lines.filter((l) => (l.kind === ' ' || l.kind === side) && l.code.trim() !== '');
+      const goes = (l: AnnotatedLine | undefined) => l !== undefined && (side === '+' || l.kind === '-');
+      seq.forEach((l, i) => {
+        if (l.kind !== side || !/unlock|\bup_(?:read|write)\b/.test(l.code)) return;
+        const next = seq[i + 1];
+        const prev = seq[i - 1];
+        if ((goes(next) && JUMP.test(next!.code)) || (goes(prev) && LABEL.test(prev!.code))) exits.add(l);
+      });
+    }
+  }
+  return exits;
+}
+
+/**
+ * Every change is a release at an exit (a moved one at an exit on both ends), and the patch
+ * writes at least one: the section still starts where it did and still ends at the function's
+ * exits; only the exit paths were folded or split, as when a branch moves into a helper or
+ * early exits share one label. An early exit removed with nothing in its place is a change.
+ */
+function exitsOnly(list: CallChange[], exits: Set<AnnotatedLine>): boolean {
+  return list.some((c) => c.side === '+') && list.every((c) => RELEASE.test(c.call) && exits.has(c.line) && (!c.moved || (c.from !== undefined && exits.has(c.from))));
+}
 
 const SCOPED_OR_ASSERTED = /^(guard|scoped_guard|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held)/;
 const TAKES = /^(?!.*unlock)(?:.*lock|guard|scoped_guard|down_)/;
@@ -66,25 +104,14 @@ export const concurrencyFacts: FileFactProducer = detector({ files: isCLike, nee
   // the patch takes anywhere (code moved into a helper keeps its lock).
   const alive = new Set<string>();
   for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
-  // Removed unlocks followed at once by a removed return: the unlock of an early exit.
-  const exitUnlock = new Set<AnnotatedLine>();
-  for (const h of hunks) {
-    for (let i = 0; i + 1 < h.lines.length; i++) {
-      const l = h.lines[i]!;
-      const next = h.lines[i + 1]!;
-      if (l.kind === '-' && next.kind === '-' && /unlock/.test(l.code) && /^\s*return\b/.test(next.code)) exitUnlock.add(l);
-    }
-  }
+  const exits = exitReleases(hunks);
   const takenSomewhere = new Set(locks.filter((c) => c.side === '+').map((c) => c.object));
   for (const list of byLock.values()) {
     const first = list[0]!;
     const moved = list.find((c) => c.moved);
     const added = list.filter((c) => c.side === '+' && !c.moved);
     const removed = list.filter((c) => c.side === '-');
-    // Unlocks only, each removed one an early exit's (unlock; return): the exits were folded
-    // into a shared one (goto out); the section starts where it did. An unlock removed from
-    // anywhere else holds the lock longer, and is a fact.
-    if (!list.some((c) => TAKES.test(c.call)) && list.some((c) => c.side === '+') && list.every((c) => c.side === '+' || exitUnlock.has(c.line))) continue;
+    if (exitsOnly(list, exits)) continue;
     // lock/unlock pairs replaced by a scope guard on the same lock, or by an assertion that the
     // caller holds it: the section is the same, or documented as the caller's.
     if (!moved && removed.length > 0 && added.length > 0 && added.every((c) => SCOPED_OR_ASSERTED.test(c.call))) continue;
@@ -127,7 +154,12 @@ export const concurrencyFacts: FileFactProducer = detector({ files: isCLike, nee
   // Annotating an access with READ_ONCE/WRITE_ONCE makes nothing weaker; removing or moving one may.
   const barriers = acrossFunctions(changedCalls(hunks, BARRIER, barrierObject)).filter((c) => !(c.side === '+' && !c.moved && /_ONCE$|^qatomic_(read|set)$/.test(c.call)));
   report('barrier-changed', barriers, (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
-  report('rcu-changed', acrossFunctions(changedCalls(hunks, RCU, barrierObject)), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
+  // A read-side section whose exits alone changed, per function, as for locks above.
+  const rcu = acrossFunctions(changedCalls(hunks, RCU, barrierObject));
+  const sections = new Map<string, CallChange[]>();
+  for (const c of rcu) if (READ_SECTION.test(c.call)) (sections.get(c.line.function ?? '') ?? sections.set(c.line.function ?? '', []).get(c.line.function ?? '')!).push(c);
+  const folded = new Set([...sections.values()].filter((list) => exitsOnly(list, exits)).flat());
+  report('rcu-changed', rcu.filter((c) => !folded.has(c)), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
   report('work-changed', acrossFunctions(changedCalls(hunks, WORK)), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
   return out;
 });

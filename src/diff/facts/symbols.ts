@@ -12,6 +12,10 @@ export const symbolFacts: FileFactProducer = (file, hunks) => {
   // still uses it (a rewritten line) or a function the patch adds whole does (a helper).
   const addedIn = new Map<string, Set<string>>();
   for (const { l, ids } of lines) if (l.kind === '+') for (const id of ids) (addedIn.get(id) ?? addedIn.set(id, new Set()).get(id)!).add(l.function ?? '');
+  // A line the patch removes and adds again word for word in a function it adds whole moved
+  // into a helper: the code on it is no new use of what it names.
+  const removedText = new Set<string>();
+  for (const { l } of lines) if (l.kind === '-') removedText.add(l.code.trim());
   let fresh: Set<string> | null = null;
   const stillUsed = (id: string, fn: string | null) => {
     const fns = addedIn.get(id);
@@ -23,6 +27,7 @@ export const symbolFacts: FileFactProducer = (file, hunks) => {
   };
   for (const { l, ids } of lines) {
     const kind = l.kind === '+' ? 'symbol-added' : 'symbol-removed';
+    if (kind === 'symbol-added' && removedText.has(l.code.trim()) && (fresh ??= newFunctions(file, hunks)).has(l.function ?? '')) continue;
     for (const id of ids) {
       // One fact per symbol and side per file: the first place is where a reviewer looks.
       const key = kind + id;

@@ -51,18 +51,28 @@ function isSourceOf(code: string, path: string): boolean {
   return false;
 }
 
-/** How a changed line uses `path` riskily, or null. */
-function riskyUse(code: string, path: string): string | null {
+/**
+ * A copy into a buffer named without & (copy_from_user(dst, …), copy_from_iter(data, …)) fills
+ * what the pointer points at: the pointer itself is the kernel's own, and arithmetic on it
+ * (dst + len) is no use of a user value. Only a field read through it is.
+ */
+function copiesThroughPointer(m: RegExpMatchArray): boolean {
+  return !/get_user$/.test(m[1]!) && !/\(\s*&/.test(m[0]);
+}
+
+/** How a changed line uses `path` riskily, or null. `pointer`: only what it points at is untrusted. */
+function riskyUse(code: string, path: string, pointer = false): string | null {
   const p = esc(path);
-  const tail = String.raw`(?:(?:->|\.)\w+)*`;
+  const tail = pointer ? String.raw`(?:(?:->|\.)\w+)+` : String.raw`(?:(?:->|\.)\w+)*`;
   if (new RegExp(String.raw`\[\s*${p}${tail}\s*\]`).test(code)) return 'as an array index';
-  if (new RegExp(String.raw`(?<![\w>.])${p}${tail}\s*(?:\*|<<|\+(?![+=]))\s*\w|\w\s*(?:\*|<<)\s*${p}(?![\w])`).test(code)) return 'in size arithmetic';
+  if (new RegExp(String.raw`(?<![\w>.])${p}${tail}\s*(?:\*|<<|\+(?![+=]))\s*\w|\w\s*(?:\*|<<)\s*${p}${tail}(?![\w])`).test(code)) return 'in size arithmetic';
   const sz = SIZE_USE.exec(code);
   if (sz) {
     const args = callArguments(code.slice(sz.index + sz[0].length - 1));
     // Allocators take the size first (kcalloc/kmalloc_array: count and size); copies take it last.
     const sizeArgs = /alloc|^g_new|^g_malloc|^bitmap_zalloc/.test(sz[1]!) && !/dma_alloc/.test(sz[1]!) ? args.slice(0, /calloc|_array|g_new/.test(sz[1]!) ? 2 : 1) : args.slice(-1);
-    if (sizeArgs.some((a) => mention(path).test(a) && !new RegExp(String.raw`sizeof\s*\(?\s*\*?\s*${p}`).test(a))) return `as a size for ${sz[1]}()`;
+    const named = pointer ? new RegExp(String.raw`(?<![\w>.])${p}${tail}`) : mention(path);
+    if (sizeArgs.some((a) => named.test(a) && !new RegExp(String.raw`sizeof\s*\(?\s*\*?\s*${p}`).test(a))) return `as a size for ${sz[1]}()`;
   }
   return null;
 }
@@ -73,21 +83,21 @@ export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs
   const seen = new Set<string>();
   for (const h of hunks) {
     // Sources on any line of the hunk the new file has; risky uses on added lines only.
-    const sources: { path: string; from: string }[] = [];
+    const sources: { path: string; from: string; pointer?: boolean }[] = [];
     for (const l of h.lines) {
       if (l.kind === '-') continue;
-      for (const m of matchesIn(l.code, USER_DEST)) sources.push({ path: m[2]!, from: `${m[1]}()` });
+      for (const m of matchesIn(l.code, USER_DEST)) sources.push({ path: m[2]!, from: `${m[1]}()`, pointer: copiesThroughPointer(m) });
       for (const m of matchesIn(l.code, ASSIGNED_FROM)) if (!/^(ret|err|rc|r)$/.test(m[1]!)) sources.push({ path: m[1]!, from: `${m[2]}()` });
       for (const m of matchesIn(l.code, CREAD_OUT)) sources.push({ path: m[1]!, from: 'virtio config space' });
     }
-    for (const { path, from } of sources) {
+    for (const { path, from, pointer } of sources) {
       if (seen.has(path)) continue;
       for (const l of h.lines) {
         // Neither a source nor a use of `path` without its name on the line.
         if (l.kind !== '+' || !l.code.includes(path)) continue;
         // The source line itself (copy_from_user(&x, p, sizeof(x))) is not a use.
         if (isSourceOf(l.code, path)) continue;
-        const use = riskyUse(l.code, path);
+        const use = riskyUse(l.code, path, pointer);
         if (!use || checked(path, h.lines)) continue;
         seen.add(path);
         out.push(
