@@ -1,5 +1,6 @@
 // Bytes → text in a declared charset, never throwing: unknown labels fall back to UTF-8,
 // and invalid sequences become U+FFFD (the input is someone's mail, not ours to reject).
+import { isAscii } from 'node:buffer';
 
 const decoders = new Map<string, TextDecoder>();
 
@@ -19,14 +20,8 @@ function decoderFor(charset: string): TextDecoder {
 
 export function decodeBytes(bytes: Uint8Array, charset: string): string {
   if (bytes.length === 0) return '';
-  // Fast path: pure ASCII is the same in every charset we meet on the list.
-  let ascii = true;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i]! >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  // Fast path: pure ASCII is the same in every charset we meet on the list. isAscii is native:
+  // a loop here runs on Buffers and plain Uint8Arrays alike (--jobs workers), and goes polymorphic.
+  if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   return decoderFor(charset).decode(bytes);
 }
