@@ -118,9 +118,10 @@ export async function runInboxBench(log: (s: string) => void = console.log): Pro
     const probe = `import(${JSON.stringify(pathToFileURL(join(PACKAGE_ROOT, 'dist', 'bench', 'inbox.js')).href)}).then((m) => m.answerOnce(${JSON.stringify(db)}, ${JSON.stringify(persist)}))`;
     const answers: { open: number; query: number }[] = [];
     for (let i = 0; i < 10; i++) {
-      const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+      // Bounded: one probe once sat idle for minutes (not reproduced since); a bench never hangs.
+      const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
       if (r.status === 0) answers.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
-      else log(`related answer probe failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
+      else log(`related answer probe ${r.signal ? `killed (${r.signal}) after the 60 s bound` : `failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`}`);
     }
     if (answers.length) {
       const total = answers.map((a) => a.open + a.query);
