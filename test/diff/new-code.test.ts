@@ -287,6 +287,33 @@ test('a line moved word for word into a new helper is no new use; the same line 
   assert.deepEqual(added(elsewhere), ['__vring_new_virtqueue_split']);
 });
 
+test('a line re-added with only a trailing separator uses nothing new; a rewritten condition does', () => {
+  // The shape of "vhost/vsock: offer VIRTIO_F_ACCESS_PLATFORM": `X)` becomes `X) |` so a bit
+  // can follow it; and of the VDUSE allow-list fix that narrows a check to block devices.
+  const added = (diff: string, symbol: string) => factsOf(diff).filter((f) => f.kind === 'symbol-added' && f.symbol === symbol).length;
+  const mask = fileDiff('drivers/vhost/vsock.c', {
+    at: 30,
+    section: 'enum {',
+    body: `
+ 	VHOST_VSOCK_FEATURES = VHOST_FEATURES |
+-			       (1ULL << VIRTIO_F_VERSION_1)
++			       (1ULL << VIRTIO_F_VERSION_1) |
++			       (1ULL << VIRTIO_F_ACCESS_PLATFORM)`,
+  });
+  assert.equal(added(mask, 'VIRTIO_F_VERSION_1'), 0);
+  assert.equal(added(mask, 'VIRTIO_F_ACCESS_PLATFORM'), 1);
+  const narrowed = fileDiff('drivers/vdpa/vdpa_user/vduse_dev.c', {
+    at: 1420,
+    section: 'static bool features_is_valid(struct vduse_dev_config *config)',
+    body: `
+-	if (features & (1ULL << VIRTIO_BLK_F_CONFIG_WCE))
++	if ((config->device_id == VIRTIO_ID_BLOCK) &&
++			(config->features & (1ULL << VIRTIO_BLK_F_CONFIG_WCE)))
+ 		return false;`,
+  });
+  assert.equal(added(narrowed, 'VIRTIO_BLK_F_CONFIG_WCE'), 1);
+});
+
 test('a lock pair turned into a scope guard, or into an assertion that the caller holds it, is no lock fact', () => {
   const facts = factsOf(
     fileDiff(

@@ -15,7 +15,11 @@ export const symbolFacts: FileFactProducer = (file, hunks) => {
   // A line the patch removes and adds again word for word in a function it adds whole moved
   // into a helper: the code on it is no new use of what it names.
   const removedText = new Set<string>();
-  for (const { l } of lines) if (l.kind === '-') removedText.add(l.code.trim());
+  const removedShape = new Set<string>();
+  for (const { l } of lines) if (l.kind === '-') {
+    removedText.add(l.code.trim());
+    removedShape.add(punctuationFree(l.code));
+  }
   let fresh: Set<string> | null = null;
   const stillUsed = (id: string, fn: string | null) => {
     const fns = addedIn.get(id);
@@ -28,6 +32,9 @@ export const symbolFacts: FileFactProducer = (file, hunks) => {
   for (const { l, ids } of lines) {
     const kind = l.kind === '+' ? 'symbol-added' : 'symbol-removed';
     if (kind === 'symbol-added' && removedText.has(l.code.trim()) && (fresh ??= newFunctions(file, hunks)).has(l.function ?? '')) continue;
+    // A line re-added with only its trailing separator changed (`X)` → `X) |`, to append a
+    // bit after it) uses nothing new.
+    if (kind === 'symbol-added' && removedShape.has(punctuationFree(l.code))) continue;
     for (const id of ids) {
       // One fact per symbol and side per file: the first place is where a reviewer looks.
       const key = kind + id;
@@ -39,3 +46,17 @@ export const symbolFacts: FileFactProducer = (file, hunks) => {
   }
   return out;
 };
+
+/**
+ * A line's code without its trailing separators and spaces. The indentation stays: the same
+ * code re-added one level deeper sits under a new condition, which is a change.
+ */
+function punctuationFree(code: string): string {
+  // A scan from the end, not a `[…]+$` regex: that one is quadratic on a long run of spaces
+  // in the middle of a line, and a patch's lines are anyone's input.
+  let end = code.length;
+  while (end > 0 && TRAILING.has(code[end - 1]!)) end--;
+  return code.slice(0, end);
+}
+
+const TRAILING = new Set([' ', '\t', '\r', '\f', '\v', '|', '&', ',', ';', '\\']);
