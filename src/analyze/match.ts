@@ -12,6 +12,8 @@ interface Hit {
   severity: Severity;
   fact: Fact;
   facts: Fact[];
+  /** The same facts, to add each once without a scan per fact (one rule can fire thousands of times). */
+  seen: Set<Fact>;
 }
 
 const CLASS_RANK: Record<CompatClass, number> = { compatible: 1, 'compatible-if-negotiated': 2, 'behaviour-change': 3, 'abi-break': 4 };
@@ -83,9 +85,13 @@ export function matchFacts(facts: Fact[], rules: RuleSet, budgetMs = MATCH_BUDGE
       }
       const key = t.entry.id;
       const hit = hits.get(key);
-      if (!hit) hits.set(key, { severity, fact, facts: fact === f ? [f, ...extra] : [...extra, f] });
+      const found = fact === f ? [f, ...extra] : [...extra, f];
+      if (!hit) hits.set(key, { severity, fact, facts: found, seen: new Set(found) });
       else {
-        for (const x of fact === f ? [f, ...extra] : [...extra, f]) if (!hit.facts.includes(x)) hit.facts.push(x);
+        for (const x of found) if (!hit.seen.has(x)) {
+          hit.seen.add(x);
+          hit.facts.push(x);
+        }
         if (SEVERITY_RANK[severity] > SEVERITY_RANK[hit.severity]) {
           hit.severity = severity;
           hit.fact = fact;
@@ -207,7 +213,11 @@ export function describeFact(f: Fact): string {
 }
 
 function capitalise(s: string): string {
-  const t = s.replace(/[.\s]+$/, '');
+  // A scan from the end, not a `[.\s]+$` regex: that one is quadratic on a long run of spaces
+  // anywhere in a detail that quotes a patch's line.
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === '.' || /\s/.test(s[end - 1]!))) end--;
+  const t = s.slice(0, end);
   // An English first word gets its capital; a symbol (vhost_vsock_set_features()) keeps its spelling.
   return /^[a-z]+(?![\w(])/.test(t) ? t.charAt(0).toUpperCase() + t.slice(1) : t;
 }

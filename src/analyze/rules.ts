@@ -194,10 +194,6 @@ function rulesMeta(entries: Map<string, Entry>): RulesMeta {
   };
 }
 
-export function triggerMatches(t: CompiledTrigger, f: Fact): boolean {
-  return triggerPlaceMatches(t, f) && triggerPatternsMatch(t, f);
-}
-
 /** The cheap part of a trigger: exact symbols, fact kinds and file globs. */
 export function triggerPlaceMatches(t: CompiledTrigger, f: Fact): boolean {
   if (t.symbols && !t.symbols.has(f.symbol)) return false;

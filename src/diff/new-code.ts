@@ -9,8 +9,17 @@ import { functionNameOf, isFunctionStart } from './c-code.js';
 /** Facts that say existing code now behaves differently: meaningless for code that did not exist. */
 export const CHANGE_KINDS: ReadonlySet<FactKind> = new Set<FactKind>(['lock-added', 'lock-removed', 'lock-moved', 'barrier-changed', 'rcu-changed', 'work-changed', 'error-return-added', 'mapping-lifecycle-changed', 'features-written']);
 
+/** Per file's hunks: the symbol facts and the filter below both ask. */
+const newOf = new WeakMap<AnnotatedHunk[], ReadonlySet<string>>();
+
 /** The functions of this file that the patch adds whole (every line is an added one). */
-export function newFunctions(file: FileDiff, hunks: AnnotatedHunk[]): Set<string> {
+export function newFunctions(file: FileDiff, hunks: AnnotatedHunk[]): ReadonlySet<string> {
+  let known = newOf.get(hunks);
+  if (!known) newOf.set(hunks, (known = findNewFunctions(file, hunks)));
+  return known;
+}
+
+function findNewFunctions(file: FileDiff, hunks: AnnotatedHunk[]): Set<string> {
   const added = new Set<string>();
   const existing = new Set<string>();
   for (const h of hunks) {

@@ -29,3 +29,21 @@ test('findings past the per-patch cap are counted, the most severe kept', () => 
   assert.equal(findings.filter((f) => f.ruleId.startsWith('many-')).length, 1000);
   assert.match(findings.find((f) => f.ruleId === 'review-incomplete')!.message, /500 more findings \(in 500 files\)/);
 });
+
+test('one rule firing on 100,000 facts is matched whole, within the budget', () => {
+  // Each place was once looked up in a list of the rule's facts so far: quadratic, and past the budget.
+  const entry = { id: 'wide', title: 't', area: 'vhost', category: 'uapi-abi', severity: 'warning', summary: 's', checklist: [], consumers: [], references: [], symbols: [], triggers: [{ facts: ['symbol-added'] }] } as unknown as Entry;
+  const facts: Fact[] = Array.from({ length: 100_000 }, (_, i) => ({ kind: 'symbol-added', symbol: `S${i}`, file: 'a.c', line: i, text: 'x' }) as Fact);
+  const findings = matchFacts(facts, compileRules([entry]));
+  assert.equal(findings.find((f) => f.ruleId === 'review-incomplete'), undefined);
+  assert.equal(findings.find((f) => f.ruleId === 'wide')!.places!.length, 100_000);
+});
+
+test('a detail quoting a line with a long run of spaces is trimmed in linear time', () => {
+  const entry = { id: 'quote', title: 't', area: 'vhost', category: 'uapi-abi', severity: 'warning', summary: 's', checklist: [], consumers: [], references: [], symbols: ['S'], triggers: [{ symbols: ['S'] }] } as unknown as Entry;
+  const detail = `loads p (x =${' '.repeat(1 << 20)}y) here. `;
+  const t = performance.now();
+  const [finding] = matchFacts([{ kind: 'symbol-added', symbol: 'S', file: 'a.c', line: 1, text: 'x', detail } as Fact], compileRules([entry]));
+  assert.ok(performance.now() - t < 1000, `${performance.now() - t} ms`);
+  assert.ok(finding!.message.startsWith(`Loads p (x =${' '.repeat(1 << 20)}y) here. s`));
+});

@@ -29,13 +29,14 @@ test('a 1 MB identifier line and a 1 MB blank run take milliseconds (were minute
   assert.ok(performance.now() - t < 1000, `${performance.now() - t} ms`);
 });
 
-test('a patch past the analysis caps is analysed up to them and says what was left out', async () => {
-  const { analyzeDiff, MAX_HUNKS_ANALYSED } = await import('../../src/diff/facts.js');
-  const { patchFromDiff } = await import('../../src/ingest/raw-diff.js');
-  let diff = 'diff --git a/drivers/vhost/net.c b/drivers/vhost/net.c\n--- a/drivers/vhost/net.c\n+++ b/drivers/vhost/net.c\n';
-  for (let i = 0; i < MAX_HUNKS_ANALYSED + 500; i++) diff += `@@ -${10 + i * 10},2 +${10 + i * 10},3 @@ static int f${i}(void)\n a;\n+\tx = ${i};\n b;\n`;
-  const r = analyzeDiff(patchFromDiff(diff, 'big.diff'));
-  // Cut before parsing: the hunks past the cap are counted, never parsed.
-  assert.equal(r.files[0]!.hunks.length, MAX_HUNKS_ANALYSED);
-  assert.match(r.incomplete ?? '', new RegExp(`${MAX_HUNKS_ANALYSED} of ${MAX_HUNKS_ANALYSED + 500} hunks`));
+test('a signal-interruptible sleep after a 1 MB blank run in "if (" is checked in linear time', async () => {
+  const { errorReturnFacts } = await import('../../src/diff/facts/errors.js');
+  const { parseUnifiedDiff } = await import('../../src/diff/parse.js');
+  const { annotateFile } = await import('../../src/diff/annotate.js');
+  const line = `\tif (${' '.repeat(1 << 20)}x mutex_lock_interruptible(&d->mutex))`;
+  const diff = `diff --git a/drivers/vhost/vdpa.c b/drivers/vhost/vdpa.c\n--- a/drivers/vhost/vdpa.c\n+++ b/drivers/vhost/vdpa.c\n@@ -10,2 +10,3 @@ static long vhost_vdpa_unlocked_ioctl(struct file *filep,\n a;\n+${line}\n b;\n`;
+  const file = parseUnifiedDiff(diff)[0]!;
+  const t = performance.now();
+  errorReturnFacts(file, annotateFile(file), undefined as never);
+  assert.ok(performance.now() - t < 1000, `${performance.now() - t} ms`);
 });

@@ -20,7 +20,7 @@ export const symbolFacts: FileFactProducer = (file, hunks) => {
     removedText.add(l.code.trim());
     removedShape.add(punctuationFree(l.code));
   }
-  let fresh: Set<string> | null = null;
+  let fresh: ReadonlySet<string> | null = null;
   const stillUsed = (id: string, fn: string | null) => {
     const fns = addedIn.get(id);
     if (!fns) return false;
