@@ -3,7 +3,8 @@
 // process per patch, and an ES module entry alone costs several milliseconds of loader start-up.
 // It runs the build's one-file bundle (dist/bundle/review.cjs) from V8's code cache when the
 // build left one that this Node accepts, so the bundle is not compiled again on every run.
-// A subcommand goes to the compiled dispatcher (dist/src/cli/main.js), as does everything when
+// The other subcommands (all but review and hook) go to the compiled dispatcher
+// (dist/src/cli/main.js), as does everything when
 // the bundle is missing or older than the compiled sources (a `tsc` without the bundling step).
 'use strict';
 const { readFileSync, statSync, writeFileSync, renameSync } = require('node:fs');

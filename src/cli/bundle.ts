@@ -1,4 +1,4 @@
-// Build step: bundle the review path into one CommonJS file, dist/bundle/review.cjs, which
+// Build step: bundle the review and hook paths (review-entry.ts) into one CommonJS file, dist/bundle/review.cjs, which
 // bin/patch-review.js runs for every invocation, then leave V8's code cache for it beside it
 // (review.cjs.cache) by running one review of the bundled example patch. One script compiled
 // from a cache starts several times faster than forty ES modules compiled from source.

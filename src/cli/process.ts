@@ -2,6 +2,7 @@
 import { fstatSync, writeSync } from 'node:fs';
 import type { CliIO } from './io.js';
 import { InputError, UsageError } from '../model/errors.js';
+import { escapeControls, oneLine } from '../report/escape.js';
 
 /**
  * Output is written synchronously to the file descriptors rather than through process.stdout:
@@ -67,7 +68,7 @@ export function writeAll(fd: number, text: string): void {
 export function reportError(e: unknown, io: CliIO): number {
   // By name, not instanceof: the bundled review command has its own copy of these classes.
   if (e instanceof InputError || e instanceof UsageError || isToolError(e)) {
-    io.stderr(`patch-review: ${oneLine(e.message)}\n`);
+    io.stderr(`patch-review: ${messageLine(e.message)}\n`);
     return 2;
   }
   const err = e as NodeJS.ErrnoException;
@@ -76,13 +77,13 @@ export function reportError(e: unknown, io: CliIO): number {
     io.stderr(`patch-review: ${err.path}: ${err.code}\n`);
     return 2;
   }
-  io.stderr(`patch-review: internal error: ${oneLine(err?.message ?? String(e))} (please report this with the input)\n`);
+  io.stderr(`patch-review: internal error: ${messageLine(err?.message ?? String(e))} (please report this with the input)\n`);
   return 3;
 }
 
-function oneLine(s: string): string {
-  // A message can quote the input (a header, a path): no control character reaches the terminal.
-  return s.replace(/\s*\n\s*/g, ' ').slice(0, 500).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/** A message can quote the input (a header, a path): no control character or bidi override reaches the terminal. */
+function messageLine(s: string): string {
+  return escapeControls(oneLine(s).slice(0, 500));
 }
 
 function isToolError(e: unknown): e is Error {

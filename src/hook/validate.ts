@@ -8,12 +8,11 @@ import { openReview } from '../engine/index.js';
 import { terseFormatter } from '../report/terse.js';
 import { safeReport, escapeControls } from '../report/escape.js';
 import { patchTitle } from '../report/common.js';
-import { loadProjectConfig, mergeConfigs, readGitConfigEntries, gitConfigToConfig, onErrorOf, type OnError } from '../config/project-config.js';
+import { loadProjectConfig, mergeConfigs, readGitConfigEntries, gitConfigToConfig, onErrorOf, compileGlob, type OnError } from '../config/project-config.js';
 import type { FailOn } from '../config/policy.js';
 import { gitOut } from '../io/git.js';
 import type { TreeChoice } from '../engine/tree.js';
-import { compileGlob } from '../config/project-config.js';
-import { readFileSync } from 'node:fs';
+import { readFileHead } from '../ingest/mbox.js';
 import { waiverSet, parseNoteWaivers, describeWaiver } from '../analyze/waivers.js';
 import { noteOn, commitOfFormatPatch, patchIdOf } from '../ingest/git-notes.js';
 import { clearState, readState, sendPosition, seriesSlot, seriesStep, statePath, writeState } from './state.js';
@@ -73,7 +72,7 @@ export async function validateForSend(opts: ValidateOptions, io: HookIO): Promis
 
     // Local waivers: .patch-review.yml / git config, and the git note on the commit format-patch names.
     const local = waiverSet(config.waivers, compileGlob, (p) => patchIdOf(p, io.cwd));
-    const commit = commitOfFormatPatch(readFileSync(opts.file, 'latin1').slice(0, 120));
+    const commit = commitOfFormatPatch(readFileHead(opts.file, 120).toString('latin1'));
     const note = commit ? noteOn(commit, io.cwd) : null;
     const noted = waiverSet(note ? parseNoteWaivers(note, `git notes --ref=patch-review on ${commit!.slice(0, 12)}`) : [], compileGlob, () => null);
     // consumers (in .patch-review.yml or git config patch-review.consumers) give each finding the use sites it breaks.

@@ -13,10 +13,6 @@ export function patchTitle(p: Patch): string {
   return `${prefix}${p.subject || '(no subject)'}`;
 }
 
-export function severityLabel(f: Finding): string {
-  return f.severity.toUpperCase();
-}
-
 /**
  * The entry's page on the compatibility-notes site, or none when no site URL is set: the
  * default site is not published, and a link to it would lead nowhere.

@@ -8,7 +8,7 @@ import type { Finding } from '../model/finding.js';
 import type { DiffLine, FileDiff, Hunk } from '../model/diff.js';
 import type { PatchReport } from '../model/report.js';
 import { ruleLink, location } from './common.js';
-import { ruleOf } from './layout.js';
+import { ruleOf, wrap as wrapLine } from './layout.js';
 
 /** What a comment needs beside the finding: the rule's text and the site's address. */
 type RuleContext = Pick<FormatContext, 'siteUrl' | 'rulesMeta'>;
@@ -109,21 +109,9 @@ export function replyCc(author: string, recipients: string[]): string[] {
   return out;
 }
 
-/** Wraps prose at WIDTH columns, with an indent on every line. */
+/** Wraps prose at WIDTH columns, paragraph by paragraph, with an indent on every line. */
 export function wrap(text: string, indent = ''): string[] {
-  const out: string[] = [];
-  for (const para of text.split('\n')) {
-    let cur = indent;
-    for (const word of para.split(/\s+/).filter(Boolean)) {
-      if (cur.length + word.length + 1 > WIDTH && cur.trim() !== '') {
-        out.push(cur.trimEnd());
-        cur = indent;
-      }
-      cur += (cur.trim() === '' ? '' : ' ') + word;
-    }
-    out.push(cur.trimEnd());
-  }
-  return out;
+  return text.split('\n').flatMap((para) => wrapLine(para, WIDTH, indent, indent).map((l) => l.trimEnd()));
 }
 
 /** Our own (unquoted) lines must never look like the start of a diff or a new mbox message. */

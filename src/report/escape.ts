@@ -24,6 +24,15 @@ export function escapeControls(s: string, keepLayout = false): string {
   return s.replace(CONTROL_G, (ch) => (keepLayout && (ch === '\n' || ch === '\t') ? ch : octal(ch)));
 }
 
+/**
+ * Text on one line: every run of white space holding a line break becomes one space. Matching
+ * whole runs never backtracks; a pattern of spaces, a newline and spaces again retries a long
+ * run of blanks from each of its places (quadratic).
+ */
+export function oneLine(s: string): string {
+  return s.replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run));
+}
+
 /** A path as git prints it: quoted, with C escapes, when it holds a control character, a quote or a backslash. */
 export function quotePath(p: string): string {
   if (!CONTROL.test(p) && !/["\\]/.test(p)) return p;

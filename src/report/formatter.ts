@@ -63,8 +63,3 @@ function escaping(factory: FormatterFactory): FormatterFactory {
     return Object.assign(f, { patch: (r: PatchReport) => patch(safeReport(r, f.lean === true)) });
   };
 }
-
-export function registerFormatter(name: string, load: () => Promise<FormatterFactory>): void {
-  REGISTRY[name] = load;
-  if (!FORMAT_NAMES.includes(name)) FORMAT_NAMES.push(name);
-}

@@ -6,6 +6,7 @@ import type { FormatterFactory } from './formatter.js';
 import type { Finding } from '../model/finding.js';
 import type { PatchReport, RulesMeta } from '../model/report.js';
 import { headline, ruleOf } from './layout.js';
+import { oneLine } from './escape.js';
 
 /** The findings a terse report prints: open ones at warning or above, or every open one with verbose. */
 export function terseFindings(r: PatchReport, verbose = false): Finding[] {
@@ -15,7 +16,7 @@ export function terseFindings(r: PatchReport, verbose = false): Finding[] {
 export function terseLine(f: Finding, r: PatchReport, meta: RulesMeta): string {
   const where = f.file ? `${f.file}:${f.line ?? 0}` : `${r.patch.source}:0`;
   const more = (f.places?.length ?? 1) > 1 ? ` (+${f.places!.length - 1} more place${f.places!.length === 2 ? '' : 's'})` : '';
-  return `${where}: ${f.severity.toUpperCase()}: [${f.ruleId}] ${headline(f, ruleOf(meta, f))}${more}`.replace(/\s*\n\s*/g, ' ');
+  return oneLine(`${where}: ${f.severity.toUpperCase()}: [${f.ruleId}] ${headline(f, ruleOf(meta, f))}${more}`);
 }
 
 export const terseFormatter: FormatterFactory = (ctx) => ({

@@ -35,7 +35,7 @@ export function entryDates(dir: string, files: string[]): Map<string, EntryDates
 function gitDates(dir: string): { dates: Map<string, EntryDates>; modified: Set<string> } {
   const dates = new Map<string, EntryDates>();
   const modified = new Set<string>();
-  const git = (args: string[]) => gitSync(['-C', dir, ...args], dir);
+  const git = (args: string[]) => gitSync(args, dir);
   const log = git(['log', '--format=%x01%cI', '--name-only', '--relative', '--no-renames', '--', '.']);
   if (log.error || log.code !== 0) return { dates, modified };
   let when: Date | null = null;

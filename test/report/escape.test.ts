@@ -54,3 +54,16 @@ test('site and report links: no javascript:, no protocol-relative //host', () =>
   assert.equal(safeHref('mailto:a@b'), 'mailto:a@b');
   assert.equal(safeHref('../entries/x.html'), '../entries/x.html');
 });
+
+test('oneLine joins only the white space runs that hold a line break', async () => {
+  const { oneLine } = await import('../../src/report/escape.js');
+  assert.equal(oneLine('a  \n\t b\n\nc   d\te'), 'a b c   d\te');
+  assert.equal(oneLine(`${' '.repeat(50_000)}x`), `${' '.repeat(50_000)}x`);
+});
+
+test('an error message quoting the input has its bidi overrides escaped', async () => {
+  const r = await runCli(['--fail-on', 'never', '/nonexistent/\u202eevil\u001b[31m.patch']);
+  assert.equal(r.code, 2);
+  assert.doesNotMatch(r.stderr, /[\u202e\u001b]/);
+  assert.match(r.stderr, /evil/);
+});

@@ -47,8 +47,9 @@ export const run: CommandRun = async (parsed, io) => {
     io.stdout(`patch-review ${toolInfo().version}\n`);
     return 0;
   }
+  const repoDir = o.repo ?? io.cwd;
   // Settings: the command line wins over .patch-review.yml, which wins over the defaults.
-  const project = { dir: o.repo ?? io.cwd, ...(o.config !== undefined ? { file: o.config } : {}) };
+  const project = { dir: repoDir, ...(o.config !== undefined ? { file: o.config } : {}) };
   const onWarning = (w: EngineWarning) => io.stderr(warningText(w));
   if (o.explain) {
     const engine = await openReview({ project, knowledge: o.knowledge ?? [], onWarning });
@@ -68,7 +69,7 @@ export const run: CommandRun = async (parsed, io) => {
     ...(o.inbox !== undefined ? { inbox: o.inbox } : {}),
     ...(o.consumers !== undefined ? { consumers: o.consumers } : {}),
     // A run the hook, b4 or --git starts sits in the tree the patches apply to.
-    tree: { ...(typeof o.tree === 'string' ? { tree: o.tree } : {}), noTree: o.tree === false, auto: ranges.length > 0 || inputs.includes('-') || formats.includes('b4'), cwd: o.repo ?? io.cwd },
+    tree: { ...(typeof o.tree === 'string' ? { tree: o.tree } : {}), noTree: o.tree === false, auto: ranges.length > 0 || inputs.includes('-') || formats.includes('b4'), cwd: repoDir },
     ...(o.jobs !== undefined ? { jobs: o.jobs } : {}),
     ...(o.siteUrl !== undefined ? { siteUrl: o.siteUrl } : {}),
     onWarning,
@@ -85,7 +86,6 @@ export const run: CommandRun = async (parsed, io) => {
   const unknownOnCommandLine = ignoredOnCommandLine.filter((r) => !knownRules.has(r));
   if (unknownOnCommandLine.length > 0) throw new UsageError(`--ignore: no rule ${unknownOnCommandLine.map((r) => `"${r}"`).join(', ')} in the knowledge base (patch-review kb list shows them)`);
   // Local waivers: .patch-review.yml, and git notes on the commits of --git ranges (by subject).
-  const repoDir = o.repo ?? io.cwd;
   const config = engine.config;
   const unknownWaived = [...new Set(config.waivers.map((w) => w.rule).filter((r) => !knownRules.has(r)))];
   if (unknownWaived.length > 0) io.stderr(`patch-review: warning: ${config.origin}: waivers name rules the knowledge base does not have: ${unknownWaived.join(', ')}\n`);
@@ -145,7 +145,7 @@ export const run: CommandRun = async (parsed, io) => {
     };
     // With --jobs, mails are parsed by the workers: the main thread only splits the input.
     const started = Date.now();
-    const summary = await engine.review(allItems(inputs, ranges, o.repo ?? io.cwd, io, engine.jobs > 1, (n) => (bytesRead += n)), onReport);
+    const summary = await engine.review(allItems(inputs, ranges, repoDir, io, engine.jobs > 1, (n) => (bytesRead += n)), onReport);
     progress?.stop();
     // b4 hands its series check the cover letter alone: for the b4 format that is "nothing to report".
     const b4Cover = formats.every((f) => f === 'b4') && summary.skipped['cover-letter'] > 0;
