@@ -36,9 +36,10 @@ export async function gitOut(args: string[], cwd: string, env?: NodeJS.ProcessEn
   return r.stdout;
 }
 
-/** git run synchronously (stderr ignored); `error` is set when git could not run. */
-export function gitSync(args: string[], cwd: string, maxBuffer = 64 * 1024 * 1024): { code: number | null; stdout: string; error?: Error } {
-  const r = childProcess().spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer, stdio: ['ignore', 'pipe', 'ignore'] });
+/** git run synchronously (stderr ignored), `input` on its stdin; `error` is set when git could not run. */
+export function gitSync(args: string[], cwd: string, opts: { maxBuffer?: number; input?: string } = {}): { code: number | null; stdout: string; error?: Error } {
+  const { maxBuffer = 64 * 1024 * 1024, input } = opts;
+  const r = childProcess().spawnSync('git', args, { cwd, input, encoding: 'utf8', maxBuffer, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'] });
   return { code: r.status, stdout: r.stdout ?? '', ...(r.error ? { error: r.error } : {}) };
 }
 
