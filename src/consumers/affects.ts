@@ -28,7 +28,6 @@ export function transportsOf(fact: Fact): string[] {
   if (/vdpa/.test(f)) return ['vdpa'];
   if (/drivers\/vhost\//.test(f)) return ['vhost'];
   if (/uapi\/linux\/vhost|linux-headers\/linux\/vhost/.test(f)) return ['vhost', 'vdpa'];
-  if (/virtio/.test(f)) return ['vhost', 'vdpa', 'vhost-user'];
   return ['vhost', 'vdpa', 'vhost-user'];
 }
 
@@ -179,6 +178,7 @@ function affectedByFact(fact: Fact, facts: Fact[], lookup: UseLookup): AffectedU
 }
 
 const RANK: Record<Verdict, number> = { breaks: 0, check: 1, safe: 2 };
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Per finding (same order), the use sites its change touches. A finding is tied to the facts
@@ -203,7 +203,7 @@ export function consumersAffected(findings: Finding[], facts: Fact[], lookup: Us
         if (!prev || RANK[a.verdict] < RANK[prev.verdict]) seen.set(key, a);
       }
     }
-    return [...seen.values()].sort((a, b) => RANK[a.verdict] - RANK[b.verdict] || (a.use.project < b.use.project ? -1 : a.use.project > b.use.project ? 1 : 0) || (a.use.file < b.use.file ? -1 : 1) || a.use.line - b.use.line);
+    return [...seen.values()].sort((a, b) => RANK[a.verdict] - RANK[b.verdict] || cmp(a.use.project, b.use.project) || cmp(a.use.file, b.use.file) || a.use.line - b.use.line);
   });
 }
 
