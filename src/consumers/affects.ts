@@ -22,7 +22,7 @@ export type UseLookup = (symbol: string, definitions?: boolean) => IndexedUse[];
 const MAX_PER_FINDING = 12;
 
 /** Which features negotiation a kernel or QEMU file's offered bits reach. */
-export function transportsOf(fact: Fact): string[] {
+function transportsOf(fact: Fact): string[] {
   const f = fact.file ?? '';
   if (/vhost[-_]user|libvhost-user/.test(f) || fact.symbol.startsWith('VHOST_USER_')) return ['vhost-user'];
   if (/vdpa/.test(f)) return ['vdpa'];
@@ -35,7 +35,7 @@ export function transportsOf(fact: Fact): string[] {
 const DEVICES: Record<string, string> = { net: 'net', vsock: 'vsock', scsi: 'scsi', blk: 'blk', block: 'blk', fs: 'fs', crypto: 'crypto', console: 'console', balloon: 'balloon', rng: 'rng', gpu: 'gpu', iommu: 'iommu', pmem: 'pmem', mem: 'mem', sound: 'sound', snd: 'sound', input: 'input', video: 'video', can: 'can', i2c: 'i2c', gpio: 'gpio', rtc: 'rtc', watchdog: 'watchdog' };
 
 /** The virtio device a path is about: the last device word in it (the file name is the most specific), or null for shared code. */
-export function deviceOf(path: string): string | null {
+function deviceOf(path: string): string | null {
   const words = path.toLowerCase().split(/[^a-z0-9]+/);
   for (let i = words.length - 1; i >= 0; i--) if (Object.hasOwn(DEVICES, words[i]!)) return DEVICES[words[i]!]!;
   return null;

@@ -256,7 +256,7 @@ const isUse = (u: IndexedUse) => u.kind !== 'defines' && u.kind !== 'mention';
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** The database's order: project, file, line, symbol (a stable sort keeps one symbol's rows as stored). */
-export const byPlace = (a: IndexedUse, b: IndexedUse) => cmp(a.project, b.project) || cmp(a.file, b.file) || a.line - b.line || cmp(a.symbol, b.symbol);
+const byPlace = (a: IndexedUse, b: IndexedUse) => cmp(a.project, b.project) || cmp(a.file, b.file) || a.line - b.line || cmp(a.symbol, b.symbol);
 
 function validHeader(h: unknown): h is Header {
   if (!h || typeof h !== 'object') return false;
