@@ -10,7 +10,6 @@ export interface GitResult {
 }
 
 export interface GitOptions {
-  env?: NodeJS.ProcessEnv;
   /** Largest stdout accepted, in bytes (default 16 MiB). */
   maxBuffer?: number;
 }
@@ -22,7 +21,7 @@ function childProcess(): typeof import('node:child_process') {
 /** Runs git in `cwd`; resolves with its exit code and output, rejects only when git cannot run at all. */
 export function git(args: string[], cwd: string, env?: NodeJS.ProcessEnv, opts: GitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    childProcess().execFile('git', args, { cwd, env: env ?? opts.env ?? process.env, encoding: 'utf8', maxBuffer: opts.maxBuffer ?? 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    childProcess().execFile('git', args, { cwd, env: env ?? process.env, encoding: 'utf8', maxBuffer: opts.maxBuffer ?? 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && typeof (err as { code?: unknown }).code !== 'number') return reject(err); // git missing, cwd gone, output too large
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
