@@ -22,13 +22,12 @@ export type UseLookup = (symbol: string, definitions?: boolean) => IndexedUse[];
 const MAX_PER_FINDING = 12;
 
 /** Which features negotiation a kernel or QEMU file's offered bits reach. */
-export function transportsOf(fact: Fact): string[] {
+function transportsOf(fact: Fact): string[] {
   const f = fact.file ?? '';
   if (/vhost[-_]user|libvhost-user/.test(f) || fact.symbol.startsWith('VHOST_USER_')) return ['vhost-user'];
   if (/vdpa/.test(f)) return ['vdpa'];
   if (/drivers\/vhost\//.test(f)) return ['vhost'];
   if (/uapi\/linux\/vhost|linux-headers\/linux\/vhost/.test(f)) return ['vhost', 'vdpa'];
-  if (/virtio/.test(f)) return ['vhost', 'vdpa', 'vhost-user'];
   return ['vhost', 'vdpa', 'vhost-user'];
 }
 
@@ -36,7 +35,7 @@ export function transportsOf(fact: Fact): string[] {
 const DEVICES: Record<string, string> = { net: 'net', vsock: 'vsock', scsi: 'scsi', blk: 'blk', block: 'blk', fs: 'fs', crypto: 'crypto', console: 'console', balloon: 'balloon', rng: 'rng', gpu: 'gpu', iommu: 'iommu', pmem: 'pmem', mem: 'mem', sound: 'sound', snd: 'sound', input: 'input', video: 'video', can: 'can', i2c: 'i2c', gpio: 'gpio', rtc: 'rtc', watchdog: 'watchdog' };
 
 /** The virtio device a path is about: the last device word in it (the file name is the most specific), or null for shared code. */
-export function deviceOf(path: string): string | null {
+function deviceOf(path: string): string | null {
   const words = path.toLowerCase().split(/[^a-z0-9]+/);
   for (let i = words.length - 1; i >= 0; i--) if (Object.hasOwn(DEVICES, words[i]!)) return DEVICES[words[i]!]!;
   return null;
@@ -179,6 +178,7 @@ function affectedByFact(fact: Fact, facts: Fact[], lookup: UseLookup): AffectedU
 }
 
 const RANK: Record<Verdict, number> = { breaks: 0, check: 1, safe: 2 };
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Per finding (same order), the use sites its change touches. A finding is tied to the facts
@@ -203,7 +203,7 @@ export function consumersAffected(findings: Finding[], facts: Fact[], lookup: Us
         if (!prev || RANK[a.verdict] < RANK[prev.verdict]) seen.set(key, a);
       }
     }
-    return [...seen.values()].sort((a, b) => RANK[a.verdict] - RANK[b.verdict] || (a.use.project < b.use.project ? -1 : a.use.project > b.use.project ? 1 : 0) || (a.use.file < b.use.file ? -1 : 1) || a.use.line - b.use.line);
+    return [...seen.values()].sort((a, b) => RANK[a.verdict] - RANK[b.verdict] || cmp(a.use.project, b.use.project) || cmp(a.use.file, b.use.file) || a.use.line - b.use.line);
   });
 }
 

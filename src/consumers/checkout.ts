@@ -1,7 +1,7 @@
 // A checkout of a userspace project: its HEAD, a name and a version from git, its source files.
-import { execFileSync } from 'node:child_process';
 import { basename, resolve } from 'node:path';
 import { InputError } from '../model/errors.js';
+import { gitSync } from '../io/git.js';
 
 /** Projects this index knows by name; the first one named in the origin URL or the path wins. */
 const KNOWN = ['cloud-hypervisor', 'firecracker', 'libkrun', 'crosvm', 'qemu', 'dpdk', 'spdk', 'libvirt', 'iproute2', 'virtiofsd', 'kata-containers', 'vhost-user-backend', 'vfio-ioctls', 'vm-memory', 'vhost-device', 'vhost'];
@@ -14,11 +14,8 @@ export interface Checkout {
 }
 
 function git(dir: string, args: string[]): string | null {
-  try {
-    return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 << 20 }).trim();
-  } catch {
-    return null;
-  }
+  const r = gitSync(['-C', dir, ...args], dir, { maxBuffer: 256 << 20 });
+  return r.code === 0 ? r.stdout.trim() : null;
 }
 
 export function readCheckout(dir: string): Checkout {

@@ -41,7 +41,7 @@ const NETLINK_CALL = /cmd|nl|genl/i;
 /** Calls that only name a message: assertions, logging, tracing (an all-caps name is a macro, not a send). */
 const NOT_SEND_CALL = /^[A-Z0-9_]+$|assert|^(log|trace|debug|warn|error_report|printf|fprintf|g_debug|g_warning)|(_log|_trace|_debug|printf)$/;
 const FEATURE_TEST_CALL = /has_feature|test_bit|feature_enabled|is_feature|features?_set|contains/i;
-const TRANSPARENT = new Set(['parenthesized_expression', 'cast_expression', 'type_cast_expression', 'call_expression_bit', 'argument_list_bit']);
+const TRANSPARENT = new Set(['parenthesized_expression', 'cast_expression', 'type_cast_expression']);
 
 function newScope(name: string | null, text: string): Scope {
   return { name, text, sites: [], intersects: [], allowList: new Set(), allowVars: new Set(), allowUses: [], namedLists: new Map(), tableUses: 0, masked: new Set(), errnos: new Set(), sizeFields: [], structVars: new Map(), structs: new Map() };

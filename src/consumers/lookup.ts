@@ -156,10 +156,26 @@ export class ConsumersLookup {
     if (/[\t\n]/.test(name)) return null;
     const at = this.directory.indexOf(`\n${name}\t`);
     if (at < 0) return null;
-    const end = this.directory.indexOf('\n', at + 1);
-    const fields = this.directory.slice(at + 1, end).split('\t').slice(1).map(Number);
+    return this.fields(name, this.directory.slice(at + name.length + 2, this.directory.indexOf('\n', at + 1)));
+  }
+
+  /** A directory line's OFFSET, LENGTH and checksum, checked against the file. */
+  private fields(name: string, text: string): [number, number, number] {
+    const fields = text.split('\t').map(Number);
     if (fields.length !== 3 || !fields.every(Number.isInteger) || fields[0]! + fields[1]! > this.header.body) throw this.damaged(`directory entry for ${name}`);
     return fields as [number, number, number];
+  }
+
+  /** Every directory entry in one pass (a search per symbol would be quadratic in the directory). */
+  private entries(): { name: string; at: [number, number, number] }[] {
+    return this.directory
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const tab = l.indexOf('\t');
+        const name = tab < 0 ? l : l.slice(0, tab);
+        return { name, at: this.fields(name, tab < 0 ? '' : l.slice(tab + 1)) };
+      });
   }
 
   private fileList(): [number, string][] {
@@ -177,8 +193,7 @@ export class ConsumersLookup {
   }
 
   /** The uses of one symbol as stored (every kind), read from the file on demand. */
-  private record(name: string): IndexedUse[] {
-    const at = this.entry(name);
+  private record(name: string, at = this.entry(name)): IndexedUse[] {
     if (!at) return [];
     if (this.fd === null) throw new Error('consumers lookup used after close');
     const [offset, length, sum] = at;
@@ -202,28 +217,24 @@ export class ConsumersLookup {
     });
   }
 
-  private names(): string[] {
-    return this.directory.split('\n').filter(Boolean).map((l) => l.slice(0, l.indexOf('\t')));
-  }
-
   /** Uses of a symbol; `NAME*` matches a prefix (any case, as SQL's LIKE does). Definitions and bare mentions only when asked for. */
   usesOf(input: string, opts: { all?: boolean } = {}): IndexedUse[] {
     const name = normalizeSymbol(input);
-    const keep = (u: IndexedUse) => opts.all || (u.kind !== 'defines' && u.kind !== 'mention');
+    const keep = opts.all ? () => true : isUse;
     if (!name.endsWith('*')) return this.record(name).filter(keep);
     const prefix = name.slice(0, -1).toLowerCase();
-    return this.names()
-      .filter((s) => s.toLowerCase().startsWith(prefix))
-      .flatMap((s) => this.record(s).filter(keep))
+    return this.entries()
+      .filter((e) => e.name.toLowerCase().startsWith(prefix))
+      .flatMap((e) => this.record(e.name, e.at).filter(keep))
       .sort(byPlace);
   }
 
   /** Every use (no definitions or bare mentions) grouped by symbol, for the site. */
   usesBySymbol(): Map<string, IndexedUse[]> {
     const out = new Map<string, IndexedUse[]>();
-    for (const s of this.names()) {
-      const uses = this.usesOf(s);
-      if (uses.length) out.set(s, uses);
+    for (const e of this.entries()) {
+      const uses = this.record(e.name, e.at).filter(isUse);
+      if (uses.length) out.set(e.name, uses);
     }
     return out;
   }
@@ -240,9 +251,12 @@ function readAt(fd: number, position: number, length: number): string {
   return bytes.toString('utf8');
 }
 
+/** A use proper: no definition, no bare mention (those only when asked for). */
+const isUse = (u: IndexedUse) => u.kind !== 'defines' && u.kind !== 'mention';
+
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** The database's order: project, file, line, symbol (a stable sort keeps one symbol's rows as stored). */
-export const byPlace = (a: IndexedUse, b: IndexedUse) => cmp(a.project, b.project) || cmp(a.file, b.file) || a.line - b.line || cmp(a.symbol, b.symbol);
+const byPlace = (a: IndexedUse, b: IndexedUse) => cmp(a.project, b.project) || cmp(a.file, b.file) || a.line - b.line || cmp(a.symbol, b.symbol);
 
 function validHeader(h: unknown): h is Header {
   if (!h || typeof h !== 'object') return false;

@@ -52,16 +52,6 @@ export function usesOf(db: SqliteDb, input: string, opts: { all?: boolean } = {}
   return rows.map(toUse);
 }
 
-/** Uses of several symbols at once, keyed by symbol (for reviews and the site). */
-export function usesOfMany(db: SqliteDb, names: string[], opts: { all?: boolean } = {}): Map<string, IndexedUse[]> {
-  const out = new Map<string, IndexedUse[]>();
-  for (const n of new Set(names)) {
-    const uses = usesOf(db, n, opts);
-    if (uses.length) out.set(n, uses);
-  }
-  return out;
-}
-
 /** Every use (no definitions or bare mentions) grouped by symbol: one query, for the site. */
 export function usesBySymbol(db: SqliteDb): Map<string, IndexedUse[]> {
   const out = new Map<string, IndexedUse[]>();
@@ -76,18 +66,6 @@ export function usesBySymbol(db: SqliteDb): Map<string, IndexedUse[]> {
 /** Every row, definitions and mentions too, by symbol then place: what the lookup file is written from. */
 export function allUses(db: SqliteDb): IndexedUse[] {
   return db.all<Row>(`${SELECT} ORDER BY s.name, c.project, f.path, u.line, u.rowid`).map(toUse);
-}
-
-/** The indexed checkouts, for listings. */
-export function checkoutsOf(db: SqliteDb): { project: string; version: string; path: string; files: number }[] {
-  return db.all<{ project: string; version: string; path: string; files: number }>('SELECT project, version, path, files FROM checkouts ORDER BY project');
-}
-
-/** Every indexed symbol with its number of (non-definition) uses. */
-export function symbolCounts(db: SqliteDb): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const r of db.all<{ name: string; n: number }>("SELECT s.name, COUNT(*) AS n FROM uses u JOIN symbols s ON s.id = u.sym WHERE u.kind NOT IN ('defines', 'mention') GROUP BY s.id")) out.set(r.name, r.n);
-  return out;
 }
 
 /** One line for a listing: `crosvm devices/…/worker.rs:84 Worker::new: negotiates (features-intersect: masks …)`. */

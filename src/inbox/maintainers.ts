@@ -30,8 +30,18 @@ export function parseMaintainers(text: string): MaintainerSection[] {
 /** get_maintainer.pl's reading of an F: pattern: a trailing "/" is a directory and all below it; * and ? are globs within a path. */
 export function patternMatches(pattern: string, path: string): boolean {
   if (pattern.endsWith('/')) return path.startsWith(pattern);
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}(/.*)?$`);
-  return re.test(path);
+  return patternRegex(pattern).test(path);
+}
+
+// Each pattern is tried against every file of a patch: compile it once (MAINTAINERS has thousands).
+const compiled = new Map<string, RegExp>();
+function patternRegex(pattern: string): RegExp {
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}(/.*)?$`);
+    compiled.set(pattern, re);
+  }
+  return re;
 }
 
 /** The sections covering any of the files, most specific (longest matching pattern) first. */

@@ -100,17 +100,11 @@ function finishMessage(msg: Buffer): Buffer {
   return body;
 }
 
-/**
- * Opens a file as a byte stream, transparently gunzipping (with a bound on the expansion).
- * `onRead` is told the bytes read from the file (compressed, for gzip) as they are read.
- */
-export async function openMaybeGzip(path: string, onRead?: (bytes: number) => void): Promise<AsyncIterable<Buffer>> {
+/** Opens a file as a byte stream, transparently gunzipping (with a bound on the expansion). */
+export async function openMaybeGzip(path: string): Promise<AsyncIterable<Buffer>> {
   const head = readFileHead(path);
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (!isGzip(head)) return onRead ? counted(raw, onRead) : raw;
-  // Piped into gunzip, the stream flows: one more 'data' listener sees every chunk too.
-  if (onRead) raw.on('data', (c) => onRead(c.length));
-  return gunzipBounded(raw, path);
+  return isGzip(head) ? gunzipBounded(raw, path) : raw;
 }
 
 /** The chunks as they are, telling `onRead` their sizes (progress). */

@@ -112,7 +112,7 @@ export interface TempFile {
 }
 
 /** A new temporary file beside target, opened for writing; never an existing file or a symlink. */
-export function createTempBeside(target: string, mode = 0o666): TempFile {
+function createTempBeside(target: string, mode = 0o666): TempFile {
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
   return createTemp(target, (path) => openSync(path, flags, mode));
 }

@@ -10,7 +10,6 @@ export interface GitResult {
 }
 
 export interface GitOptions {
-  env?: NodeJS.ProcessEnv;
   /** Largest stdout accepted, in bytes (default 16 MiB). */
   maxBuffer?: number;
 }
@@ -22,7 +21,7 @@ function childProcess(): typeof import('node:child_process') {
 /** Runs git in `cwd`; resolves with its exit code and output, rejects only when git cannot run at all. */
 export function git(args: string[], cwd: string, env?: NodeJS.ProcessEnv, opts: GitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    childProcess().execFile('git', args, { cwd, env: env ?? opts.env ?? process.env, encoding: 'utf8', maxBuffer: opts.maxBuffer ?? 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    childProcess().execFile('git', args, { cwd, env: env ?? process.env, encoding: 'utf8', maxBuffer: opts.maxBuffer ?? 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && typeof (err as { code?: unknown }).code !== 'number') return reject(err); // git missing, cwd gone, output too large
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
@@ -36,9 +35,10 @@ export async function gitOut(args: string[], cwd: string, env?: NodeJS.ProcessEn
   return r.stdout;
 }
 
-/** git run synchronously (stderr ignored); `error` is set when git could not run. */
-export function gitSync(args: string[], cwd: string, maxBuffer = 64 * 1024 * 1024): { code: number | null; stdout: string; error?: Error } {
-  const r = childProcess().spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer, stdio: ['ignore', 'pipe', 'ignore'] });
+/** git run synchronously (stderr ignored), `input` on its stdin; `error` is set when git could not run. */
+export function gitSync(args: string[], cwd: string, opts: { maxBuffer?: number; input?: string } = {}): { code: number | null; stdout: string; error?: Error } {
+  const { maxBuffer = 64 * 1024 * 1024, input } = opts;
+  const r = childProcess().spawnSync('git', args, { cwd, input, encoding: 'utf8', maxBuffer, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'] });
   return { code: r.status, stdout: r.stdout ?? '', ...(r.error ? { error: r.error } : {}) };
 }
 

@@ -11,7 +11,7 @@ export interface ReadErrorWording {
   byCode?: Record<string, string>;
 }
 
-export function errorCode(e: unknown): string {
+function errorCode(e: unknown): string {
   return (e as NodeJS.ErrnoException | undefined)?.code ?? 'error';
 }
 

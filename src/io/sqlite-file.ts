@@ -138,7 +138,7 @@ export async function openSqliteFile(path: string, kind: SqliteKind, opts: { cre
 }
 
 /** The bytes of an existing database of this kind, or one clear error line about the file. */
-export function readSqliteFile(path: string, kind: SqliteKind): Buffer {
+function readSqliteFile(path: string, kind: SqliteKind): Buffer {
   if (statSync(path).isDirectory()) throw new InputError(path, `is a directory, not ${kind.called} file`);
   let bytes: Buffer;
   try {

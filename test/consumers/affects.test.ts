@@ -89,3 +89,11 @@ test('a feature bit a device offers reaches that device\'s sites and shared ones
   const [b] = consumersAffected([finding(['VIRTIO_F_NEW'], 'drivers/vhost/vhost.c')], [fact({ kind: 'mask-bit-added', symbol: 'VIRTIO_F_NEW', file: 'drivers/vhost/vhost.c' })], index(uses));
   assert.deepEqual(b!.map((x) => x.use.line).sort(), [1, 2, 3, 4, 5]);
 });
+
+test('sites of one verdict are listed by project, file, then line', () => {
+  const fatal = (file: string, line: number) => use({ symbol: 'VHOST_SET_OWNER', kind: 'ioctl', pattern: 'errno-fatal', file, line });
+  const uses = [fatal('b.c', 9), fatal('a.c', 30), fatal('a.c', 4), fatal('b.c', 2), fatal('a.c', 17)];
+  const f = fact({ kind: 'error-return-added', symbol: 'EBUSY', file: 'drivers/vhost/vhost.c', detail: 'vhost_dev_ioctl() (VHOST_SET_OWNER) can now fail with -EBUSY' });
+  const [a] = consumersAffected([finding(['EBUSY'], 'drivers/vhost/vhost.c')], [f], index(uses));
+  assert.deepEqual(a!.map((x) => `${x.use.file}:${x.use.line}`), ['a.c:4', 'a.c:17', 'a.c:30', 'b.c:2', 'b.c:9']);
+});

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSy
 import { join } from 'node:path';
 import { runCli } from '../helpers.js';
 import { openConsumers } from '../../src/consumers/store.js';
-import { usesOf } from '../../src/consumers/query.js';
+import { usesBySymbol, usesOf } from '../../src/consumers/query.js';
 import { ConsumersLookup, lookupPathOf } from '../../src/consumers/lookup.js';
 import { openConsumersReader } from '../../src/consumers/reader.js';
 import { toyCheckout } from './toyvmm.js';
@@ -31,6 +31,9 @@ test('the lookup file gives the database\'s answers, definitions and prefixes in
     try {
       for (const q of QUERIES)
         for (const all of [false, true]) assert.deepEqual(lookup.usesOf(q, { all }), usesOf(db, q, { all }), `${q}${all ? ' --all' : ''}`);
+      const bySymbol = lookup.usesBySymbol();
+      assert.ok(bySymbol.size > 0);
+      assert.deepEqual(bySymbol, usesBySymbol(db), 'the site\'s grouping');
       assert.ok(lookup.usesOf('VHOST_SET_FEATURES').length > 0);
       assert.ok(lookup.usesOf('VIRTIO_F_ACCESS_PLATFORM', { all: true }).some((u) => u.kind === 'feature-mask'));
     } finally {
