@@ -58,9 +58,15 @@ function lookUpCommits(dir: string, ids: string[]): Map<string, CommitInfo | nul
     const body = raw.toString('utf8', at, at + size);
     at += size + 1;
     const message = body.slice(body.indexOf('\n\n') + 2);
-    out.set(id, { sha: m[1]!, subject: message.split('\n\n')[0]!.replace(/\s*\n\s*/g, ' ').trim() });
+    out.set(id, { sha: m[1]!, subject: joinSubjectLines(message.split('\n\n')[0]!) });
   }
   return out;
+}
+
+/** A subject wrapped over several lines, as one line; split and trim rather than a regex, which would be
+ * quadratic on a long run of blanks with no newline. */
+export function joinSubjectLines(paragraph: string): string {
+  return paragraph.split('\n').map((line) => line.trim()).filter((line) => line !== '').join(' ');
 }
 
 /** "v5.8-rc1~12^2~3" → "5.8"; "v6.0.0-rc2" (QEMU) → "6.0": the release the tag leads to. */

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintKnowledge } from '../../src/knowledge/lint.js';
-import { releaseOfTag, parseHistoryVersion } from '../../src/knowledge/git-tree-check.js';
+import { joinSubjectLines, releaseOfTag, parseHistoryVersion } from '../../src/knowledge/git-tree-check.js';
 import { runCli } from '../helpers.js';
 import { makeTree, tempDir, writeEntry } from './lint-fixtures.js';
 
@@ -49,6 +49,12 @@ function knowledge(): string {
   });
   return dir;
 }
+
+test('a commit subject wrapped over lines becomes one line, blanks around the breaks dropped', () => {
+  assert.equal(joinSubjectLines('vhost: fix the\n   ring setup  \n\tpath'), 'vhost: fix the ring setup path');
+  const blanks = ' '.repeat(100_000);
+  assert.equal(joinSubjectLines(`a${blanks}b`), `a${blanks}b`);
+});
 
 test('release tags and history versions are read as major.minor', () => {
   assert.equal(releaseOfTag('v5.8-rc1'), '5.8');
