@@ -15,9 +15,10 @@ type Role = 'setup' | 'teardown';
 type Kind = 'acquire' | 'release' | 'quiesce';
 
 /** Verbs that give a function its role (the first one in its name decides). */
-// Per-buffer verbs (detach_buf, unmap_one, map_sg, put_page) name data paths, not a role.
-const TEARDOWN_VERBS = new Set(['release', 'remove', 'close', 'reset', 'unbind', 'destroy', 'exit', 'free', 'cleanup', 'teardown', 'uninit', 'deinit', 'fini', 'shutdown', 'unregister', 'unrealize', 'unplug', 'stop']);
-const SETUP_VERBS = new Set(['probe', 'open', 'setup', 'bind', 'attach', 'register', 'create', 'realize', 'plug']);
+const TEARDOWN_VERBS = new Set(['release', 'remove', 'close', 'reset', 'unbind', 'detach', 'destroy', 'exit', 'free', 'unmap', 'unpin', 'cleanup', 'teardown', 'uninit', 'deinit', 'fini', 'shutdown', 'unregister', 'unrealize', 'unplug', 'unset', 'stop']);
+const SETUP_VERBS = new Set(['probe', 'open', 'setup', 'bind', 'attach', 'map', 'pin', 'register', 'create', 'realize', 'plug']);
+/** Per-buffer functions (detach_buf, unmap_one, map_sg, free_old_xmit) are data paths, not a role. */
+const DATA_PATH = new Set(['buf', 'bufs', 'desc', 'descs', 'sg', 'sgs', 'sgl', 'skb', 'skbs', 'page', 'pages', 'one', 'xmit', 'rx', 'tx', 'packet', 'pkt', 'req', 'request', 'cmd', 'msg']);
 /** Ops members whose function has a role whatever its own name. */
 const OP_MEMBER = /^\s*\.\s*(\w+)\s*=\s*&?\s*(\w+)\s*,?\s*$/;
 
@@ -49,6 +50,38 @@ const MANAGED = /\b(?:devm_|pcim_|__free\s*\(|guard\s*\(|scoped_guard\b|no_free_
 /** Calls the functions are defined with, not calls. */
 const KEYWORD = /^(if|for|while|switch|return|sizeof|do|else|case|goto|typeof|__typeof__|defined)$/;
 
+/**
+ * Calls that make an object reachable by others (an id table, a list, an RCU pointer, an fd, a
+ * registration), and which argument is the object.
+ */
+const PUBLISH: [RegExp, number][] = [
+  [/^(xa_alloc\w*|xa_insert\w*|xa_store\w*)$/, 2],
+  [/^(idr_alloc\w*|hash_add\w*|rcu_assign_pointer|fd_install|radix_tree_insert)$/, 1],
+  [/^(list_add\w*|hlist_add\w*|device_add|cdev_add|cdev_device_add|\w*_register\w*|register_\w+)$/, 0],
+];
+/** Lines of the new side after a publish within which an initialisation of the object counts. */
+const INIT_WINDOW = 12;
+
+/** The top-level arguments of the call whose "(" is at `open`, as far as this line shows them. */
+function argumentsAt(code: string, open: number): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open; i < code.length; i++) {
+    const ch = code[i];
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return [...out, code.slice(start, i)];
+    else if (ch === ',' && depth === 1) {
+      out.push(code.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return [...out, code.slice(start)];
+}
+
+/** The variable an argument reaches its object through: "&idev->obj" → idev. */
+const baseOf = (arg: string) => /^[\s&*(]*([A-Za-z_]\w*)/.exec(arg.replace(/\([^()]*\)/, ''))?.[1] ?? null;
+
 interface Resource {
   kind: Kind;
   /** Tokens of the name other than its verb: a pair shares one. */
@@ -59,7 +92,9 @@ const tokens = (name: string) => name.replace(/^_+/, '').split('_').filter(Boole
 
 /** The role of a function from its name's first role verb. */
 export function roleOfName(fn: string): Role | null {
-  for (const t of tokens(fn.toLowerCase())) {
+  const ts = tokens(fn.toLowerCase());
+  if (ts.some((t) => DATA_PATH.has(t))) return null;
+  for (const t of ts) {
     if (TEARDOWN_VERBS.has(t)) return 'teardown';
     if (SETUP_VERBS.has(t)) return 'setup';
   }
@@ -178,5 +213,36 @@ export const resourceRoleFacts: FileFactProducer = (file, allHunks) => {
     if (present.some((r) => r.kind === 'release' && pairs(r, c.res))) continue;
     emit('setup-call-unpaired', c, `${fn}() now calls ${c.call}(${c.object}) and the patch adds no matching release: a failure later in ${fn}() or the teardown that undoes it may leave it taken`);
   }
+  for (const f of publishedBeforeInit(inRole, roleOf)) emit('setup-call-unpaired', f.c, f.detail);
   return out;
 };
+
+/**
+ * An added or moved publish in a setup path followed, a few lines on, by a store into the object
+ * it published: for that while, other paths can find the object half initialised.
+ */
+function publishedBeforeInit(hunks: AnnotatedHunk[], roleOf: (fn: string | null) => Role | null): { c: Classified; detail: string }[] {
+  const out: { c: Classified; detail: string }[] = [];
+  for (const h of hunks) {
+    const seq = h.lines.filter((l) => l.kind !== '-' && l.code.trim() !== '');
+    seq.forEach((l, i) => {
+      if (!l.function || roleOf(l.function) !== 'setup') return;
+      for (const m of l.code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+        const call = m[1]!;
+        const which = PUBLISH.find(([re]) => re.test(call) && !/unregister/.test(call));
+        if (!which) continue;
+        const base = baseOf(argumentsAt(l.code, m.index! + m[0].length - 1)[which[1]] ?? '');
+        if (!base || base === l.function) continue;
+        const store = new RegExp(`\\b${base}\\s*(?:->|\\.)\\s*(\\w+)[^=;]*?[^=!<>]=[^=]`);
+        // The patch adds the publish, or adds a store after an existing one.
+        const later = seq.slice(i + 1, i + 1 + INIT_WINDOW).filter((x) => x.function === l.function && (l.kind === '+' || x.kind === '+'));
+        const init = later.map((x) => store.exec(x.code)).find(Boolean);
+        if (!init) continue;
+        const c: Classified = { call, object: base, side: '+', line: l, res: { kind: 'acquire', ns: [] } };
+        out.push({ c, detail: `${l.function}() ${l.kind === '+' ? 'now ' : ''}publishes ${base} with ${call}() and only then sets ${base}->${init[1]}: other paths (an ioctl, a lookup by id, a notifier) can find ${base} before it is fully initialised` });
+        return;
+      }
+    });
+  }
+  return out;
+}
