@@ -153,7 +153,6 @@ export const resourceRoleFacts: FileFactProducer = (file, allHunks) => {
     const res = resourceOf(c.call);
     if (res && c.line.function && c.call !== c.line.function) calls.push({ ...c, res });
   }
-  if (calls.length === 0) return [];
   const added = hunks.flatMap((h) => h.lines.filter((l) => l.kind === '+'));
   if (added.some((l) => MANAGED.test(l.code))) return [];
   const alive = new Set<string>();
@@ -185,6 +184,8 @@ export const resourceRoleFacts: FileFactProducer = (file, allHunks) => {
     seen.add(key);
     out.push(lineFact(kind, c.call, file, c.line, { detail }));
   };
+  // A publish followed by initialisation says more than "no release added": it goes first.
+  for (const f of publishedBeforeInit(inRole, roleOf)) emit('setup-call-unpaired', f.c, f.detail);
   for (const c of calls) {
     const fn = c.line.function!;
     const role = roleOf(fn);
@@ -207,13 +208,11 @@ export const resourceRoleFacts: FileFactProducer = (file, allHunks) => {
       emit(role === 'teardown' ? 'teardown-call-changed' : 'setup-call-unpaired', c, `${fn}() no longer calls ${c.call}(${c.object}): ${where} ${kind === 'quiesce' ? 'no longer waits for users still in flight (work, interrupts, callbacks) before it goes on' : 'no longer releases it, so it leaks, or something else must release it on every path'}`);
       continue;
     }
-    // Added: an acquire in a setup path whose release the patch does not add and the file does not
-    // show. Plain memory is left out: a leaked buffer is not state userspace or a device still sees.
+    // Added: an acquire in a setup path whose release the patch does not add and the file does not show.
     if (role !== 'setup' || kind !== 'acquire') continue;
     if (present.some((r) => r.kind === 'release' && pairs(r, c.res))) continue;
     emit('setup-call-unpaired', c, `${fn}() now calls ${c.call}(${c.object}) and the patch adds no matching release: a failure later in ${fn}() or the teardown that undoes it may leave it taken`);
   }
-  for (const f of publishedBeforeInit(inRole, roleOf)) emit('setup-call-unpaired', f.c, f.detail);
   return out;
 };
 
