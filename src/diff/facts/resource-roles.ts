@@ -10,6 +10,7 @@ import type { AnnotatedHunk } from '../annotate.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { changedCalls, bounded, type CallChange } from './call-changes.js';
+import { isCountedReference } from './lifetime.js';
 
 type Role = 'setup' | 'teardown';
 type Kind = 'acquire' | 'release' | 'quiesce';
@@ -197,7 +198,8 @@ export const resourceRoleFacts: FileFactProducer = (file, allHunks) => {
       else if (role === 'setup' && kind === 'acquire') emit('setup-call-unpaired', c, `${fn}() moves ${c.call}(${c.object}): the setup path now takes or publishes it at another point, so it may be visible before it is fully initialised, or not undone in reverse order when a later step fails`);
       continue;
     }
-    if (replaced(c)) continue;
+    // A get or put added or dropped without its pair is ref-unbalanced's (lifetime.ts) finding.
+    if (replaced(c) || isCountedReference(c.call)) continue;
     if (c.side === '-') {
       if (kind === 'acquire') continue;
       // Gone from this function but called from another added line: moved into a helper or elsewhere.
