@@ -48,7 +48,7 @@ const NOT_RESOURCE = /^(atomic\d*|local\d*|this|percpu|u64|skb|nla|nlmsg|genlmsg
 const EDGE_ONLY = new Set(['get', 'put']);
 /** Automatic cleanup in the patch: a removed explicit release is then expected. */
 const MANAGED = /\b(?:devm_|pcim_|__free\s*\(|guard\s*\(|scoped_guard\b|no_free_ptr\b|return_ptr\b)/;
-/** Calls the functions are defined with, not calls. */
+/** Keywords followed by a parenthesis: not calls. */
 const KEYWORD = /^(if|for|while|switch|return|sizeof|do|else|case|goto|typeof|__typeof__|defined)$/;
 
 /**
