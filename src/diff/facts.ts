@@ -33,6 +33,7 @@ import { failurePathFacts } from './facts/failure-paths.js';
 import { sysfsRemovedFacts } from './facts/sysfs-removed.js';
 import { sizeTypeFacts } from './facts/size-types.js';
 import { resetPathFacts } from './facts/reset-paths.js';
+import { resourceRoleFacts } from './facts/resource-roles.js';
 import { replacePathFacts } from './facts/replace-paths.js';
 import { stateTableFacts } from './facts/state-tables.js';
 import { lockScopeFacts } from './facts/lock-scope.js';
@@ -68,6 +69,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   netlinkFacts,
   socketSemanticsFacts,
   resetPathFacts,
+  resourceRoleFacts,
   replacePathFacts,
   stateTableFacts,
   lockScopeFacts,

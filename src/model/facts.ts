@@ -69,6 +69,8 @@ export const FACT_KINDS = [
   'encoding-constant-changed', // a kernel (non-uAPI) *_SHIFT/_MASK/_OFFSET_* define given a new value (symbol: the define)
   'feature-op-declared', // a feature negotiation callback added to an ops struct in a kernel header (symbol: the callback)
   'fallback-removed', // a generic call replaced by an optional op, with a new error when the op is absent (symbol: the op)
+  'teardown-call-changed', // a release/remove/close/reset path drops, moves or stops waiting with a resource call (symbol: the call)
+  'setup-call-unpaired', // a probe/open/bind path takes a resource with no release added, moves it, or drops its error-path release (symbol: the call)
   'feature-passthrough-changed', // a bit added to or removed from a list of features QEMU passes through or masks (symbol: the bit)
   // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)
   'uapi-header-changed', // symbol: header base name, e.g. vhost.h

@@ -141,6 +141,30 @@ test('reset path: IRQs freed in remove, or a read-back that only moved, is no fa
   assert.deepEqual(of(facts, 'reset-path-changed'), []);
 });
 
+test('reset path: a reset that gains any call named as a release is a fact; a release renamed in the same reset is not', () => {
+  const facts = factsOf([
+    fileDiff('drivers/vdpa/vdpa_sim/vdpa_sim.c', {
+      at: 140,
+      section: 'static void vdpasim_do_reset(struct vdpasim *vdpasim)',
+      body: `
+ \tfor (i = 0; i < vdpasim->dev_attr.nas; i++)
++\t\tvhost_iotlb_del_range(&vdpasim->iommu[i], 0, ULONG_MAX);
+ \tvdpasim->running = true;`,
+    }),
+    fileDiff('drivers/vdpa/mlx5/net/mlx5_vnet.c', {
+      at: 2900,
+      section: 'static int mlx5_vdpa_reset(struct vdpa_device *vdev)',
+      body: `
+ \tteardown_driver(ndev);
+-\tmlx5_vdpa_destroy_mr_asid(&ndev->mvdev, 0);
++\tmlx5_vdpa_destroy_mr_resources(&ndev->mvdev);
+ \tndev->mvdev.status = 0;`,
+    }),
+  ]);
+  assert.deepEqual(of(facts, 'reset-path-changed'), [['vhost_iotlb_del_range', 'vdpasim_do_reset']]);
+  assert.match(facts.find((f) => f.kind === 'reset-path-changed')!.detail!, /^vdpasim_do_reset\(\) now calls vhost_iotlb_del_range\(\) on reset: unless it is set up again/);
+});
+
 test('replace path: the current object dereferenced unchecked, and an optional callback called unchecked', () => {
   const facts = factsOf([
     fileDiff('drivers/iommu/iommufd/device.c', {

@@ -14,6 +14,8 @@ const FAMILIES: { name: string; get: RegExp; put: RegExp }[] = [
   { name: 'device', get: /^(get_device|vdpa_get_device|pci_dev_get|kobject_get)$/, put: /^(put_device|pci_dev_put|kobject_put)$/ },
   { name: 'kref', get: /^(kref_get|kref_get_unless_zero|refcount_inc|refcount_inc_not_zero|vfio_device_try_get_registration|iommufd_get_object|iommufd_lock_obj|dma_buf_get|get_task_struct|mmgrab|mmget|mmget_not_zero|get_pid|module_get|try_module_get)$/, put: /^(kref_put|refcount_dec|refcount_dec_and_test|vfio_device_put_registration|iommufd_put_object|dma_buf_put|put_task_struct|mmdrop|mmput|put_pid|module_put)$/ },
 ];
+/** A get or put of a counted reference: ref-unbalanced speaks for these. */
+export const isCountedReference = (call: string) => FAMILIES.some((f) => f.get.test(call) || f.put.test(call));
 const REF_CALL = gated(
   new RegExp(`\\b(${FAMILIES.flatMap((f) => [f.get.source, f.put.source]).map((s) => s.slice(2, -2)).join('|')})\\s*\\(`, 'g'),
   ['eventfd_ctx_', 'fget', 'fdget', 'get_file', 'fput', 'fdput', '_device', 'pci_dev_', 'kobject_', 'kref_', 'refcount_', 'registration', 'iommufd_', 'dma_buf_', 'task_struct', 'mmgrab', 'mmget', 'mmdrop', 'mmput', '_pid', 'module_'],

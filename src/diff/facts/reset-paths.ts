@@ -2,15 +2,19 @@
 // A reset (vdpa .reset, set_status(0), a vfio or virtio reset helper) returns the device to
 // its initial state for the same owner: resources acquired once at probe (IRQs) or handed over
 // by the owner (a bound mm) must survive it, and the reset must not return before the device
-// has finished it (status read back, IRQs synchronised).
+// has finished it (status read back, IRQs synchronised). Besides the releases listed here, any
+// call whose name says it releases something (resource-roles.ts) counts when a reset gains it.
 import type { Fact } from '../../model/facts.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { changedCalls, bounded, calledFrom } from './call-changes.js';
+import { resourceOf } from './resource-roles.js';
 
 const RESET_FN = /reset/;
 /** Release of what probe or the owner set up once. */
-const RELEASE = /\b(free_irq|devm_free_irq|pci_free_irq_vectors|\w+_free_irqs?|\w*unbind_mm|kthread_unuse_mm|mmput|mmdrop|\w+_release_irqs?)\s*\(/g;
+const RELEASE = /^(free_irq|devm_free_irq|pci_free_irq_vectors|\w+_free_irqs?|\w*unbind_mm|kthread_unuse_mm|mmput|mmdrop|\w+_release_irqs?)$/;
+/** Any call: kept when it is a listed release, or its name says it releases something (resource-roles). */
+const CALL = /\b([a-z_]\w*)\s*\(/g;
 /** Waiting for the device: reading the status back, polling, synchronising interrupts. */
 const WAIT = /\b(\w*get_status|vp_modern_get_status|vp_legacy_get_status|readx_poll_timeout\w*|read_poll_timeout\w*|synchronize_irq|\w+_synchronize_\w*irq\w*)\s*\(/g;
 
@@ -24,11 +28,21 @@ export const resetPathFacts: FileFactProducer = (file, allHunks) => {
   for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
   const out: Fact[] = [];
   const seen = new Set<string>();
-  for (const c of changedCalls(hunks, RELEASE, (code, call) => call)) {
+  const calls = changedCalls(hunks, CALL, (code, call) => call);
+  const isRelease = (call: string) => resourceOf(call)?.kind === 'release';
+  // A release removed beside the added one: a helper renamed or swapped, not a new release.
+  const swapped = new Set(calls.filter((c) => c.side === '-' && !c.moved && isRelease(c.call)).map((c) => c.line.function));
+  const released = (fn: string, call: string) =>
+    inReset(fn) && (RELEASE.test(call) || (!swapped.has(fn) && isRelease(call)));
+  for (const c of calls) {
     const fn = c.line.function;
-    if (c.side !== '+' || c.moved || !inReset(fn) || fn === c.call || seen.has(c.call)) continue;
+    if (c.side !== '+' || c.moved || !fn || fn === c.call || seen.has(c.call) || !released(fn, c.call)) continue;
     seen.add(c.call);
-    out.push(lineFact('reset-path-changed', c.call, file, c.line, { detail: `${fn}() now calls ${c.call}() on reset: what probe or the owner set up once is gone after a reset, and the device cannot be brought up again for the same owner` }));
+    out.push(lineFact('reset-path-changed', c.call, file, c.line, {
+      detail: RELEASE.test(c.call)
+        ? `${fn}() now calls ${c.call}() on reset: what probe or the owner set up once is gone after a reset, and the device cannot be brought up again for the same owner`
+        : `${fn}() now calls ${c.call}() on reset: unless it is set up again before the device is next used, the same owner finds it gone after a reset, and state userspace set up (mappings, eventfds) may vanish without userspace knowing`,
+    }));
   }
   for (const c of changedCalls(hunks, WAIT, (code, call) => call)) {
     const fn = c.line.function;
