@@ -36,6 +36,7 @@ import { resetPathFacts } from './facts/reset-paths.js';
 import { replacePathFacts } from './facts/replace-paths.js';
 import { stateTableFacts } from './facts/state-tables.js';
 import { lockScopeFacts } from './facts/lock-scope.js';
+import { orderingQuestionFacts } from './facts/ordering-questions.js';
 import { unwindLabelFacts } from './facts/unwind-labels.js';
 import { encodingConstantFacts } from './facts/encoding-constants.js';
 import { featureOpFacts } from './facts/feature-ops.js';
@@ -71,6 +72,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   replacePathFacts,
   stateTableFacts,
   lockScopeFacts,
+  orderingQuestionFacts,
   unwindLabelFacts,
   encodingConstantFacts,
   featureOpFacts,

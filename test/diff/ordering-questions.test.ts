@@ -1,0 +1,190 @@
+// The ordering questions: which interleaving a locking, RCU, barrier or wait change leaves open.
+// Hunk shapes follow real virtualization patches; each case has a no-question twin.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileDiff, factsOf } from './uapi/helpers.js';
+import type { Fact } from '../../src/model/facts.js';
+
+const questions = (facts: Fact[]) => facts.filter((f) => f.kind === 'ordering-question').map((f) => [f.symbol, f.function]);
+const detail = (facts: Fact[]) => facts.find((f) => f.kind === 'ordering-question')?.detail ?? '';
+
+test('unlocked-access: a field the old code reached under a lock is now reached without it', () => {
+  const facts = factsOf(
+    fileDiff('drivers/s390/crypto/vfio_ap_ops.c', {
+      at: 1183,
+      section: 'static int vfio_ap_mdev_group_notifier(struct notifier_block *nb,',
+      body: `
+-\tmutex_lock(&matrix_dev->lock);
+ \tmatrix_mdev = container_of(nb, struct ap_matrix_mdev, group_notifier);
+ \tif (!data)
+-\t\tvfio_ap_mdev_unset_kvm(matrix_mdev);
++\t\tvfio_ap_mdev_unset_kvm(matrix_mdev, matrix_mdev->kvm);
+-\tmutex_unlock(&matrix_dev->lock);
+ \treturn notify_rc;`,
+    }),
+  );
+  assert.deepEqual(questions(facts), [['matrix_mdev->kvm', 'vfio_ap_mdev_group_notifier']]);
+  assert.match(detail(facts), /vfio_ap_mdev_group_notifier\(\) now reaches matrix_mdev->kvm outside matrix_dev->lock/);
+});
+
+test('unlocked-access: no question when the section moves into a helper the function now calls', () => {
+  const facts = factsOf(
+    fileDiff('drivers/vhost/vsock.c', {
+      at: 200,
+      section: 'static void vhost_vsock_work(struct vhost_work *work)',
+      body: `
+-\tspin_lock_bh(&vsock->send_pkt_list_lock);
+-\tvsock->pending = 0;
+-\tspin_unlock_bh(&vsock->send_pkt_list_lock);
++\tvhost_vsock_clear_pending(vsock);
+ \tvhost_poll_queue(&vsock->poll);
+ }
++
++static void vhost_vsock_clear_pending(struct vhost_vsock *vsock)
++{
++\tspin_lock_bh(&vsock->send_pkt_list_lock);
++\tvsock->pending = 0;
++\tspin_unlock_bh(&vsock->send_pkt_list_lock);
++}`,
+    }),
+  );
+  assert.deepEqual(questions(facts), []);
+});
+
+test('a lock taken above the hunk on both sides is still held: a removed wait that dropped it raises nothing', () => {
+  const facts = factsOf(
+    fileDiff('drivers/s390/crypto/vfio_ap_ops.c', {
+      at: 294,
+      section: 'static int handle_pqap(struct kvm_vcpu *vcpu)',
+      body: `
+ \tmatrix_mdev = container_of(vcpu->kvm->arch.crypto.pqap_hook, struct ap_matrix_mdev, pqap_hook);
+-\twait_event_cmd(matrix_mdev->wait_for_kvm, !matrix_mdev->kvm_busy,
+-\t\t       mutex_unlock(&matrix_dev->lock),
+-\t\t       mutex_lock(&matrix_dev->lock));
+ \tif (!matrix_mdev->kvm)
+ \t\tgoto out_unlock;`,
+    }),
+  );
+  assert.deepEqual(questions(facts), []);
+});
+
+test('lookup-without-reference: an RCU-found pointer used after the read section, pinned only by a module reference', () => {
+  const facts = factsOf(
+    fileDiff('drivers/s390/kvm/priv.c', {
+      at: 610,
+      section: 'static int handle_pqap(struct kvm_vcpu *vcpu)',
+      body: `
+ \tif (!(vcpu->arch.sie_block->eca & ECA_APIE))
+ \t\treturn -EOPNOTSUPP;
++\trcu_read_lock();
++\thook = rcu_dereference(vcpu->kvm->arch.crypto.pqap_hook);
++\tif (hook && try_module_get(hook->owner)) {
++\t\trcu_read_unlock();
++\t\tret = hook->hook(vcpu);
++\t\tmodule_put(hook->owner);
++\t\treturn ret;
++\t}
++\trcu_read_unlock();`,
+    }),
+  );
+  assert.deepEqual(questions(facts), [['hook', 'handle_pqap']]);
+  assert.match(detail(facts), /finds hook with rcu_dereference\(\) under the RCU read section and uses it after/);
+});
+
+test('lookup-without-reference: no question when a reference is taken or the object is unlinked under the lock', () => {
+  const body = (pin: string) => `
+ \tstruct iommufd_object *obj;
++\txa_lock(&ictx->objects);
++\tobj = xa_load(&ictx->objects, id);
++\t${pin}
++\txa_unlock(&ictx->objects);
++\treturn obj->type;`;
+  for (const pin of ['refcount_inc(&obj->users);', 'list_del(&obj->node);']) {
+    const facts = factsOf(fileDiff('drivers/iommu/iommufd/main.c', { at: 300, section: 'static int iommufd_object_type(struct iommufd_ctx *ictx, u32 id)', body: body(pin) }));
+    assert.deepEqual(questions(facts), [], pin);
+  }
+  const facts = factsOf(fileDiff('drivers/iommu/iommufd/main.c', { at: 300, section: 'static int iommufd_object_type(struct iommufd_ctx *ictx, u32 id)', body: body('') }));
+  assert.deepEqual(questions(facts), [['obj', 'iommufd_object_type']]);
+});
+
+test('teardown-without-wait: a flush removed from a release path; a flush replaced by another wait is none', () => {
+  const removed = factsOf(
+    fileDiff('drivers/vhost/net.c', {
+      at: 1400,
+      section: 'static int vhost_net_release(struct inode *inode, struct file *f)',
+      body: `
+ \tvhost_net_stop(n, &tx_sock, &rx_sock);
+-\tvhost_net_flush(n);
+ \tvhost_dev_stop(&n->dev);
+ \tkfree(n->vqs);`,
+    }),
+  );
+  assert.deepEqual(questions(removed), [['n', 'vhost_net_release']]);
+  assert.match(detail(removed), /vhost_net_release\(\) no longer calls vhost_net_flush\(n\) while tearing down/);
+  const replaced = factsOf(
+    fileDiff('drivers/vhost/vhost.c', {
+      at: 700,
+      section: 'static void vhost_worker_free(struct vhost_dev *dev)',
+      body: `
+-\tkthread_stop(worker->task);
++\tvhost_task_stop(worker->vtsk);
+ \tkfree(worker);`,
+    }),
+  );
+  assert.deepEqual(questions(replaced), []);
+});
+
+test('sleep-in-atomic: copy_to_user inside a spinlock; the same copy after the unlock is none', () => {
+  const inside = factsOf(
+    fileDiff('drivers/vfio/pci/vfio_pci_core.c', {
+      at: 900,
+      section: 'static long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev, void __user *arg)',
+      body: `
+ \tspin_lock_irq(&vdev->irqlock);
+ \tinfo.flags = vdev->flags;
++\tif (copy_to_user(arg, &info, minsz))
++\t\tret = -EFAULT;
+ \tspin_unlock_irq(&vdev->irqlock);`,
+    }),
+  );
+  assert.deepEqual(questions(inside), [['copy_to_user', 'vfio_pci_ioctl_get_info']]);
+  const after = factsOf(
+    fileDiff('drivers/vfio/pci/vfio_pci_core.c', {
+      at: 900,
+      section: 'static long vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev, void __user *arg)',
+      body: `
+ \tspin_lock_irq(&vdev->irqlock);
+ \tinfo.flags = vdev->flags;
+ \tspin_unlock_irq(&vdev->irqlock);
++\tif (copy_to_user(arg, &info, minsz))
++\t\tret = -EFAULT;`,
+    }),
+  );
+  assert.deepEqual(questions(after), []);
+});
+
+test('barrier-dropped: a write barrier removed between two stores; one replaced by another barrier is none', () => {
+  const removed = factsOf(
+    fileDiff('drivers/vhost/vhost.c', {
+      at: 2000,
+      section: 'static int vhost_update_used_flags(struct vhost_virtqueue *vq)',
+      body: `
+ \tvq->used->flags = cpu_to_vhost16(vq, vq->used_flags);
+-\tsmp_wmb();
+ \tvq->log_used = true;`,
+    }),
+  );
+  assert.deepEqual(questions(removed), [['smp_wmb', 'vhost_update_used_flags']]);
+  const replaced = factsOf(
+    fileDiff('drivers/vhost/vhost.c', {
+      at: 2000,
+      section: 'static int vhost_update_used_flags(struct vhost_virtqueue *vq)',
+      body: `
+ \tvq->used->flags = cpu_to_vhost16(vq, vq->used_flags);
+-\tsmp_wmb();
++\tvhost_wmb(vq);
+ \tvq->log_used = true;`,
+    }),
+  );
+  assert.deepEqual(questions(replaced), []);
+});
