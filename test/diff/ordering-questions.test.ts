@@ -188,3 +188,81 @@ test('barrier-dropped: a write barrier removed between two stores; one replaced 
   );
   assert.deepEqual(questions(replaced), []);
 });
+
+test('lookup-without-reference: an index lookup with no section whose reference the patch moves out of the path', () => {
+  const facts = factsOf(
+    fileDiff('drivers/iommu/iommufd/main.c', {
+      at: 540,
+      section: 'static int iommufd_fops_mmap(struct file *filp, struct vm_area_struct *vma)',
+      body: `
+ \tstruct iommufd_mmap *immap;
+ \timmap = mtree_load(&ictx->mt_mmap, vma->vm_pgoff << PAGE_SHIFT);
+ \tif (!immap)
+ \t\treturn -ENXIO;
+-\trc = io_remap_pfn_range(vma, vma->vm_start, immap->mmio_addr >> PAGE_SHIFT, length, vma->vm_page_prot);
+-\trefcount_inc(&immap->owner->users);
++\tdesc->action.success_hook = iommufd_mmap_success;
++\tmmap_action_ioremap_full(desc, immap->mmio_addr >> PAGE_SHIFT);
+ \treturn rc;`,
+    }),
+  );
+  assert.deepEqual(questions(facts), [['immap', 'iommufd_fops_mmap']]);
+  assert.match(detail(facts), /finds immap with mtree_load\(\) and uses it with no lock, RCU section or reference visible \(the patch removes refcount_inc/);
+  // The same lookup with the reference still taken, or under a lockdep assertion, is none.
+  const kept = factsOf(
+    fileDiff('drivers/iommu/iommufd/main.c', {
+      at: 540,
+      section: 'static int iommufd_fops_mmap(struct file *filp, struct vm_area_struct *vma)',
+      body: `
+ \tlockdep_assert_held(&ictx->mt_lock);
+ \timmap = mtree_load(&ictx->mt_mmap, vma->vm_pgoff << PAGE_SHIFT);
++\tmmap_action_ioremap_full(desc, immap->mmio_addr >> PAGE_SHIFT);
+ \treturn rc;`,
+    }),
+  );
+  assert.deepEqual(questions(kept), []);
+});
+
+test('lock-order: a lock newly taken around or inside another; the nesting the old code had is none', () => {
+  const nested = factsOf(
+    fileDiff('drivers/s390/crypto/vfio_ap_ops.c', {
+      at: 1160,
+      section: 'static void vfio_ap_mdev_unset_kvm(struct ap_matrix_mdev *matrix_mdev)',
+      body: `
++\tmutex_lock(&kvm->lock);
+ \tmutex_lock(&matrix_dev->lock);
+ \tvfio_ap_mdev_reset_queues(matrix_mdev->mdev);
+ \tmutex_unlock(&matrix_dev->lock);
++\tmutex_unlock(&kvm->lock);`,
+    }),
+  );
+  assert.deepEqual(questions(nested), [['matrix_dev->lock', 'vfio_ap_mdev_unset_kvm']]);
+  assert.match(detail(nested), /now takes matrix_dev->lock while holding kvm->lock/);
+  const same = factsOf(
+    fileDiff('drivers/s390/crypto/vfio_ap_ops.c', {
+      at: 1160,
+      section: 'static void vfio_ap_mdev_unset_kvm(struct ap_matrix_mdev *matrix_mdev)',
+      body: `
+ 	mutex_lock(&kvm->lock);
+ 	mutex_lock(&matrix_dev->lock);
+-	vfio_ap_mdev_reset_queues(matrix_mdev->mdev);
++	vfio_ap_mdev_reset_queues(matrix_mdev);
+ 	mutex_unlock(&matrix_dev->lock);
+ 	mutex_unlock(&kvm->lock);`,
+    }),
+  );
+  assert.deepEqual(questions(same), []);
+  const inner = factsOf(
+    fileDiff('drivers/s390/crypto/vfio_ap_ops.c', {
+      at: 1160,
+      section: 'static void vfio_ap_mdev_unset_kvm(struct ap_matrix_mdev *matrix_mdev)',
+      body: `
+ \tmutex_lock(&matrix_dev->lock);
++\tmutex_lock(&kvm->lock);
+ \tvfio_ap_mdev_reset_queues(matrix_mdev->mdev);
++\tmutex_unlock(&kvm->lock);
+ \tmutex_unlock(&matrix_dev->lock);`,
+    }),
+  );
+  assert.deepEqual(questions(inner), [['kvm->lock', 'vfio_ap_mdev_unset_kvm']]);
+});

@@ -9,7 +9,10 @@
 //   flushes, cancels or waits for work, interrupts or RCU readers still in flight;
 // - sleep-in-atomic: user memory touched, or a sleeping call made, inside a spinlock or RCU
 //   read section;
-// - barrier-dropped: a memory barrier or acquire/release removed or moved between two accesses.
+// - barrier-dropped: a memory barrier or acquire/release removed or moved between two accesses;
+// - barrier-unexplained: a barrier added with no comment naming the access it pairs with;
+// - lock-order: a lock newly taken while another is held (a path taking them the other way
+//   round deadlocks).
 import type { Fact } from '../../model/facts.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import { lineFact } from './types.js';
@@ -42,6 +45,8 @@ interface Section {
 const FIELD = /\b([A-Za-z_]\w*(?:->[A-Za-z_]\w*)+)/g;
 const LOOKUP = /(\b[A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?(xa_load|xa_find\w*|idr_find|mtree_load|mt_find|radix_tree_lookup|rhashtable_lookup\w*|rcu_dereference\w*|srcu_dereference\w*|list_first_entry_or_null|\w+_(?:find|lookup)(?:_\w+)?)\s*\(/;
 const LOOKUPS = gated(/\b(xa_load|xa_find|idr_find|mtree_load|mt_find|radix_tree_lookup|rhashtable_lookup|rcu_dereference|srcu_dereference|list_first_entry_or_null|_find|_lookup)/g, ['xa_', 'idr_find', 'mt', 'radix_tree', 'rhashtable', 'dereference', 'list_first', '_find', '_lookup']);
+/** Lookups in a shared index itself, as opposed to a subsystem's find/lookup helper. */
+const INDEX = /^(xa_load|xa_find\w*|idr_find|mtree_load|mt_find|radix_tree_lookup|rhashtable_lookup\w*|rcu_dereference|srcu_dereference)$/;
 /** Taking a reference on (or a lock inside) the object found. A module reference pins code, not the object. */
 const PINS = /\b(?!try_module_get|module_get)\w*(?:get|ref|hold|grab|pin|tryget|kref_get|refcount_inc\w*|atomic_inc\w*|lock\w*)\s*\(/;
 /** Unlinking the object from the index under the lock: the finder now owns it alone. */
@@ -59,6 +64,10 @@ const CALL = /\b([a-z_]\w*)\s*\(/g;
 const ANY_BARRIER = /\w*(?:mb|barrier|release|acquire)\s*\(/;
 /** A wait of any spelling, for a removed one replaced by another (kthread_stop by a task helper's stop). */
 const ANY_WAIT = /\b\w*(?:flush|cancel|sync|stop|wait|drain|kill|free_irq|barrier)\w*\s*\(/;
+/** The same lock spelt through another pointer (vblk->vqs[qid].lock as vblk_vq->lock). */
+const member = (lock: string) => /(?:->|\.)(\w+)$/.exec(lock)?.[1];
+const renamed = (a: string, b: string) => a !== b && member(a) !== undefined && member(a) === member(b);
+const COMMENT = /\/\*|\/\/|^\s*\*/;
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const fnName = (l: AnnotatedLine) => (l.function ? `${l.function}()` : 'this code');
 
@@ -164,6 +173,21 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
   const takenByCallee = (fn: string | null, lock: string) => [...(calls.get(fn ?? '') ?? [])].some((c) => c !== fn && takes.get(c)?.has(lock));
   for (const h of hunks) {
     const { before, after } = heldPerSide(h);
+    // What is held as each line starts, per side, and the nestings the old side already had.
+    const entering = (side: '+' | '-', held: Map<AnnotatedLine, Section[]>) => {
+      const out = new Map<AnnotatedLine, Section[]>();
+      let prev: AnnotatedLine | undefined;
+      for (const l of h.lines) {
+        if (l.kind !== ' ' && l.kind !== side) continue;
+        out.set(l, prev && prev.function === l.function ? held.get(prev)! : []);
+        prev = l;
+      }
+      return out;
+    };
+    const enteringNew = entering('+', after);
+    const before_ = (l: AnnotatedLine) => enteringNew.get(l);
+    const nestedBefore = new Set<string>();
+    for (const [l, held] of entering('-', before)) for (const c of sectionCalls(l)) if (!c.release) for (const o of held) nestedBefore.add(`${l.function ?? ''}\u0000${o.name}\u0000${c.s.name}`);
     const counterpart = counterparts(h);
     const names = (x: Section[] | undefined) => new Set((x ?? []).map((s) => s.name));
 
@@ -177,10 +201,16 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
         for (const lock of was) {
           // RCU keeps an object alive, it does not serialise its fields; irq and preemption state name no data.
           if (now.has(lock) || lock === 'preemption' || lock === 'local interrupts' || lock === 'the RCU read section') continue;
-          if (takenByCallee(l.function, lock)) continue;
+          if (takenByCallee(l.function, lock) || [...now].some((n) => renamed(n, lock))) continue;
           const field = fieldsOf(l.code).find((f) => !lock.startsWith(f));
           if (field) emit('unlocked', field, l, `${fnName(l)} now reaches ${field} outside ${lock}, which the code held around it before this patch: another path holding ${lock} can change ${field} concurrently`);
         }
+      }
+      // lock-order: an acquisition inside another section, a nesting the old side of the function did not have.
+      for (const c of sectionCalls(l)) {
+        if (c.release || c.s.name === 'the RCU read section' || c.s.name === 'preemption' || c.s.name === 'local interrupts') continue;
+        const outer = (before_(l) ?? []).find((s) => s.name !== c.s.name && s.name !== 'the RCU read section' && s.name !== 'preemption' && s.name !== 'local interrupts' && !nestedBefore.has(`${l.function ?? ''}\u0000${s.name}\u0000${c.s.name}`));
+        if (outer) emit('order', c.s.name, l, `${fnName(l)} now takes ${c.s.name} while holding ${outer.name}: any path that takes them in the other order can deadlock against this one`);
       }
       if (l.kind !== '+') continue;
       // sleep-in-atomic: a call that can fault or sleep inside a spinlock or RCU read section.
@@ -201,9 +231,23 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
       if (!m || !l.function) return;
       const [, ptr, how] = m;
       const under = after.get(l) ?? [];
-      if (under.length === 0) return;
       const use = new RegExp(String.raw`(?<![\w>.])${esc(ptr!)}\s*(?:->|[,)])`);
       const named = new RegExp(String.raw`(?<![\w>.])${esc(ptr!)}(?!\w)`);
+      const pins = (x: AnnotatedLine) => named.test(x.code) && !RELEASE.test(x.code) && (PINS.test(x.code) || UNPUBLISH.test(x.code));
+      if (under.length === 0) {
+        // Found with no section in sight: the reference the function took on it was removed
+        // and not taken again in this function (moved to a later hook, or dropped).
+        // A core index lookup (not a helper, which may take its own reference) with no lock
+        // or RCU section, no lockdep assertion and no reference anywhere in the function's
+        // lines: nothing visible keeps the object alive between the lookup and its use.
+        const body = h.lines.filter((x) => x.kind !== '-' && x.function === l.function);
+        if (!INDEX.test(how!) || body.some((x) => pins(x) || /lockdep_assert|_held\s*\(/.test(x.code))) return;
+        // The patch adds the lookup or a use of what it found.
+        if (!body.some((x) => x !== l && use.test(x.code) && (l.kind === '+' || x.kind === '+'))) return;
+        const dropped = h.lines.find((x) => x.kind === '-' && x.function === l.function && pins(x));
+        emit('lookup', ptr!, l, `${fnName(l)} finds ${ptr} with ${how}() and uses it with no lock, RCU section or reference visible${dropped ? ` (the patch removes ${dropped.code.trim()})` : ''}: ${ptr} can be freed between the lookup and its use unless every caller holds the index's lock`);
+        return;
+      }
       let pinned = false;
       let changed = l.kind === '+';
       for (let j = i + 1; j < seq.length && j <= i + 30; j++) {
@@ -211,7 +255,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
         if (x.function !== l.function) break;
         if (x.kind === '+') changed = true;
         if (new RegExp(String.raw`\b${esc(ptr!)}\s*=`).test(x.code) && !x.code.includes('==')) break;
-        if (named.test(x.code) && !RELEASE.test(x.code) && (PINS.test(x.code) || UNPUBLISH.test(x.code))) pinned = true;
+        if (pins(x)) pinned = true;
         const lost = under.find((s) => !names(after.get(x)).has(s.name));
         if (!lost || !use.test(x.code) || RELEASE.test(x.code)) continue;
         if (!pinned && changed) emit('lookup', ptr!, x, `${fnName(x)} finds ${ptr} with ${how}() under ${lost.name} and uses it after ${lost.name} ends, with no reference taken: a concurrent remove can free ${ptr} in between`);
@@ -241,6 +285,16 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
   const gainsBarrier = new Set<string>();
   for (const h of hunks) for (const l of h.lines) if (l.kind === '+' && l.function && ANY_BARRIER.test(l.code)) gainsBarrier.add(l.function);
   for (const c of barriers) {
+    if (c.side === '+' && !c.moved) {
+      // barrier-unexplained: nothing on the line or just above it says what it pairs with.
+      const h = hunks.find((x) => x.lines.includes(c.line))!;
+      const seq = h.lines.filter((l) => l.kind !== '-');
+      const at = seq.indexOf(c.line);
+      if (!seq.slice(Math.max(0, at - 3), at + 1).some((l) => COMMENT.test(l.code))) {
+        emit('unexplained', c.call, c.line, `${fnName(c.line)} adds ${c.call}() with no comment naming the access it orders or the barrier it pairs with on the other side`);
+      }
+      continue;
+    }
     if (c.side !== '-' && !c.moved) continue;
     if (!c.moved && (barrierAdded.has(c.call) || gainsBarrier.has(c.line.function ?? ''))) continue;
     const from = c.from ?? c.line;
