@@ -266,3 +266,27 @@ test('lock-order: a lock newly taken around or inside another; the nesting the o
   );
   assert.deepEqual(questions(inner), [['kvm->lock', 'vfio_ap_mdev_unset_kvm']]);
 });
+
+test('work-never-cancelled: a work item set up with no cancel in the patch; one cancelled in remove is none', () => {
+  const probe = {
+    at: 3000,
+    section: 'static int virtnet_probe(struct virtio_device *vdev)',
+    body: `
+ \tvi->vdev = vdev;
++\tINIT_WORK(&vi->reset_work, virtnet_reset_work);
+ \tvdev->priv = vi;`,
+  };
+  const alone = factsOf(fileDiff('drivers/net/virtio_net.c', probe));
+  assert.deepEqual(questions(alone), [['vi->reset_work', 'virtnet_probe']]);
+  const cancelled = factsOf(
+    fileDiff('drivers/net/virtio_net.c', probe, {
+      at: 3300,
+      section: 'static void virtnet_remove(struct virtio_device *vdev)',
+      body: `
+ \tstruct virtnet_info *vi = vdev->priv;
++\tcancel_work_sync(&vi->reset_work);
+ \tunregister_netdev(vi->dev);`,
+    }),
+  );
+  assert.deepEqual(questions(cancelled), []);
+});

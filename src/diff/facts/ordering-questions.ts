@@ -10,6 +10,8 @@
 // - sleep-in-atomic: user memory touched, or a sleeping call made, inside a spinlock or RCU
 //   read section;
 // - barrier-dropped: a memory barrier or acquire/release removed or moved between two accesses;
+// - work-never-cancelled: a work item or timer the patch sets up with nothing in the patch that
+//   cancels, flushes or deletes it (teardown can free what it runs on);
 // - barrier-unexplained: a barrier added with no comment naming the access it pairs with;
 // - lock-order: a lock newly taken while another is held (a path taking them the other way
 //   round deadlocks).
@@ -55,6 +57,10 @@ const WAITS = gated(
   /\b(flush_work|flush_workqueue|flush_delayed_work|drain_workqueue|destroy_workqueue|cancel_work_sync|cancel_delayed_work_sync|synchronize_rcu\w*|synchronize_srcu\w*|synchronize_net|synchronize_irq|rcu_barrier|free_irq|kthread_stop|tasklet_kill|del_timer_sync|timer_delete_sync|hrtimer_cancel|wait_for_completion\w*|vhost_\w*flush\w*|vhost_dev_stop|vhost_poll_stop)\s*\(/g,
   ['flush', 'drain_', 'destroy_', '_sync', 'synchronize_', 'rcu_barrier', 'free_irq', 'kthread_stop', 'tasklet_kill', 'hrtimer_cancel', 'wait_for_', 'vhost_'],
 );
+/** A work item, delayed work or timer set up: INIT_WORK(&x->work, fn), timer_setup(&x->timer, …). */
+const SETUP = gated(/\b(INIT_WORK|INIT_DELAYED_WORK|INIT_RCU_WORK|timer_setup|hrtimer_setup|hrtimer_init|tasklet_setup|tasklet_init)\s*\(/g, ['INIT_', 'timer_setup', 'hrtimer_', 'tasklet_']);
+/** What stops one: a cancel, flush, timer delete or kill naming the same object. */
+const STOPS = /\b(?:cancel_\w+|flush_\w+|del_timer\w*|timer_delete\w*|timer_shutdown\w*|hrtimer_cancel|tasklet_kill|disable_work\w*|disable_delayed_work\w*)\s*\(/;
 const TEARDOWN = /(?:^|_)(release|remove|destroy|free|cleanup|teardown|put|exit|close|unset|detach|unbind|fini|uninit|stop|reset|del|delete|shutdown|unregister|disable)(?:_|$)/;
 const SLEEPS = gated(/\b(copy_to_user|copy_from_user|get_user|put_user|clear_user|copy_struct_from_user|memdup_user|mutex_lock\w*|down_read|down_write|msleep|wait_for_completion\w*|wait_event\w*|schedule|vmalloc|kvmalloc|kvzalloc|vzalloc)\s*\(|\bGFP_KERNEL\b/g, ['_user', 'mutex_lock', 'down_', 'msleep', 'wait_', 'schedule', 'malloc', 'zalloc', 'GFP_KERNEL']);
 const BARRIER = gated(/\b(smp_mb|smp_rmb|smp_wmb|smp_store_release|smp_load_acquire|smp_store_mb|smp_mb__before_atomic|smp_mb__after_atomic|virtio_mb|virtio_rmb|virtio_wmb|virtio_store_mb|virt_mb|virt_rmb|virt_wmb|dma_rmb|dma_wmb|mb|rmb|wmb|smp_mb_acquire|smp_mb_release)\s*\(/g, ['mb', 'smp_']);
@@ -148,7 +154,7 @@ function counterparts(h: AnnotatedHunk): Map<AnnotatedLine, AnnotatedLine> {
   return out;
 }
 
-export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS, LOOKUPS, WAITS, SLEEPS, BARRIER] }, (file, allHunks) => {
+export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS, LOOKUPS, WAITS, SLEEPS, BARRIER, SETUP] }, (file, allHunks) => {
   const hunks = bounded(allHunks);
   const out: Fact[] = [];
   const once = new Set<string>();
@@ -262,6 +268,28 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
         return;
       }
     });
+  }
+
+  // work-never-cancelled: set up on an added line; no line of the patch stops the same object.
+  const stopped = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) {
+    if (l.kind === '-' || !STOPS.test(l.code)) continue;
+    for (const m of l.code.matchAll(/\b(?:cancel_\w+|flush_\w+|del_timer\w*|timer_delete\w*|timer_shutdown\w*|hrtimer_cancel|tasklet_kill|disable_work\w*|disable_delayed_work\w*)\s*\(/g)) stopped.add(firstArgument(l.code, m.index! + m[0].length - 1).replace(/\.work$/, ''));
+  }
+  // A setup the patch removes elsewhere moved (into a helper or another probe step).
+  const setUpBefore = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) {
+    const m = l.kind === '-' ? execIn(l.code, SETUP) : null;
+    if (m) setUpBefore.add(firstArgument(l.code, m.index! + m[0].length - 1).split(/->|\./).pop()!);
+  }
+  for (const h of hunks) for (const l of h.lines) {
+    if (l.kind !== '+') continue;
+    const m = execIn(l.code, SETUP);
+    if (!m) continue;
+    const obj = firstArgument(l.code, m.index! + m[0].length - 1);
+    const field = obj.split(/->|\./).pop()!;
+    if (!obj || setUpBefore.has(field) || [...stopped].some((x) => x === obj || x.split(/->|\./).pop() === field)) continue;
+    emit('unstopped', obj, l, `${fnName(l)} sets up ${obj} with ${m[1]}() and nothing in the patch cancels, flushes or deletes it: teardown can free what it runs on while it is still queued or running`);
   }
 
   // teardown-without-wait: a flush, cancel or grace period removed from a teardown function and
