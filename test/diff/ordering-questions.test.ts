@@ -290,3 +290,34 @@ test('work-never-cancelled: a work item set up with no cancel in the patch; one 
   );
   assert.deepEqual(questions(cancelled), []);
 });
+
+test('unlocked-access: a lookup the old code made inside an RCU read section now made outside it', () => {
+  const facts = factsOf(
+    fileDiff('drivers/vhost/net.c', {
+      at: 900,
+      section: 'static void handle_tx(struct vhost_net *net)',
+      body: `
+-\trcu_read_lock();
+ \tsock = rcu_dereference(vq->private_data);
+ \tif (sock)
+ \t\tsock->ops->sendmsg(sock, &msg, len);
+-\trcu_read_unlock();`,
+    }),
+  );
+  assert.deepEqual(questions(facts), [['sock', 'handle_tx']]);
+  assert.match(detail(facts), /handle_tx\(\) now finds sock with rcu_dereference\(\) outside the RCU read section/);
+});
+
+test('unpublished-then-freed: an RCU pointer replaced and the old object freed with no grace period', () => {
+  const body = (between: string) => `
+ \told = rcu_dereference_protected(dev->map, lockdep_is_held(&dev->lock));
++\trcu_assign_pointer(dev->map, map);${between}
++\tkfree(old);
+ \treturn 0;`;
+  const section = 'static int vdev_set_map(struct vdev *dev, struct vmap *map)';
+  const racy = factsOf(fileDiff('drivers/vdpa/vdpa_user/vduse_dev.c', { at: 400, section, body: body('') }));
+  assert.deepEqual(questions(racy), [['dev->map', 'vdev_set_map']]);
+  assert.match(detail(racy), /replaces dev->map with rcu_assign_pointer\(\) and then frees with kfree\(\)/);
+  const waited = factsOf(fileDiff('drivers/vdpa/vdpa_user/vduse_dev.c', { at: 400, section, body: body('\n+\tsynchronize_rcu();') }));
+  assert.deepEqual(questions(waited), []);
+});

@@ -12,6 +12,8 @@
 // - barrier-dropped: a memory barrier or acquire/release removed or moved between two accesses;
 // - work-never-cancelled: a work item or timer the patch sets up with nothing in the patch that
 //   cancels, flushes or deletes it (teardown can free what it runs on);
+// - unpublished-then-freed: an RCU pointer replaced or cleared and then freed in the same
+//   function with no grace period (synchronize_rcu, call_rcu, kfree_rcu) between;
 // - barrier-unexplained: a barrier added with no comment naming the access it pairs with;
 // - lock-order: a lock newly taken while another is held (a path taking them the other way
 //   round deadlocks).
@@ -19,7 +21,7 @@ import type { Fact } from '../../model/facts.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import { lineFact } from './types.js';
 import { bounded, changedCalls, firstArgument } from './call-changes.js';
-import { detector, gated, execIn } from './literal-gate.js';
+import { detector, gated, matchesIn, type Gated } from './literal-gate.js';
 
 const ACQUIRE = /\b(mutex_lock\w*|spin_lock\w*|raw_spin_lock\w*|down_read\w*|down_write\w*|read_lock\w*|write_lock\w*|xa_lock\w*|rcu_read_lock|srcu_read_lock|preempt_disable|local_irq_disable|local_irq_save|qemu_mutex_lock|qemu_rec_mutex_lock)\s*\(/;
 const RELEASE = /\b(mutex_unlock|spin_unlock\w*|raw_spin_unlock\w*|up_read|up_write|read_unlock\w*|write_unlock\w*|xa_unlock\w*|rcu_read_unlock|srcu_read_unlock|preempt_enable|local_irq_enable|local_irq_restore|qemu_mutex_unlock|qemu_rec_mutex_unlock)\s*\(/;
@@ -60,7 +62,10 @@ const WAITS = gated(
 /** A work item, delayed work or timer set up: INIT_WORK(&x->work, fn), timer_setup(&x->timer, …). */
 const SETUP = gated(/\b(INIT_WORK|INIT_DELAYED_WORK|INIT_RCU_WORK|timer_setup|hrtimer_setup|hrtimer_init|tasklet_setup|tasklet_init)\s*\(/g, ['INIT_', 'timer_setup', 'hrtimer_', 'tasklet_']);
 /** What stops one: a cancel, flush, timer delete or kill naming the same object. */
-const STOPS = /\b(?:cancel_\w+|flush_\w+|del_timer\w*|timer_delete\w*|timer_shutdown\w*|hrtimer_cancel|tasklet_kill|disable_work\w*|disable_delayed_work\w*)\s*\(/;
+const STOPS = /\b(?:cancel_\w+|flush_\w+|del_timer\w*|timer_delete\w*|timer_shutdown\w*|hrtimer_cancel|tasklet_kill|disable_work\w*|disable_delayed_work\w*)\s*\(/g;
+const PUBLISH = gated(/\b(rcu_assign_pointer|RCU_INIT_POINTER|rcu_replace_pointer)\s*\(/g, ['rcu_assign_pointer', 'RCU_INIT_POINTER', 'rcu_replace_pointer']);
+const FREES = /\b(kfree|kvfree|vfree|kmem_cache_free|\w+_free|\w+_destroy|\w+_put)\s*\(/;
+const GRACE = /\b(synchronize_rcu\w*|synchronize_srcu\w*|synchronize_net|call_rcu\w*|kfree_rcu\w*|kvfree_rcu\w*|rcu_barrier|queue_rcu_work|\w+_rcu)\s*\(/;
 const TEARDOWN = /(?:^|_)(release|remove|destroy|free|cleanup|teardown|put|exit|close|unset|detach|unbind|fini|uninit|stop|reset|del|delete|shutdown|unregister|disable)(?:_|$)/;
 const SLEEPS = gated(/\b(copy_to_user|copy_from_user|get_user|put_user|clear_user|copy_struct_from_user|memdup_user|mutex_lock\w*|down_read|down_write|msleep|wait_for_completion\w*|wait_event\w*|schedule|vmalloc|kvmalloc|kvzalloc|vzalloc)\s*\(|\bGFP_KERNEL\b/g, ['_user', 'mutex_lock', 'down_', 'msleep', 'wait_', 'schedule', 'malloc', 'zalloc', 'GFP_KERNEL']);
 const BARRIER = gated(/\b(smp_mb|smp_rmb|smp_wmb|smp_store_release|smp_load_acquire|smp_store_mb|smp_mb__before_atomic|smp_mb__after_atomic|virtio_mb|virtio_rmb|virtio_wmb|virtio_store_mb|virt_mb|virt_rmb|virt_wmb|dma_rmb|dma_wmb|mb|rmb|wmb|smp_mb_acquire|smp_mb_release)\s*\(/g, ['mb', 'smp_']);
@@ -74,6 +79,18 @@ const ANY_WAIT = /\b\w*(?:flush|cancel|sync|stop|wait|drain|kill|free_irq|barrie
 const member = (lock: string) => /(?:->|\.)(\w+)$/.exec(lock)?.[1];
 const renamed = (a: string, b: string) => a !== b && member(a) !== undefined && member(a) === member(b);
 const COMMENT = /\/\*|\/\/|^\s*\*/;
+/** The first match of a global pattern on a line (matchAll leaves the pattern's own state alone). */
+function firstMatch(code: string, p: Gated): RegExpMatchArray | null {
+  for (const m of matchesIn(code, p)) return m;
+  return null;
+}
+
+/** A file's shown lines grouped by the function they are in. */
+function functionsOf(hunks: AnnotatedHunk[]): Map<string, AnnotatedLine[]> {
+  const out = new Map<string, AnnotatedLine[]>();
+  for (const h of hunks) for (const l of h.lines) if (l.function) (out.get(l.function) ?? out.set(l.function, []).get(l.function)!).push(l);
+  return out;
+}
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const fnName = (l: AnnotatedLine) => (l.function ? `${l.function}()` : 'this code');
 
@@ -154,7 +171,7 @@ function counterparts(h: AnnotatedHunk): Map<AnnotatedLine, AnnotatedLine> {
   return out;
 }
 
-export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS, LOOKUPS, WAITS, SLEEPS, BARRIER, SETUP] }, (file, allHunks) => {
+export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS, LOOKUPS, WAITS, SLEEPS, BARRIER, SETUP, PUBLISH] }, (file, allHunks) => {
   const hunks = bounded(allHunks);
   const out: Fact[] = [];
   const once = new Set<string>();
@@ -172,7 +189,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
   const calls = new Map<string, Set<string>>();
   for (const h of hunks) for (const l of h.lines) {
     if (l.kind !== '+' || !l.function) continue;
-    const m = execIn(l.code, SECTIONS);
+    const m = firstMatch(l.code, SECTIONS);
     if (m?.[1]) (takes.get(l.function) ?? takes.set(l.function, new Set()).get(l.function)!).add(sectionOf(m[1], l.code, m.index! + m[0].length - 1));
     for (const c of l.code.matchAll(CALL)) (calls.get(l.function) ?? calls.set(l.function, new Set()).get(l.function)!).add(c[1]!);
   }
@@ -205,9 +222,15 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
       if (old && !guarded.has(l.function ?? '')) {
         const was = names(before.get(old));
         for (const lock of was) {
-          // RCU keeps an object alive, it does not serialise its fields; irq and preemption state name no data.
-          if (now.has(lock) || lock === 'preemption' || lock === 'local interrupts' || lock === 'the RCU read section') continue;
+          if (now.has(lock) || lock === 'preemption' || lock === 'local interrupts') continue;
           if (takenByCallee(l.function, lock) || [...now].some((n) => renamed(n, lock))) continue;
+          const found = LOOKUP.exec(l.code);
+          if (found) {
+            emit('unlocked', found[1]!, l, `${fnName(l)} now finds ${found[1]} with ${found[2]}() outside ${lock}, which covered the lookup before this patch: the object can be removed and freed while it is being used`);
+            continue;
+          }
+          // RCU keeps an object alive, it does not serialise its fields.
+          if (lock === 'the RCU read section') continue;
           const field = fieldsOf(l.code).find((f) => !lock.startsWith(f));
           if (field) emit('unlocked', field, l, `${fnName(l)} now reaches ${field} outside ${lock}, which the code held around it before this patch: another path holding ${lock} can change ${field} concurrently`);
         }
@@ -222,7 +245,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
       // sleep-in-atomic: a call that can fault or sleep inside a spinlock or RCU read section.
       const atomic = (after.get(l) ?? []).find((s) => s.atomic);
       if (atomic) {
-        const m = execIn(l.code, SLEEPS);
+        const m = firstMatch(l.code, SLEEPS);
         if (m && !/GFP_ATOMIC|GFP_NOWAIT/.test(l.code)) {
           const what = m[1] ? `${m[1]}()` : 'a GFP_KERNEL allocation';
           emit('atomic', m[1] ?? 'GFP_KERNEL', l, `${fnName(l)} calls ${what} inside ${atomic.name} (atomic context): it can fault or sleep there`);
@@ -273,23 +296,35 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
   // work-never-cancelled: set up on an added line; no line of the patch stops the same object.
   const stopped = new Set<string>();
   for (const h of hunks) for (const l of h.lines) {
-    if (l.kind === '-' || !STOPS.test(l.code)) continue;
-    for (const m of l.code.matchAll(/\b(?:cancel_\w+|flush_\w+|del_timer\w*|timer_delete\w*|timer_shutdown\w*|hrtimer_cancel|tasklet_kill|disable_work\w*|disable_delayed_work\w*)\s*\(/g)) stopped.add(firstArgument(l.code, m.index! + m[0].length - 1).replace(/\.work$/, ''));
+    if (l.kind === '-') continue;
+    for (const m of l.code.matchAll(STOPS)) stopped.add(firstArgument(l.code, m.index! + m[0].length - 1).replace(/\.work$/, ''));
   }
   // A setup the patch removes elsewhere moved (into a helper or another probe step).
   const setUpBefore = new Set<string>();
   for (const h of hunks) for (const l of h.lines) {
-    const m = l.kind === '-' ? execIn(l.code, SETUP) : null;
+    const m = l.kind === '-' ? firstMatch(l.code, SETUP) : null;
     if (m) setUpBefore.add(firstArgument(l.code, m.index! + m[0].length - 1).split(/->|\./).pop()!);
   }
   for (const h of hunks) for (const l of h.lines) {
     if (l.kind !== '+') continue;
-    const m = execIn(l.code, SETUP);
+    const m = firstMatch(l.code, SETUP);
     if (!m) continue;
     const obj = firstArgument(l.code, m.index! + m[0].length - 1);
     const field = obj.split(/->|\./).pop()!;
     if (!obj || setUpBefore.has(field) || [...stopped].some((x) => x === obj || x.split(/->|\./).pop() === field)) continue;
     emit('unstopped', obj, l, `${fnName(l)} sets up ${obj} with ${m[1]}() and nothing in the patch cancels, flushes or deletes it: teardown can free what it runs on while it is still queued or running`);
+  }
+
+  // unpublished-then-freed: per function, a publication followed by a free, no grace period.
+  for (const lines of functionsOf(hunks).values()) {
+    const live = lines.filter((l) => l.kind !== '-');
+    const at = live.findIndex((l) => firstMatch(l.code, PUBLISH) !== null);
+    if (at < 0 || live.some((l) => GRACE.test(l.code))) continue;
+    const freed = live.slice(at + 1).find((l) => FREES.test(l.code) && !/\b_?_?rcu/.test(l.code));
+    if (!freed || (live[at]!.kind !== '+' && freed.kind !== '+')) continue;
+    const m = firstMatch(live[at]!.code, PUBLISH)!;
+    const ptr = firstArgument(live[at]!.code, m.index! + m[0].length - 1);
+    emit('grace', ptr, freed, `${fnName(freed)} replaces ${ptr} with ${m[1]}() and then frees with ${FREES.exec(freed.code)![1]}() with no synchronize_rcu() or call_rcu() between: a reader inside its RCU section can still hold the old object`);
   }
 
   // teardown-without-wait: a flush, cancel or grace period removed from a teardown function and
