@@ -11,6 +11,7 @@ export const RISK_CATEGORIES: Partial<Record<FactKind, Category[]>> = {
   'barrier-changed': ['ordering-race'],
   'rcu-changed': ['ordering-race', 'reset-and-mapping-lifecycle'],
   'work-changed': ['ordering-race'],
+  'ordering-question': ['ordering-race'],
   'untrusted-value-unchecked': ['untrusted-userspace-security'],
   'user-copy-length': ['untrusted-userspace-security'],
   'ref-unbalanced': ['reset-and-mapping-lifecycle'],

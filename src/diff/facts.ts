@@ -37,6 +37,7 @@ import { resourceRoleFacts } from './facts/resource-roles.js';
 import { replacePathFacts } from './facts/replace-paths.js';
 import { stateTableFacts } from './facts/state-tables.js';
 import { lockScopeFacts } from './facts/lock-scope.js';
+import { orderingQuestionFacts } from './facts/ordering-questions.js';
 import { unwindLabelFacts } from './facts/unwind-labels.js';
 import { encodingConstantFacts } from './facts/encoding-constants.js';
 import { featureOpFacts } from './facts/feature-ops.js';
@@ -73,6 +74,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   replacePathFacts,
   stateTableFacts,
   lockScopeFacts,
+  orderingQuestionFacts,
   unwindLabelFacts,
   encodingConstantFacts,
   featureOpFacts,

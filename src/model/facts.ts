@@ -42,6 +42,7 @@ export const FACT_KINDS = [
   'lock-moved', // a lock taken or dropped at another place in the same function
   'barrier-changed', // a memory barrier, acquire/release or READ_ONCE/WRITE_ONCE added, removed or moved (symbol: the object, or the barrier)
   'rcu-changed', // an RCU read section, publication or grace period changed (symbol: the pointer)
+  'ordering-question', // a locking/RCU/barrier/work change that leaves a named interleaving open: a field reached outside its lock, a lookup used without a reference, teardown without a wait, sleeping in atomic context (symbol: the field, pointer or call)
   'work-changed', // deferred work, an irq or a thread queued, flushed, cancelled or stopped differently (symbol: the work item)
   'untrusted-value-unchecked', // a value from userspace/guest/device used as index/size/in arithmetic with no check (symbol: the value)
   'user-copy-length', // a computed length given to copy_to_user/clear_user (symbol: the length)

@@ -13,6 +13,8 @@ import { detector, gated, matchesIn } from './literal-gate.js';
 const PATH = String.raw`[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]{1,20}\])*`;
 /** copy_from_user(&x, …), get_user(x, …), copy_struct_from_user(&x, …), memdup_user → x. */
 const USER_DEST = gated(new RegExp(String.raw`\b(copy_from_user|get_user|__get_user|copy_struct_from_user|copy_from_iter(?:_full)?|memcpy_from_msg)\s*\(\s*&?\s*(${PATH})`, 'g'), ['_from_', 'get_user']);
+/** vhost_get_avail_idx(vq, &x), vhost_copy_from_user(vq, &x, …): guest memory read into the second argument. */
+const GUEST_DEST = gated(new RegExp(String.raw`\b(vhost_copy_from_user|vhost_get_user|vhost_get_avail\w*|vhost_get_used\w*|vhost_get_desc\w*|vringh_get\w*|vringh_copy_from_user|copy_from_user_toio)\s*\(\s*[\w>.-]+\s*,\s*&?\s*(${PATH})`, 'g'), ['vhost_get_', 'vhost_copy_from_user', 'vringh_', 'copy_from_user_toio']);
 /** x = nla_get_u32(…), x = virtio_cread32(…), x = le32_to_cpu(…), x = readl(…). */
 const ASSIGNED_FROM = gated(
   new RegExp(
@@ -28,6 +30,7 @@ const SIZE_USE = /\b(kmalloc|kzalloc|kcalloc|kvmalloc|kvzalloc|kvcalloc|kmalloc_
 const CHECK_WORDS = /\b(check_(?:add|mul|sub|shl)_overflow|array_index_nospec|array_size|array3_size|struct_size|size_add|size_mul|overflows_type|min|min_t|max|max_t|clamp|clamp_t|umin|MIN|MAX|ARRAY_SIZE|__builtin_\w+_overflow|is_power_of_2|IS_ALIGNED|access_ok)\b/;
 const COPY_OUT = gated(/\b(copy_to_user|clear_user|__copy_to_user)\s*\(/g, ['copy_to_user', 'clear_user']);
 
+const LOOP = /^\s*for\s*\(/;
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The path and any field below it (s, s.num, s->num[i]). */
 const mention = (path: string) => new RegExp(String.raw`(?<![\w>.])${esc(path)}(?![\w])`);
@@ -38,6 +41,8 @@ function checked(path: string, lines: AnnotatedLine[]): boolean {
   const cmp = new RegExp(String.raw`(?<![\w>.])${p}(?:(?:->|\.)\w+)*\s*(?:[<>]=?|==|!=)(?![<>])|(?:[<>]=?|==|!=)\s*${p}(?![\w])|\b(?:if|while|WARN_ON\w*|BUG_ON)\s*\(\s*!?\s*${p}\s*\)`);
   for (const l of lines) {
     if (l.kind === '-') continue;
+    // A loop that runs up to the value ("for (i = 0; i < n; i++)") uses it; it does not bound it.
+    if (LOOP.test(l.code)) continue;
     if (cmp.test(l.code)) return true;
     if (CHECK_WORDS.test(l.code) && mention(path).test(l.code)) return true;
   }
@@ -45,8 +50,8 @@ function checked(path: string, lines: AnnotatedLine[]): boolean {
 }
 
 function isSourceOf(code: string, path: string): boolean {
-  for (const re of [USER_DEST, ASSIGNED_FROM, CREAD_OUT]) {
-    for (const m of matchesIn(code, re)) if ((re === USER_DEST ? m[2] : m[1]) === path) return true;
+  for (const re of [USER_DEST, GUEST_DEST, ASSIGNED_FROM, CREAD_OUT]) {
+    for (const m of matchesIn(code, re)) if ((re === USER_DEST || re === GUEST_DEST ? m[2] : m[1]) === path) return true;
   }
   return false;
 }
@@ -65,6 +70,7 @@ function riskyUse(code: string, path: string, pointer = false): string | null {
   const p = esc(path);
   const tail = pointer ? String.raw`(?:(?:->|\.)\w+)+` : String.raw`(?:(?:->|\.)\w+)*`;
   if (new RegExp(String.raw`\[\s*${p}${tail}\s*\]`).test(code)) return 'as an array index';
+  if (LOOP.test(code) && new RegExp(String.raw`;[^;]*<=?\s*${p}${tail}\s*;`).test(code)) return 'as a loop bound';
   if (new RegExp(String.raw`(?<![\w>.])${p}${tail}\s*(?:\*|<<|\+(?![+=]))\s*\w|\w\s*(?:\*|<<)\s*${p}${tail}(?![\w])`).test(code)) return 'in size arithmetic';
   const sz = SIZE_USE.exec(code);
   if (sz) {
@@ -77,28 +83,36 @@ function riskyUse(code: string, path: string, pointer = false): string | null {
   return null;
 }
 
-export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs: [USER_DEST, ASSIGNED_FROM, CREAD_OUT, COPY_OUT] }, (file, allHunks) => {
+export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs: [USER_DEST, GUEST_DEST, ASSIGNED_FROM, CREAD_OUT, COPY_OUT] }, (file, allHunks) => {
   const hunks = bounded(allHunks);
   const out: Fact[] = [];
   const seen = new Set<string>();
-  for (const h of hunks) {
-    // Sources on any line of the hunk the new file has; risky uses on added lines only.
+  // Per function, across every hunk of the file: a value read in one hunk and used in a later
+  // one is the same value, and a bound anywhere in the function's shown lines counts.
+  const byFunction = new Map<string, AnnotatedLine[]>();
+  for (const h of hunks) for (const l of h.lines) {
+    const k = l.function ?? '';
+    (byFunction.get(k) ?? byFunction.set(k, []).get(k)!).push(l);
+  }
+  for (const lines of byFunction.values()) {
+    // Sources on any line the new file has; risky uses on added lines only.
     const sources: { path: string; from: string; pointer?: boolean }[] = [];
-    for (const l of h.lines) {
+    for (const l of lines) {
       if (l.kind === '-') continue;
       for (const m of matchesIn(l.code, USER_DEST)) sources.push({ path: m[2]!, from: `${m[1]}()`, pointer: copiesThroughPointer(m) });
+      for (const m of matchesIn(l.code, GUEST_DEST)) sources.push({ path: m[2]!, from: `${m[1]}()`, pointer: !/,\s*&/.test(m[0]) });
       for (const m of matchesIn(l.code, ASSIGNED_FROM)) if (!/^(ret|err|rc|r)$/.test(m[1]!)) sources.push({ path: m[1]!, from: `${m[2]}()` });
       for (const m of matchesIn(l.code, CREAD_OUT)) sources.push({ path: m[1]!, from: 'virtio config space' });
     }
     for (const { path, from, pointer } of sources) {
       if (seen.has(path)) continue;
-      for (const l of h.lines) {
+      for (const l of lines) {
         // Neither a source nor a use of `path` without its name on the line.
         if (l.kind !== '+' || !l.code.includes(path)) continue;
         // The source line itself (copy_from_user(&x, p, sizeof(x))) is not a use.
         if (isSourceOf(l.code, path)) continue;
         const use = riskyUse(l.code, path, pointer);
-        if (!use || checked(path, h.lines)) continue;
+        if (!use || checked(path, lines)) continue;
         seen.add(path);
         out.push(
           lineFact('untrusted-value-unchecked', path, file, l, {
@@ -108,6 +122,8 @@ export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs
         break;
       }
     }
+  }
+  for (const h of hunks) {
     // A computed length for a copy out to userspace.
     for (const l of h.lines) {
       if (l.kind !== '+') continue;
