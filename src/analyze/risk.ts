@@ -22,6 +22,7 @@ export const RISK_CATEGORIES: Partial<Record<FactKind, Category[]>> = {
   'mask-bit-added': ['feature-negotiation'],
   'mask-bit-removed': ['feature-negotiation'],
   'error-return-added': ['behaviour-change-visible-to-userspace'],
+  'input-check-changed': ['behaviour-change-visible-to-userspace'],
   'socket-semantics-changed': ['behaviour-change-visible-to-userspace'],
   'netlink-policy-changed': ['uapi-abi', 'behaviour-change-visible-to-userspace'],
   'netlink-command-changed': ['uapi-abi'],

@@ -9,6 +9,7 @@ import { symbolFacts } from './facts/symbols.js';
 import { functionFacts } from './facts/functions.js';
 import { opFacts } from './facts/ops.js';
 import { errorReturnFacts } from './facts/errors.js';
+import { inputCheckFacts } from './facts/input-checks.js';
 import { ioctlEncodingFacts } from './facts/ioctl-encoding.js';
 import { moduleParamFacts } from './facts/module-params.js';
 import { waitFacts } from './facts/waits.js';
@@ -59,6 +60,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   maskFacts,
   opFacts,
   errorReturnFacts,
+  inputCheckFacts,
   moduleParamFacts,
   waitFacts,
   concurrencyFacts,

@@ -31,6 +31,8 @@ export const FACT_KINDS = [
   'op-assigned', // ".op = fn" in an ops initializer (symbol: op name)
   'op-called', // "ops->op(" / "->op(" call (symbol: op name)
   'error-return-added', // "return -EXXX" / "err = -EXXX" added (symbol: EXXX)
+  'input-check-changed', // in a function userspace reaches, the condition of a guard that fails with an errno rewritten (symbol: EXXX)
+  'error-return-removed', // in a function userspace reaches, a guard that failed with an errno deleted, none in its place (symbol: EXXX)
   'module-param-added', // module_param*() added (symbol: parameter name)
   'wait-added', // a wait/sleep on something userspace controls (symbol: the wait primitive)
   'ioctl-encoding-changed', // an ioctl argument packed/unpacked differently, with no uAPI comment or doc in the patch (symbol: the request)
