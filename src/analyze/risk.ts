@@ -17,6 +17,7 @@ export const RISK_CATEGORIES: Partial<Record<FactKind, Category[]>> = {
   'object-freed': ['reset-and-mapping-lifecycle'],
   'mapping-lifecycle-changed': ['reset-and-mapping-lifecycle'],
   'status-sequence-changed': ['reset-and-mapping-lifecycle', 'spec-conformance'],
+  'config-field-ungated': ['config-space'],
   'config-access-early': ['config-space', 'spec-conformance', 'feature-negotiation'],
   'features-written': ['feature-negotiation'],
   'mask-bit-added': ['feature-negotiation'],

@@ -50,6 +50,7 @@ export const FACT_KINDS = [
   'ref-unbalanced', // a reference taken or dropped without its pair in the patch (symbol: the object)
   'mapping-lifecycle-changed', // an IOTLB/DMA mapping reset, unmapped or torn down at another point (symbol: the call)
   'object-freed', // an object freed in a file that publishes objects in tables, with nothing unpublished
+  'config-field-ungated', // a named virtio config field newly read in a function that tests no feature bit in the patch (symbol: the field)
   'config-access-early', // config space accessed from a function that runs before FEATURES_OK (symbol: the accessor)
   'status-sequence-changed', // a device status write, reset or ready call added, removed or moved (symbol: the call or status bit)
   'features-written', // negotiated/driver features written or cleared (symbol: the bit or field)
