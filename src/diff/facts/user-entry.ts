@@ -5,6 +5,7 @@
 // return, and which inputs they reject, is what existing userspace was written against.
 import type { AnnotatedHunk } from '../annotate.js';
 import type { PatchScope } from '../uapi/scope.js';
+import { calledFrom } from './call-changes.js';
 
 /**
  * Handler names: ioctl and file operations, socket calls, netlink doit/dumpit, vhost-user
@@ -43,20 +44,10 @@ export function userEntries(scope: PatchScope | undefined, hunks: AnnotatedHunk[
   return out;
 }
 
-/** Names called on the new side of the hunks from functions `caller` accepts (one hop). */
-function calledBy(hunks: AnnotatedHunk[], caller: (fn: string) => boolean): Set<string> {
-  const out = new Set<string>();
-  for (const h of hunks) for (const l of h.lines) {
-    if (l.kind === '-' || !l.function || !caller(l.function)) continue;
-    for (const m of l.code.matchAll(/\b([a-z_]\w*)\s*\(/g)) out.add(m[1]!);
-  }
-  return out;
-}
-
 /** A test: does userspace reach this function, by its role or one call away from a handler? */
 export function reachedByUser(hunks: AnnotatedHunk[], scope: PatchScope | undefined): (fn: string | null) => boolean {
   const entries = userEntries(scope, hunks);
   const isEntry = (fn: string) => HANDLER.test(fn) || entries.has(fn);
-  const called = calledBy(hunks, isEntry);
+  const called = calledFrom(hunks, isEntry);
   return (fn) => !fn || isEntry(fn) || called.has(fn);
 }
