@@ -95,9 +95,10 @@ export const inputCheckFacts = detector({ needs: [FAIL] }, (file, allHunks, scop
   const newConds = new Set(after.map((g) => `${g.fn}\u0000${g.cond}`));
   const shape = new Map<Guard, string>();
   const shapeOf = (g: Guard) => shape.get(g) ?? shape.set(g, shapeOfCond(g.cond)).get(g)!;
-  // A guard moved into a helper keeps its test and its error.
-  const kept = new Set(after.map((g) => `${g.cond}\u0000${g.errno}`));
-  const gone = before.filter((g) => g.changed && !newKeys.has(key(g)) && !kept.has(`${g.cond}\u0000${g.errno}`) && byUser(g.fn));
+  // A guard moved into a helper keeps its test (perhaps on a renamed variable) and its error.
+  const kept = new Set(after.filter((g) => g.changed).map((g) => `${shapeOf(g)}\u0000${g.errno}`));
+  const gone = before.filter((g) => g.changed && !newKeys.has(key(g)) && byUser(g.fn));
+  const dropped = gone.filter((g) => !kept.has(`${shapeOf(g)}\u0000${g.errno}`));
   const out: Fact[] = [];
   const paired = new Set<Guard>();
   for (const g of after) {
@@ -115,7 +116,7 @@ export const inputCheckFacts = detector({ needs: [FAIL] }, (file, allHunks, scop
       }),
     );
   }
-  for (const o of gone) {
+  for (const o of dropped) {
     // Same condition, another errno: errors.ts reports the new errno.
     if (paired.has(o) || newConds.has(`${o.fn}\u0000${o.cond}`)) continue;
     out.push(
