@@ -107,3 +107,25 @@ test('a condition shape names no variable and keeps the test', () => {
   assert.notEqual(shapeOfCond('(idx > vq->num)'), shapeOfCond('(idx >= vq->num)'));
   assert.notEqual(shapeOfCond('(arg & ~(A | B))'), shapeOfCond('(arg & ~(A | B | C))'));
 });
+
+test('a function is a handler by the ops member the patch puts it in, or by its sysfs attribute', () => {
+  const body = `
+ \tif (copy_from_user(&s, argp, sizeof(s)))
+ \t\treturn -EFAULT;
++\tif (s.num > 64)
++\t\treturn -EBUSY;`;
+  const errnos = (...hunks: Parameters<typeof fileDiff>[1][]) => factsOf(fileDiff('drivers/vhost/foo.c', ...hunks)).filter((f) => f.kind === 'error-return-added').map((f) => [f.symbol, f.function]);
+  // Not a handler by name, and nothing in the patch says userspace calls it.
+  assert.deepEqual(errnos({ at: 40, section: 'static long foo_dispatch(struct file *f, unsigned long arg)', body }), []);
+  // The same function, once the patch shows it as a file operation.
+  const fops = { at: 200, section: 'static const struct file_operations foo_fops = {', body: `
+ \t.owner = THIS_MODULE,
+ \t.unlocked_ioctl = foo_dispatch,` };
+  assert.deepEqual(errnos({ at: 40, section: 'static long foo_dispatch(struct file *f, unsigned long arg)', body }, fops), [['EBUSY', 'foo_dispatch']]);
+  // A sysfs attribute's methods, named in its definition.
+  const section = 'static ssize_t limit_set(struct device *d, struct device_attribute *a, const char *buf, size_t n)';
+  assert.deepEqual(errnos({ at: 40, section, body }), []);
+  const attr = { at: 300, section: 'static struct attribute *foo_attrs[] = {', body: `
++static DEVICE_ATTR(limit, 0644, limit_get, limit_set);` };
+  assert.deepEqual(errnos({ at: 40, section, body }, attr), [['EBUSY', 'limit_set']]);
+});

@@ -12,7 +12,7 @@ import { detector, gated, execIn } from './literal-gate.js';
 import type { PatchScope } from '../uapi/scope.js';
 import { configGatesOf } from '../uapi/config-gates.js';
 
-const FIELD_READ = gated(/\b(?:virtio_cread\w*\s*\(\s*[^,()]+,\s*|offsetof\s*\(\s*)struct\s+(virtio_\w+_config)\s*,\s*([a-z_]\w*)/, ['virtio_cread', 'offsetof']);
+const FIELD_READ = gated(/\b(?:virtio_cread\w*\s*\([^,()]+,\s*|offsetof\s*\(\s*)struct\s+(virtio_\w+_config)\s*,\s*([a-z_]\w*)/, ['virtio_cread', 'offsetof']);
 /** Reads that test the feature themselves, and writes (about the driver's side, not the field's existence). */
 const SELF_GATED = /_cread\w*_feature\b|\bvirtio_cwrite|set_config\b/;
 

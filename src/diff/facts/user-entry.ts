@@ -18,8 +18,8 @@ export const HANDLER =
 const USER_OP =
   /^(?:unlocked_ioctl|compat_ioctl|ioctl|read|write|read_iter|write_iter|mmap|poll|open|release|fault|show|store|doit|dumpit|sendmsg|recvmsg|setsockopt|getsockopt|connect|bind|listen|accept|shutdown|set_features|set_driver_features|get_device_features|set_status|set_config|get_config|reset|compat_reset|dma_map|dma_unmap|set_map|suspend|resume|set_vq_\w+|get_vq_\w+|device_feature|migration_set_state|migration_get_state|log_start|log_stop|log_read_and_clear|attach_ioas|detach_ioas|bind_iommufd)$/;
 const OP_ASSIGN = /^\s*\.([a-z_]\w*)\s*=\s*&?([a-z_]\w*)(?:\s*,)?\s*$/;
-/** DEVICE_ATTR_RW(name), MDEV_TYPE_ATTR_RO(name), __ATTR(name, …): name_show / name_store. */
-const ATTR = /\b\w*ATTR(?:_R[OW]|_WO|_ADMIN_R[OW])?\s*\(\s*([a-z_]\w*)/;
+/** DEVICE_ATTR_RW(name), MDEV_TYPE_ATTR_RO(name): name_show / name_store; DEVICE_ATTR(name, mode, show, store) names them. */
+const ATTR = /\b\w*ATTR(?:_R[OW]|_WO|_ADMIN_R[OW])?\s*\(\s*([a-z_]\w*)(?:\s*,[^,()]+,\s*([a-z_]\w*)\s*,\s*([a-z_]\w*))?/;
 
 const entriesOf = new WeakMap<PatchScope, Set<string>>();
 
@@ -38,6 +38,7 @@ export function userEntries(scope: PatchScope | undefined, hunks: AnnotatedHunk[
     if (code.includes('ATTR')) {
       const a = ATTR.exec(code);
       if (a) out.add(`${a[1]}_show`).add(`${a[1]}_store`);
+      if (a?.[2]) out.add(a[2]).add(a[3]!);
     }
   }
   if (scope) entriesOf.set(scope, out);

@@ -9,7 +9,7 @@ import { DEFAULT_HEADERS_DIR } from '../../io/paths.js';
 const FEATURE = /\bVIRTIO_[A-Z0-9]+_F_[A-Z0-9_]+/;
 const COUNT: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6 };
 const NEXT = /\bnext\s+(\d+|two|three|four|five|six)\s+(?:entries|fields|members)/i;
-const MEMBER = /([A-Za-z_]\w*)(?:\s*\[[^\]]*\])?(?:\s*:\s*\d+)?\s*;/;
+const MEMBER = /\b([A-Za-z_]\w*)(?:\s*\[[^\]]*\])?(?:\s*:\s*\d+)?\s*;/;
 
 /** field → the feature it needs, for `struct name` in the header text (nested members under their outer name too). */
 export function configGates(text: string, name: string): Map<string, string> {
