@@ -9,6 +9,8 @@ import { symbolFacts } from './facts/symbols.js';
 import { functionFacts } from './facts/functions.js';
 import { opFacts } from './facts/ops.js';
 import { errorReturnFacts } from './facts/errors.js';
+import { inputCheckFacts } from './facts/input-checks.js';
+import { configReadFacts } from './facts/config-reads.js';
 import { ioctlEncodingFacts } from './facts/ioctl-encoding.js';
 import { moduleParamFacts } from './facts/module-params.js';
 import { waitFacts } from './facts/waits.js';
@@ -61,12 +63,14 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   maskFacts,
   opFacts,
   errorReturnFacts,
+  inputCheckFacts,
   moduleParamFacts,
   waitFacts,
   concurrencyFacts,
   untrustedFacts,
   lifetimeFacts,
   virtioSequenceFacts,
+  configReadFacts,
   netlinkFacts,
   socketSemanticsFacts,
   resetPathFacts,

@@ -7,7 +7,9 @@ import type { AnnotatedHunk } from './annotate.js';
 import { functionNameOf, isFunctionStart } from './c-code.js';
 
 /** Facts that say existing code now behaves differently: meaningless for code that did not exist. */
-export const CHANGE_KINDS: ReadonlySet<FactKind> = new Set<FactKind>(['lock-added', 'lock-removed', 'lock-moved', 'barrier-changed', 'rcu-changed', 'work-changed', 'ordering-question', 'error-return-added', 'mapping-lifecycle-changed', 'features-written', 'teardown-call-changed', 'setup-call-unpaired']);
+export const CHANGE_KINDS: ReadonlySet<FactKind> = new Set<FactKind>([
+  'lock-added', 'lock-removed', 'lock-moved', 'barrier-changed', 'rcu-changed', 'work-changed', 'ordering-question', 'error-return-added', 'input-check-changed', 'error-return-removed', 'mapping-lifecycle-changed', 'features-written', 'teardown-call-changed', 'setup-call-unpaired',
+]);
 
 /** Per file's hunks: the symbol facts and the filter below both ask. */
 const newOf = new WeakMap<AnnotatedHunk[], ReadonlySet<string>>();

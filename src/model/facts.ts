@@ -31,6 +31,8 @@ export const FACT_KINDS = [
   'op-assigned', // ".op = fn" in an ops initializer (symbol: op name)
   'op-called', // "ops->op(" / "->op(" call (symbol: op name)
   'error-return-added', // "return -EXXX" / "err = -EXXX" added (symbol: EXXX)
+  'input-check-changed', // in a function userspace reaches, the condition of a guard that fails with an errno rewritten (symbol: EXXX)
+  'error-return-removed', // in a function userspace reaches, a guard that failed with an errno deleted, none in its place (symbol: EXXX)
   'module-param-added', // module_param*() added (symbol: parameter name)
   'wait-added', // a wait/sleep on something userspace controls (symbol: the wait primitive)
   'ioctl-encoding-changed', // an ioctl argument packed/unpacked differently, with no uAPI comment or doc in the patch (symbol: the request)
@@ -49,6 +51,7 @@ export const FACT_KINDS = [
   'ref-unbalanced', // a reference taken or dropped without its pair in the patch (symbol: the object)
   'mapping-lifecycle-changed', // an IOTLB/DMA mapping reset, unmapped or torn down at another point (symbol: the call)
   'object-freed', // an object freed in a file that publishes objects in tables, with nothing unpublished
+  'config-field-ungated', // a named virtio config field newly read in a function that tests no feature bit in the patch (symbol: the field)
   'config-access-early', // config space accessed from a function that runs before FEATURES_OK (symbol: the accessor)
   'status-sequence-changed', // a device status write, reset or ready call added, removed or moved (symbol: the call or status bit)
   'features-written', // negotiated/driver features written or cleared (symbol: the bit or field)

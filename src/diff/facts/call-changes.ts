@@ -17,11 +17,12 @@ export function bounded(hunks: AnnotatedHunk[]): AnnotatedHunk[] {
   return out;
 }
 
-/** Names called on the new side of the hunks from functions whose name matches `caller` (one hop). */
-export function calledFrom(hunks: AnnotatedHunk[], caller: RegExp): Set<string> {
+/** Names called on the new side of the hunks from functions whose name `caller` accepts (one hop). */
+export function calledFrom(hunks: AnnotatedHunk[], caller: RegExp | ((fn: string) => boolean)): Set<string> {
+  const accepts = caller instanceof RegExp ? (fn: string) => caller.test(fn) : caller;
   const out = new Set<string>();
   for (const h of hunks) for (const l of h.lines) {
-    if (l.kind === '-' || !l.function || !caller.test(l.function)) continue;
+    if (l.kind === '-' || !l.function || !accepts(l.function)) continue;
     for (const m of l.code.matchAll(/\b([a-z_]\w*)\s*\(/g)) out.add(m[1]!);
   }
   return out;

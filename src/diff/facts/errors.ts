@@ -2,12 +2,13 @@
 // "= -EXXX" in a function that did not return it before in this hunk set, and a new
 // interruptible or killable sleep whose result is passed on (the caller now sees -EINTR or
 // -ERESTARTSYS on a pending signal, as VHOST_SET_OWNER did). -EFAULT right after a user copy
-// is the universal idiom, not a new behaviour.
+// is the universal idiom, not a new behaviour. Only in functions userspace reaches
+// (user-entry.ts: an ioctl case, a handler by name or ops role, or one call from one).
 import type { Fact } from '../../model/facts.js';
 import type { AnnotatedLine } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import type { PatchScope } from '../uapi/scope.js';
-import { calledFrom } from './call-changes.js';
+import { reachedByUser } from './user-entry.js';
 import { compat } from '../uapi/compat.js';
 import { detector, gated, matchesIn, mayMatch } from './literal-gate.js';
 
@@ -27,13 +28,6 @@ const SIGNAL = gated(new RegExp(SIGNAL_SLEEP.map(([re]) => re.source).join('|'))
  * blanks around a "!" (not `\s*!?\s*`): that was quadratic on a long blank run after "if (".
  */
 const RESULT_USED = /(\bif\s*\(\s*(?:!\s*)?|=\s*|\breturn\s+)$/;
-
-/**
- * Entry points userspace reaches directly: ioctl and file operations, netlink doit/dumpit,
- * vhost-user message handlers, sysfs, and the vdpa/vhost ops those ioctls call straight into.
- */
-const HANDLER =
-  /ioctl|_doit$|_dumpit$|^vhost_user_|^vu_|^handle_|_handle_|_process_msg|_msg$|_(?:set|get)_(?:features|driver_features|status|config|vq_\w+|vring_\w+|map|backend\w*|owner|mem_table|log_base)$|_(?:dma_map|dma_unmap|reset|compat_reset|suspend|resume)$|_(?:write|read|open|release|mmap|poll|fault|store|show)$|_(?:bind|attach|detach)\w*$/;
 
 /**
  * ioctl requests the patch defines in a uAPI header and handles in a `case` it adds: their
@@ -62,9 +56,9 @@ function newRequests(hunks: Parameters<ScopedFileProducer>[1], scope: PatchScope
 }
 
 export const errorReturnFacts: ScopedFileProducer = detector({ needs: [ERRNO, SIGNAL] }, (file, hunks, scope?: PatchScope) => {
-  const called = calledFrom(hunks, HANDLER);
+  const byUser = reachedByUser(hunks, scope);
   const fresh = newRequests(hunks, scope);
-  const reachable = (l: AnnotatedLine) => !(l.ioctlCase && fresh.has(l.ioctlCase)) && (!!l.ioctlCase || !l.function || HANDLER.test(l.function) || called.has(l.function));
+  const reachable = (l: AnnotatedLine) => !(l.ioctlCase && fresh.has(l.ioctlCase)) && (!!l.ioctlCase || byUser(l.function));
   const removed = new Set<string>();
   for (const h of hunks) {
     for (const l of h.lines) {

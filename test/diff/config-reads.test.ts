@@ -1,0 +1,65 @@
+// A config field read without the feature the real header says it needs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileDiff, factsOf, headersDir } from './uapi/helpers.js';
+import { configGates } from '../../src/diff/uapi/config-gates.js';
+
+const HEADER = `struct virtio_blk_config {
+	/* The capacity (in 512-byte sectors). */
+	__virtio64 capacity;
+	/* The maximum segment size (if VIRTIO_BLK_F_SIZE_MAX) */
+	__virtio32 size_max;
+	/* geometry of the device (if VIRTIO_BLK_F_GEOMETRY) */
+	struct virtio_blk_geometry {
+		__virtio16 cylinders;
+		__u8 heads;
+	} geometry;
+	/* the next 2 entries are guarded by VIRTIO_BLK_F_DISCARD */
+	/*
+	 * The maximum discard sectors for one segment.
+	 */
+	__virtio32 max_discard_sectors;
+	__virtio32 max_discard_seg;
+	/* number of vqs, only available when VIRTIO_BLK_F_MQ is set */
+	__virtio16 num_queues;
+	__u8 unused1[3];
+} __attribute__((packed));
+`;
+
+test('the gates a uAPI header writes in its comments, for plain, nested and "next N" members', () => {
+  assert.deepEqual(Object.fromEntries(configGates(HEADER, 'virtio_blk_config')), {
+    size_max: 'VIRTIO_BLK_F_SIZE_MAX',
+    cylinders: 'VIRTIO_BLK_F_GEOMETRY',
+    heads: 'VIRTIO_BLK_F_GEOMETRY',
+    geometry: 'VIRTIO_BLK_F_GEOMETRY',
+    max_discard_sectors: 'VIRTIO_BLK_F_DISCARD',
+    max_discard_seg: 'VIRTIO_BLK_F_DISCARD',
+    num_queues: 'VIRTIO_BLK_F_MQ',
+  });
+});
+
+test('a gated field newly read with no test of its feature is a fact; a tested one, an ungated one and a moved read are not', () => {
+  const ctx = { headersDir: headersDir({ 'virtio_blk.h': HEADER }) };
+  const kinds = (diff: string) => factsOf(diff, ctx).filter((f) => f.kind === 'config-field-ungated').map((f) => [f.symbol, f.function]);
+  const section = 'static int virtblk_probe(struct virtio_device *vdev)';
+  assert.deepEqual(
+    kinds(fileDiff('drivers/block/virtio_blk.c', { at: 900, section, body: `
+ \tvirtio_cread(vdev, struct virtio_blk_config, capacity, &cap);
++\tvirtio_cread(vdev, struct virtio_blk_config, max_discard_seg, &v);
++\tvirtio_cread(vdev, struct virtio_blk_config, capacity, &cap2);` })),
+    [['max_discard_seg', 'virtblk_probe']],
+  );
+  assert.deepEqual(
+    kinds(fileDiff('drivers/block/virtio_blk.c', { at: 900, section, body: `
+ \tif (virtio_has_feature(vdev, VIRTIO_BLK_F_DISCARD)) {
++\t\tvirtio_cread(vdev, struct virtio_blk_config, max_discard_seg, &v);` })),
+    [],
+  );
+  assert.deepEqual(
+    kinds(fileDiff('drivers/block/virtio_blk.c', { at: 900, section, body: `
+-\tvirtio_cread(vdev, struct virtio_blk_config, num_queues, &n);
++\tn = virtblk_queues(vdev);` }, { at: 700, section: 'static u16 virtblk_queues(struct virtio_device *vdev)', body: `
++\tvirtio_cread(vdev, struct virtio_blk_config, num_queues, &n);` })),
+    [],
+  );
+});
