@@ -60,14 +60,19 @@ const BLOCKING = gated(
 );
 /** An errno a socket call gives back: returned, or stored in the error variable it returns. */
 const ERRNO = gated(/\b(?:return|err|error|ret|rc)\s*=?\s*-\x20?(E[A-Z]{3,})\b/g, ['-E', '- E']);
-/** Socket calls an application makes directly (proto_ops and the transport hooks behind them). */
-const SOCKET_CALL = /(?:^|_)(?:connect|accept|recvmsg|sendmsg|shutdown|release|close|listen|bind|poll|setsockopt|getsockopt|dgram_recvmsg|stream_recvmsg|seqpacket_recvmsg|dequeue|enqueue)(?:_|$)/;
+/**
+ * Socket calls an application makes (proto_ops) and the transport callbacks behind them
+ * (notify_*, recv_* handlers, stream_has_data, reset, linger and timeout paths), by a word of
+ * the function's name.
+ */
+const SOCKET_CALL_WORDS = new Set(['connect', 'accept', 'recvmsg', 'sendmsg', 'shutdown', 'release', 'close', 'listen', 'bind', 'poll', 'setsockopt', 'getsockopt', 'dequeue', 'enqueue', 'notify', 'recv', 'has', 'reset', 'linger', 'timeout']);
+const isSocketCall = (fn: string) => fn.split('_').some((w) => SOCKET_CALL_WORDS.has(w));
 
 function stateSymbols(l: AnnotatedLine): string[] {
   const out: string[] = [];
   for (const m of matchesIn(l.code, STATE_WRITE)) out.push((m[1] ?? m[2] ?? m[3] ?? m[4])!);
   // Waits and errnos matter where an application's socket call reaches them.
-  if (!l.function || !SOCKET_CALL.test(l.function)) return out;
+  if (!l.function || !isSocketCall(l.function)) return out;
   for (const m of matchesIn(l.code, BLOCKING)) out.push(m[1]!);
   for (const m of matchesIn(l.code, ERRNO)) out.push(m[1]!);
   return out;
