@@ -29,6 +29,7 @@ import { lifetimeFacts } from './facts/lifetime.js';
 import { virtioSequenceFacts } from './facts/virtio-sequence.js';
 import { netlinkFacts } from './facts/netlink.js';
 import { socketSemanticsFacts } from './facts/socket-semantics.js';
+import { socketStateFacts, socketCreditFacts, socketTransportFacts, packetOwnershipFacts, vnetHeaderFacts } from './facts/socket-changes.js';
 import { sysfsAbiFacts } from './facts/sysfs-abi.js';
 import { withoutNewCodeChanges } from './new-code.js';
 import { failurePathFacts } from './facts/failure-paths.js';
@@ -73,6 +74,11 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   configReadFacts,
   netlinkFacts,
   socketSemanticsFacts,
+  socketStateFacts,
+  socketCreditFacts,
+  socketTransportFacts,
+  packetOwnershipFacts,
+  vnetHeaderFacts,
   resetPathFacts,
   resourceRoleFacts,
   replacePathFacts,

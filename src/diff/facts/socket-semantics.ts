@@ -2,18 +2,20 @@
 // shutdown, linger and close, poll masks, errors returned to the socket, and tun/tap flags
 // and header sizes. A changed line that touches one of these in the socket code is a fact.
 import type { Fact } from '../../model/facts.js';
-import { isCLike } from '../annotate.js';
+import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { bounded } from './call-changes.js';
 import { detector } from './literal-gate.js';
 
-const SOCKET_FILES = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c|include\/linux\/virtio_vsock\.h|include\/net\/af_vsock\.h|drivers\/net\/(tun|tap)\.c|include\/linux\/if_tun\.h|include\/linux\/if_tap\.h|drivers\/vhost\/net\.c)/;
+export const SOCKET_FILES = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c|include\/linux\/virtio_vsock\.h|include\/net\/af_vsock\.h|drivers\/net\/(tun|tap)\.c|include\/linux\/if_tun\.h|include\/linux\/if_tap\.h|drivers\/vhost\/net\.c)/;
 const SEMANTICS =
   /\b(sk_shutdown|RCV_SHUTDOWN|SEND_SHUTDOWN|SHUTDOWN_MASK|VIRTIO_VSOCK_SHUTDOWN_\w+|SOCK_LINGER|sk_lingertime|SOCK_DONE|SOCK_DEAD|sk_state|TCP_ESTABLISHED|TCP_CLOSE|TCP_CLOSING|TCP_LISTEN|TCP_SYN_SENT|SS_\w+|sk_err|ECONNRESET|ECONNREFUSED|EPIPE|ENOTCONN|EPOLL\w+|POLL(?:IN|OUT|HUP|RDHUP|ERR|PRI|RDNORM|WRNORM)|MSG_(?:PEEK|DONTWAIT|TRUNC|EOR|ZEROCOPY)|SO_\w+|IFF_\w+|TUN_\w+|vnet_hdr_sz|sk_sndbuf|sk_rcvbuf|buf_alloc|fwd_cnt|peer_buf_alloc|VIRTIO_VSOCK_OP_\w+|VIRTIO_VSOCK_SEQ_\w+|sock_set_flag|sock_reset_flag)\b/g;
 
-export const socketSemanticsFacts: FileFactProducer = detector({ files: (path) => isCLike(path) && SOCKET_FILES.test(path) }, (file, allHunks) => {
-  const hunks = bounded(allHunks);
-  const out: Fact[] = [];
+/**
+ * The changed lines of `hunks` that change something: a line moved or re-indented unchanged
+ * within its function (the same code removed and added there) is no change.
+ */
+export function* realChanges(hunks: AnnotatedHunk[]): Generator<AnnotatedLine> {
   const plus = new Map<string, string[]>();
   const minus = new Map<string, string[]>();
   for (const h of hunks) for (const l of h.lines) {
@@ -22,12 +24,18 @@ export const socketSemanticsFacts: FileFactProducer = detector({ files: (path) =
     const k = l.function ?? '';
     (into.get(k) ?? into.set(k, []).get(k)!).push(l.code.trim());
   }
-  const seen = new Set<string>();
   for (const h of hunks) for (const l of h.lines) {
-    if (l.kind === ' ') continue;
-    // A line moved or re-indented unchanged within its function is no change.
+    if (l.kind === ' ' || !l.code.trim()) continue;
     const other = (l.kind === '+' ? minus : plus).get(l.function ?? '') ?? [];
-    if (other.includes(l.code.trim())) continue;
+    if (!other.includes(l.code.trim())) yield l;
+  }
+}
+
+export const socketSemanticsFacts: FileFactProducer = detector({ files: (path) => isCLike(path) && SOCKET_FILES.test(path) }, (file, allHunks) => {
+  const hunks = bounded(allHunks);
+  const out: Fact[] = [];
+  const seen = new Set<string>();
+  for (const l of realChanges(hunks)) {
     for (const m of l.code.matchAll(SEMANTICS)) {
       const key = `${l.function ?? ''}\u0000${m[1]}`;
       if (seen.has(key)) continue;
