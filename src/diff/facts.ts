@@ -5,7 +5,7 @@ import type { Fact } from '../model/facts.js';
 import { parseUnifiedDiff } from './parse.js';
 import { cutAtCaps, cutSummary } from './caps.js';
 import { annotateFile, type AnnotatedHunk } from './annotate.js';
-import { symbolFacts } from './facts/symbols.js';
+import { describedMentions, symbolFacts } from './facts/symbols.js';
 import { functionFacts } from './facts/functions.js';
 import { opFacts } from './facts/ops.js';
 import { errorReturnFacts } from './facts/errors.js';
@@ -76,7 +76,6 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   featureOpFacts,
   fallbackFacts,
   functionFacts,
-  symbolFacts,
 ];
 
 /** Producers that need every file of the patch at once (a uAPI flag and the handler that reads it). */
@@ -115,6 +114,8 @@ export function analyzeDiff(patch: Patch, ctx: DiffContext = {}): DiffResult {
     }
     const own: Fact[] = [];
     for (const produce of FILE_PRODUCERS) append(own, produce(file, hunks, scope));
+    // Last: a bare mention is only a fact where no other fact says what the line does with it.
+    append(own, symbolFacts(file, hunks, describedMentions(own)));
     append(facts, withoutNewCodeChanges(own, file, hunks));
   }
   for (const produce of PATCH_PRODUCERS) append(facts, produce(scope));

@@ -3,17 +3,22 @@
 // VHOST_GET_BACKEND_FEATURES handler), "u64 features = …", a feature-bit array (QEMU's
 // kernel_feature_bits[]), virtio_add_feature()/virtio_clear_feature() and DEFINE_PROP_BIT64
 // on host_features. A bit both removed and added in the same mask is a reformat, not a change.
+// A bit listed in a mask the patch creates (a new device or backend, a new function) is an
+// initial offer, not a change to one that userspace negotiated against: new-mask-bit.
 import type { Fact } from '../../model/facts.js';
 import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { compat, type Compat } from '../uapi/compat.js';
 import { detector, execIn, gated, matchesIn } from './literal-gate.js';
+import { newFunctions } from '../new-code.js';
 
 const BIT_NAME = gated(/\b((?:VIRTIO|VHOST|VRING|VDUSE|VFIO)_[A-Z0-9_]*F_[A-Z0-9_]+)\b/g, ['VIRTIO_', 'VHOST_', 'VRING_', 'VDUSE_', 'VFIO_']);
 /** "u64 features = …", "->supported_features = …", "features |= …" (not "==", not a comparison). */
 const FEATURES_ASSIGN = /(?:^|[\s(])((?:[A-Za-z_]\w*(?:->|\.))*[A-Za-z_]*features)\s*\|?=(?!=)/i;
 const FEATURE_ARRAY = /\b(\w*feature\w*)\s*\[\s*\w*\s*\]\s*=\s*\{/i;
 const CALL = gated(/\bvirtio_(add|clear)_feature\s*\(\s*&?\s*([\w.>-]+)\s*,\s*([A-Z0-9_]+)\s*\)/g, ['_feature']);
+/** A mask's own definition: "#define X_FEATURES" or "x_features[] = {". */
+const MASK_DEFINITION = /^\s*#\s*define\s+(\w+)|\b(\w+)\s*\[\s*\w*\s*\]\s*=\s*\{/;
 const PROP_BIT = gated(/\bDEFINE_PROP_BIT(?:64)?\s*\(\s*"[^"]*"\s*,\s*\w+\s*,\s*([\w.]*features)\s*,\s*([A-Z0-9_]+)/, ['DEFINE_PROP_BIT']);
 
 interface Where {
@@ -84,6 +89,9 @@ export const maskFacts: FileFactProducer = detector({ needs: [BIT_NAME, CALL, PR
     });
   });
   const out: Fact[] = [];
+  const created = createdMasks(hunks);
+  const fresh = newFunctions(file, hunks);
+  const isNew = (w: Where) => file.status === 'added' || created.has(w.mask) || (!!w.l.function && fresh.has(w.l.function));
   const passThrough = PASS_THROUGH_PATH.test(file.path);
   for (const [key, w] of [...added, ...removed]) {
     if (!passThrough || !arrays.has(w.mask) || (added.has(key) && removed.has(key))) continue;
@@ -93,14 +101,23 @@ export const maskFacts: FileFactProducer = detector({ needs: [BIT_NAME, CALL, PR
     added.delete(key);
     removed.delete(key);
   }
+  // A bit that leaves one mask and enters another (a rename, a mask split per device) is still
+  // offered: moved, neither new nor withdrawn.
+  const bits = (m: Map<string, Where>) => new Set([...m.keys()].map((k) => k.split('\u0000')[1]!));
+  const addedBits = bits(added);
+  const removedBits = bits(removed);
   for (const [key, w] of added) {
-    if (removed.has(key)) continue;
     const bit = key.split('\u0000')[1]!;
+    if (removedBits.has(bit)) continue;
+    if (isNew(w)) {
+      out.push(lineFact('new-mask-bit', bit, file, w.l, { mask: w.mask, detail: `${bit} listed in ${w.mask}, a feature mask this patch creates`, compat: compat('compatible', `${w.mask} is new, so no userspace or guest negotiated against it before`) }));
+      continue;
+    }
     out.push(lineFact('mask-bit-added', bit, file, w.l, { mask: w.mask, detail: `${bit} added to ${w.mask}${w.ioctl ? ` (in the ${w.ioctl} handler)` : ''}`, compat: addedClass(bit, file.path) }));
   }
   for (const [key, w] of removed) {
-    if (added.has(key)) continue;
     const bit = key.split('\u0000')[1]!;
+    if (addedBits.has(bit)) continue;
     out.push(
       lineFact('mask-bit-removed', bit, file, w.l, {
         mask: w.mask,
@@ -111,6 +128,20 @@ export const maskFacts: FileFactProducer = detector({ needs: [BIT_NAME, CALL, PR
   }
   return out;
 });
+
+/** Masks whose definition the patch adds (and does not also remove): new offers. */
+function createdMasks(hunks: AnnotatedHunk[]): Set<string> {
+  const added = new Set<string>();
+  const removed = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) {
+    if (l.kind === ' ') continue;
+    const d = MASK_DEFINITION.exec(l.code);
+    const name = d && (d[1] ?? d[2]);
+    if (name) (l.kind === '+' ? added : removed).add(name);
+  }
+  for (const n of removed) added.delete(n);
+  return added;
+}
 
 /**
  * A rewritten mask (BIT() → BIT_ULL(), re-wrapped lines) is a run of removed lines followed by

@@ -1,0 +1,113 @@
+// A feature offer changes only when an existing mask changes: a mask the patch creates is an
+// initial offer, a bit moved between masks is still offered, and a bare mention of a bit that a
+// mask fact already describes (or of a symbol on a line merely rewritten) is not a new use.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openReview } from '../../../src/engine/index.js';
+import { factsOf, fileDiff, patchOf } from '../uapi/helpers.js';
+import type { Fact } from '../../../src/model/facts.js';
+
+const of = (facts: Fact[], ...kinds: string[]) => facts.filter((f) => kinds.includes(f.kind)).map((f) => `${f.kind} ${f.symbol}`);
+
+const newParentMask = fileDiff('drivers/vdpa/newhw/newhw_main.c', {
+  at: 20,
+  section: '#include "newhw.h"',
+  body: `
+ #include <linux/vdpa.h>
++
++#define NEWHW_FEATURES ((1ULL << VIRTIO_F_ANY_LAYOUT) | \\
++			(1ULL << VIRTIO_F_VERSION_1) | \\
++			(1ULL << VIRTIO_F_ACCESS_PLATFORM))
+ `,
+});
+
+const grownMask = fileDiff('drivers/vhost/vsock.c', {
+  at: 30,
+  section: 'enum {',
+  body: `
+ enum {
+ \tVHOST_VSOCK_FEATURES = VHOST_FEATURES |
+-\t\t\t       (1ULL << VIRTIO_F_VERSION_1)
++\t\t\t       (1ULL << VIRTIO_F_VERSION_1) |
++\t\t\t       (1ULL << VIRTIO_F_ACCESS_PLATFORM)
+ };`,
+});
+
+test('a bit listed in a mask the patch creates is new-mask-bit, with no bare mention beside it', () => {
+  const facts = factsOf(newParentMask);
+  assert.deepEqual(of(facts, 'mask-bit-added'), []);
+  assert.deepEqual(of(facts, 'new-mask-bit'), ['new-mask-bit VIRTIO_F_ANY_LAYOUT', 'new-mask-bit VIRTIO_F_VERSION_1', 'new-mask-bit VIRTIO_F_ACCESS_PLATFORM']);
+  assert.deepEqual(of(facts, 'symbol-added').filter((s) => s.includes('VIRTIO_F_')), []);
+});
+
+test('a bit added to a mask that existed is still an offer change', () => {
+  const facts = factsOf(grownMask);
+  assert.deepEqual(of(facts, 'mask-bit-added', 'new-mask-bit'), ['mask-bit-added VIRTIO_F_ACCESS_PLATFORM']);
+});
+
+test('a bit moved from one mask to another (a rename) is neither added nor removed', () => {
+  const facts = factsOf(
+    fileDiff('drivers/vdpa/vdpa_sim/vdpa_sim.c', {
+      at: 40,
+      section: '#include "vdpa_sim.h"',
+      body: `
+-static u64 vdpasim_features = (1ULL << VIRTIO_F_ANY_LAYOUT) |
+-			      (1ULL << VIRTIO_F_VERSION_1);
++#define VDPASIM_FEATURES ((1ULL << VIRTIO_F_ANY_LAYOUT) | \\
++			  (1ULL << VIRTIO_F_VERSION_1))`,
+    }),
+  );
+  assert.deepEqual(of(facts, 'mask-bit-added', 'mask-bit-removed', 'new-mask-bit'), []);
+});
+
+test('a mention on a line rewritten at the same depth is no new use; one moved under a new condition is', () => {
+  const rewritten = factsOf(
+    fileDiff('drivers/vhost/net.c', {
+      at: 1600,
+      section: 'static int vhost_net_set_features(struct vhost_net *n, u64 features)',
+      body: `
+ \tif (features & (1ULL << VIRTIO_F_ACCESS_PLATFORM)) {
+-\t\tif (vhost_init_device_iotlb(&n->dev, true))
++\t\tif (vhost_init_device_iotlb(&n->dev))
+ \t\t\tgoto out_unlock;`,
+    }),
+  );
+  assert.deepEqual(of(rewritten, 'symbol-added'), []);
+  const deeper = factsOf(
+    fileDiff('drivers/vhost/net.c', {
+      at: 1600,
+      section: 'static int vhost_net_set_features(struct vhost_net *n, u64 features)',
+      body: `
+-\tif (vhost_init_device_iotlb(&n->dev, true))
+-\t\tgoto out_unlock;
++\tif (n->iotlb_wanted)
++\t\tif (vhost_init_device_iotlb(&n->dev, true))
++\t\t\tgoto out_unlock;`,
+    }),
+  );
+  assert.ok(of(deeper, 'symbol-added').includes('symbol-added vhost_init_device_iotlb'));
+  // A new identifier on the line is a new use too.
+  const widened = factsOf(
+    fileDiff('drivers/vdpa/vdpa_user/vduse_dev.c', {
+      at: 1400,
+      section: 'static bool features_is_valid(struct vduse_dev_config *config)',
+      body: `
+-\tif (features & (1ULL << VIRTIO_BLK_F_CONFIG_WCE))
++\tif (config->device_id == VIRTIO_ID_BLOCK && (config->features & (1ULL << VIRTIO_BLK_F_CONFIG_WCE)))
+ \t\treturn false;`,
+    }),
+  );
+  assert.ok(of(widened, 'symbol-added').includes('symbol-added VIRTIO_BLK_F_CONFIG_WCE'));
+});
+
+test('review: a new parent mask raises what its contents break, not "newly offered" warnings', async () => {
+  const engine = await openReview();
+  const rules = (diff: string) => new Set(engine.reviewOne(patchOf(diff)).findings.filter((f) => f.severity !== 'note').map((f) => f.ruleId));
+  const fresh = rules(newParentMask);
+  for (const id of ['backend-offered-feature-added', 'virtio-version-1-legacy-interface', 'virtio-access-platform-dma-api']) assert.ok(!fresh.has(id), `${id} on a new mask`);
+  // A legacy-only bit is wrong in a new modern device's offer as much as in an old one.
+  assert.ok(fresh.has('virtio-legacy-only-feature-bits'));
+  // The vhost lesson stands: ACCESS_PLATFORM newly offered by an existing backend.
+  const grown = engine.reviewOne(patchOf(grownMask)).findings;
+  assert.equal(grown.find((f) => f.ruleId === 'virtio-access-platform-dma-api')?.severity, 'error');
+});
