@@ -12,7 +12,7 @@ import { errorReturnFacts } from './facts/errors.js';
 import { ioctlEncodingFacts } from './facts/ioctl-encoding.js';
 import { moduleParamFacts } from './facts/module-params.js';
 import { waitFacts } from './facts/waits.js';
-import { maskFacts } from './facts/masks.js';
+import { maskFacts, withoutMovedMaskBits } from './facts/masks.js';
 import { fileFacts } from './facts/files.js';
 import { uapiDefineFacts } from './facts/uapi-defines.js';
 import { uapiStructFacts } from './facts/uapi-structs.js';
@@ -117,6 +117,12 @@ export function analyzeDiff(patch: Patch, ctx: DiffContext = {}): DiffResult {
     // Last: a bare mention is only a fact where no other fact says what the line does with it.
     append(own, symbolFacts(file, hunks, describedMentions(own)));
     append(facts, withoutNewCodeChanges(own, file, hunks));
+  }
+  // A feature bit moved between files, or renamed through an alias, is no offer change.
+  const offers = withoutMovedMaskBits(facts);
+  if (offers !== facts) {
+    facts.length = 0;
+    append(facts, offers);
   }
   for (const produce of PATCH_PRODUCERS) append(facts, produce(scope));
   append(facts, patchFacts(patch, annotated, facts));

@@ -129,6 +129,28 @@ export const maskFacts: FileFactProducer = detector({ needs: [BIT_NAME, CALL, PR
   return out;
 });
 
+/** "#define OLD NEW" on a line: OLD becomes another name for NEW. */
+const ALIAS_DEFINE = /^[+-]?\s*#\s*define\s+(\w+)\s+([A-Za-z_]\w*)\s*$/;
+
+/**
+ * Across the patch's files: a bit that leaves a mask in one file and enters one in another
+ * (a driver split into modules), or is swapped for a name the patch makes its alias
+ * (IOMMU_PLATFORM → ACCESS_PLATFORM), is offered as before.
+ */
+export function withoutMovedMaskBits(facts: Fact[]): Fact[] {
+  if (!facts.some((f) => f.kind === 'mask-bit-removed')) return facts;
+  const sameAs = new Map<string, string>();
+  for (const f of facts) {
+    if (f.kind !== 'macro-value-changed' && f.kind !== 'macro-added') continue;
+    const a = ALIAS_DEFINE.exec(f.text ?? '');
+    if (a) sameAs.set(a[1]!, a[2]!);
+  }
+  const bit = (f: Fact) => sameAs.get(f.symbol) ?? f.symbol;
+  const added = new Set(facts.filter((f) => f.kind === 'mask-bit-added' || f.kind === 'new-mask-bit').map(bit));
+  const removed = new Set(facts.filter((f) => f.kind === 'mask-bit-removed').map(bit));
+  return facts.filter((f) => !(((f.kind === 'mask-bit-added' || f.kind === 'new-mask-bit') && removed.has(bit(f))) || (f.kind === 'mask-bit-removed' && added.has(bit(f)))));
+}
+
 /** Masks whose definition the patch adds (and does not also remove): new offers. */
 function createdMasks(hunks: AnnotatedHunk[]): Set<string> {
   const added = new Set<string>();

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { openReview } from '../../../src/engine/index.js';
 import { factsOf, fileDiff, patchOf } from '../uapi/helpers.js';
 import type { Fact } from '../../../src/model/facts.js';
+import { analyzeDiff } from '../../../src/diff/facts.js';
+import { foldIntoSeries, newSeries, seriesFacts } from '../../../src/analyze/series.js';
 
 const of = (facts: Fact[], ...kinds: string[]) => facts.filter((f) => kinds.includes(f.kind)).map((f) => `${f.kind} ${f.symbol}`);
 
@@ -110,4 +112,72 @@ test('review: a new parent mask raises what its contents break, not "newly offer
   // The vhost lesson stands: ACCESS_PLATFORM newly offered by an existing backend.
   const grown = engine.reviewOne(patchOf(grownMask)).findings;
   assert.equal(grown.find((f) => f.ruleId === 'virtio-access-platform-dma-api')?.severity, 'error');
+});
+
+test('across files: a bit that moves into another module, or is swapped for its new alias, is offered as before', () => {
+  const split = factsOf([
+    fileDiff('drivers/vdpa/vdpa_sim/vdpa_sim.c', {
+      at: 40,
+      section: 'struct vdpasim_dev_attr {',
+      body: `
+-#define VDPASIM_FEATURES ((1ULL << VIRTIO_F_ANY_LAYOUT) | \\
+-			  (1ULL << VIRTIO_F_VERSION_1))
++/* the features now live with each device type */`,
+    }),
+    fileDiff('drivers/vdpa/vdpa_sim/vdpa_sim_net.c', {
+      at: 30,
+      section: 'static void vdpasim_net_work(struct work_struct *work)',
+      body: `
+ #include "vdpa_sim.h"
+-#define VDPASIM_NET_FEATURES (1ULL << VIRTIO_NET_F_MAC)
++#define VDPASIM_NET_FEATURES ((1ULL << VIRTIO_F_ANY_LAYOUT) | \\
++			      (1ULL << VIRTIO_F_VERSION_1) | \\
++			      (1ULL << VIRTIO_NET_F_MAC))`,
+    }),
+  ]);
+  assert.deepEqual(of(split, 'mask-bit-added', 'mask-bit-removed', 'new-mask-bit'), []);
+  const renamed = factsOf([
+    fileDiff('drivers/vhost/net.c', {
+      at: 70,
+      section: 'enum {',
+      body: `
+ \tVHOST_NET_FEATURES = VHOST_FEATURES |
+-\t\t\t (1ULL << VIRTIO_F_IOMMU_PLATFORM)
++\t\t\t (1ULL << VIRTIO_F_ACCESS_PLATFORM)
+ };`,
+    }),
+    fileDiff('include/uapi/linux/virtio_config.h', {
+      at: 70,
+      body: `
+-#define VIRTIO_F_IOMMU_PLATFORM		33
++#define VIRTIO_F_ACCESS_PLATFORM	33
++#define VIRTIO_F_IOMMU_PLATFORM		VIRTIO_F_ACCESS_PLATFORM`,
+    }),
+  ]);
+  assert.deepEqual(of(renamed, 'mask-bit-added', 'mask-bit-removed'), []);
+  // Without the alias it is a real swap of one bit for another.
+  const swapped = factsOf(
+    fileDiff('drivers/vhost/net.c', {
+      at: 70,
+      section: 'enum {',
+      body: `
+ \tVHOST_NET_FEATURES = VHOST_FEATURES |
+-\t\t\t (1ULL << VIRTIO_F_RING_PACKED)
++\t\t\t (1ULL << VIRTIO_F_ACCESS_PLATFORM)
+ };`,
+    }),
+  );
+  assert.deepEqual(of(swapped, 'mask-bit-added', 'mask-bit-removed'), ['mask-bit-added VIRTIO_F_ACCESS_PLATFORM', 'mask-bit-removed VIRTIO_F_RING_PACKED']);
+});
+
+test('a new virtio feature bit sent to the virtio TC lists has its spec reservation asked for there', () => {
+  const header = fileDiff('include/uapi/linux/virtio_demo.h', { at: 10, body: `\n #define VIRTIO_DEMO_F_A 0\n+#define VIRTIO_DEMO_F_B 1\n` });
+  const without = (cc: string[]) => factsOf(header, undefined, { cc }).filter((f) => f.kind === 'feature-without-spec-reference').map((f) => f.symbol);
+  assert.deepEqual(without(['kvm@vger.kernel.org']), ['VIRTIO_DEMO_F_B']);
+  assert.deepEqual(without(['virtio-dev@lists.oasis-open.org']), []);
+  const s = newSeries('k');
+  const patch = patchOf(header, { cc: ['virtio-comment@lists.oasis-open.org'] });
+  const r = analyzeDiff(patch);
+  foldIntoSeries(s, patch, r.files, r.facts);
+  assert.deepEqual(seriesFacts(s).filter((f) => f.kind === 'series-feature-without-spec'), []);
 });
