@@ -181,3 +181,29 @@ test('a new virtio feature bit sent to the virtio TC lists has its spec reservat
   foldIntoSeries(s, patch, r.files, r.facts);
   assert.deepEqual(seriesFacts(s).filter((f) => f.kind === 'series-feature-without-spec'), []);
 });
+
+test('config access before FEATURES_OK: device config in validate() counts; the transport feature registers and a helper\'s own name do not', () => {
+  const early = (path: string, section: string, body: string) => of(factsOf(fileDiff(path, { at: 100, section, body })), 'config-access-early');
+  assert.deepEqual(
+    early('drivers/virtio/virtio_pci_modern_dev.c', 'u64 vp_modern_get_features(struct virtio_pci_modern_device *mdev)', `
+ \tu64 features;
++\tvp_iowrite32(0, &cfg->device_feature_select);
++\tfeatures = vp_ioread32(&cfg->device_feature);`),
+    [],
+  );
+  assert.deepEqual(
+    early('drivers/vhost/vdpa.c', 'static long vhost_vdpa_get_device_id(struct vhost_vdpa *v, u8 __user *argp)', `
+ }
++static int vhost_vdpa_config_validate(struct vhost_vdpa *v,
++				      struct vhost_vdpa_config *c)
++{`),
+    [],
+  );
+  assert.deepEqual(
+    early('drivers/net/virtio_net.c', 'static int virtnet_validate(struct virtio_device *vdev)', `
+ \tif (!vdev->config->get)
+ \t\treturn -EINVAL;
++\tmtu = virtio_cread16(vdev, offsetof(struct virtio_net_config, mtu));`),
+    ['config-access-early virtio_cread16'],
+  );
+});
