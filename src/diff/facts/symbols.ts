@@ -1,7 +1,7 @@
 // symbol-added / symbol-removed: every identifier on a changed line (code only for C files),
 // except where a specific fact already says what the line does with it.
 import type { Fact, FactKind } from '../../model/facts.js';
-import { identifiersIn } from '../c-code.js';
+import { functionNameOf, identifiersIn, isFunctionStart } from '../c-code.js';
 import { newFunctions } from '../new-code.js';
 import { changedLines, lineFact } from './types.js';
 import type { FileDiff } from '../../model/diff.js';
@@ -68,8 +68,9 @@ export const symbolFacts = (file: FileDiff, hunks: AnnotatedHunk[], described: R
     // A line re-added with only its trailing separator changed (`X)` → `X) |`, to append a
     // bit after it) uses nothing new.
     if (kind === 'symbol-added' && removedShape.has(punctuationFree(l.code))) continue;
+    const defines = definedOn(l.code);
     for (const id of ids) {
-      if (mentioned(l, id)) continue;
+      if (mentioned(l, id) || id === defines) continue;
       // One fact per symbol and side per file: the first place is where a reviewer looks.
       const key = kind + id;
       if (seen.has(key)) continue;
@@ -81,6 +82,23 @@ export const symbolFacts = (file: FileDiff, hunks: AnnotatedHunk[], described: R
   }
   return out;
 };
+
+/** An export of a function names it without using it. */
+const EXPORT = /^\s*EXPORT_SYMBOL\w*\s*\(\s*(\w+)\s*\)/;
+
+/**
+ * The function a line defines, declares or exports (its signature, a prototype, an
+ * EXPORT_SYMBOL): that line names the function, it does not use it.
+ */
+function definedOn(code: string): string | null {
+  const e = code.includes('EXPORT_SYMBOL') ? EXPORT.exec(code) : null;
+  if (e) return e[1]!;
+  const c0 = code.charCodeAt(0);
+  if (c0 === 32 || c0 === 9 || !code.includes('(')) return null;
+  // A prototype is a signature ended by ";" at column 0.
+  const signature = code.trimEnd().endsWith(');') ? code.trimEnd().slice(0, -1) : code;
+  return isFunctionStart(signature) ? functionNameOf(signature) : null;
+}
 
 function indentOf(code: string): string {
   let i = 0;

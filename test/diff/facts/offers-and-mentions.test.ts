@@ -207,3 +207,36 @@ test('config access before FEATURES_OK: device config in validate() counts; the 
     ['config-access-early virtio_cread16'],
   );
 });
+
+test('a function\'s signature, prototype or export names it; only a call uses it', () => {
+  const uses = (diff: string) => of(factsOf(diff), 'symbol-added').filter((s) => s.endsWith(' virtqueue_demo_break'));
+  assert.deepEqual(
+    uses(
+      fileDiff('drivers/virtio/virtio_ring.c', {
+        at: 2000,
+        section: 'EXPORT_SYMBOL_GPL(virtqueue_get_vring);',
+        body: `
+ 
++void virtqueue_demo_break(struct virtqueue *_vq)
++{
++	to_vvq(_vq)->broken = true;
++}
++EXPORT_SYMBOL_GPL(virtqueue_demo_break);`,
+      }) +
+        fileDiff('include/linux/virtio.h', { at: 90, body: `\n void virtqueue_disable_cb(struct virtqueue *vq);\n+void virtqueue_demo_break(struct virtqueue *vq);\n` }),
+    ),
+    [],
+  );
+  assert.deepEqual(
+    uses(
+      fileDiff('drivers/net/virtio_net.c', {
+        at: 300,
+        section: 'static void virtnet_remove(struct virtio_device *vdev)',
+        body: `
+ 	unregister_netdev(vi->dev);
++	virtqueue_demo_break(vi->cvq);`,
+      }),
+    ),
+    ['symbol-added virtqueue_demo_break'],
+  );
+});
