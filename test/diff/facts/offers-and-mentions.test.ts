@@ -240,3 +240,12 @@ test('a function\'s signature, prototype or export names it; only a call uses it
     ['symbol-added virtqueue_demo_break'],
   );
 });
+
+test('a flag define moved into a uAPI header with its value is no new flag', () => {
+  const header = fileDiff('include/uapi/linux/rpmsg_demo.h', { at: 10, body: `\n #include <linux/types.h>\n+#define DEMO_RPMSG_F_NS 0\n+#define DEMO_RPMSG_F_ACK 1\n` });
+  const moved = fileDiff('drivers/rpmsg/demo_rpmsg_bus.c', { at: 40, body: `\n #include <linux/rpmsg_demo.h>\n-#define DEMO_RPMSG_F_NS	0 /* name service */\n` });
+  assert.deepEqual(of(factsOf([moved, header]), 'flag-bit-added'), ['flag-bit-added DEMO_RPMSG_F_ACK']);
+  // Moved with another value, it is a change.
+  const renumbered = fileDiff('drivers/rpmsg/demo_rpmsg_bus.c', { at: 40, body: `\n #include <linux/rpmsg_demo.h>\n-#define DEMO_RPMSG_F_NS 2\n` });
+  assert.deepEqual(of(factsOf([renumbered, header]), 'flag-bit-added'), ['flag-bit-added DEMO_RPMSG_F_NS', 'flag-bit-added DEMO_RPMSG_F_ACK']);
+});
