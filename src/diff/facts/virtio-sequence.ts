@@ -31,6 +31,7 @@ const FEATURES_WRITE = gated(
 );
 
 const TEARDOWN = /(release|remove|close|cleanup|destroy|teardown|unbind)/;
+const RESET = /reset/i;
 
 export const virtioSequenceFacts: FileFactProducer = detector({ files: isCLike, needs: [CONFIG_ACCESS, STATUS, FEATURES_WRITE] }, (file, allHunks) => {
   const hunks = bounded(allHunks);
@@ -49,6 +50,9 @@ export const virtioSequenceFacts: FileFactProducer = detector({ files: isCLike, 
   const alive = new Set<string>();
   for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
   const addedCalls = new Set(status.filter((c) => c.side === '+').map((c) => c.call));
+  // A reset swapped for another way to reset in the same function (->reset() for
+  // virtio_reset_device()) keeps the sequence.
+  const resetAddedIn = new Set(status.filter((c) => c.side === '+' && RESET.test(c.call)).map((c) => c.line.function ?? ''));
   for (const h of hunks) {
     for (const l of h.lines) {
       if (l.kind === ' ') continue;
@@ -63,7 +67,7 @@ export const virtioSequenceFacts: FileFactProducer = detector({ files: isCLike, 
         // A new ready or reset call is usually the fix; one that goes away or moves changes the
         // sequence, and so does a new reset in a teardown path (what survives release or remove).
         if (l.kind === '+' && !moved && !TEARDOWN.test(l.function ?? '')) continue;
-        if (l.kind === '-' && !moved && (!l.function || !alive.has(l.function) || addedCalls.has(sym))) continue;
+        if (l.kind === '-' && !moved && (!l.function || !alive.has(l.function) || addedCalls.has(sym) || (RESET.test(sym) && resetAddedIn.has(l.function)))) continue;
         const verb = moved ? 'moves' : l.kind === '+' ? 'adds' : 'removes';
         out.push(lineFact('status-sequence-changed', sym, file, l, { detail: `${l.function ? l.function + '() ' : ''}${verb} ${sym}, changing the device status or reset sequence` }));
       }

@@ -249,3 +249,23 @@ test('a flag define moved into a uAPI header with its value is no new flag', () 
   const renumbered = fileDiff('drivers/rpmsg/demo_rpmsg_bus.c', { at: 40, body: `\n #include <linux/rpmsg_demo.h>\n-#define DEMO_RPMSG_F_NS 2\n` });
   assert.deepEqual(of(factsOf([renumbered, header]), 'flag-bit-added'), ['flag-bit-added DEMO_RPMSG_F_NS', 'flag-bit-added DEMO_RPMSG_F_ACK']);
 });
+
+test('a reset swapped for another reset call in the same function keeps the status sequence; one dropped does not', () => {
+  const seq = (body: string) =>
+    of(factsOf(fileDiff('drivers/virtio/virtio.c', { at: 480, section: 'int register_virtio_device(struct virtio_device *dev)', body })), 'status-sequence-changed');
+  assert.deepEqual(
+    seq(`
+ \t/* We always start by resetting the device, in case a previous
+ \t * driver messed it up.  This also tests that code path a little. */
+-\tdev->config->reset(dev);
++\tvirtio_reset_device(dev);`),
+    [],
+  );
+  assert.deepEqual(
+    seq(`
+ \t * driver messed it up.  This also tests that code path a little. */
+-\tdev->config->reset(dev);
+ \tvirtio_add_status(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE);`),
+    ['status-sequence-changed reset'],
+  );
+});
