@@ -269,3 +269,21 @@ test('a reset swapped for another reset call in the same function keeps the stat
     ['status-sequence-changed reset'],
   );
 });
+
+test('waits: a bounded wait in a new function, or the same wait on a rewritten line, is no new wait; an unbounded one in new code is', () => {
+  const waits = (body: string, section = 'static int virtsnd_ctl_msg_send(struct virtio_snd *snd)') => of(factsOf(fileDiff('sound/virtio/virtio_demo.c', { at: 50, section, body })), 'wait-added');
+  const fresh = (call: string) => `
+ }
++static int virtsnd_demo_wait(struct virtio_snd_msg *msg)
++{
++	return ${call};
++}`;
+  assert.deepEqual(waits(fresh('wait_for_completion_interruptible_timeout(&msg->notify, HZ)')), []);
+  assert.deepEqual(waits(fresh('wait_for_completion(&msg->notify)') + '\n'), ['wait-added wait_for_completion']);
+  assert.deepEqual(waits(`
+-	rc = wait_for_completion_timeout(&msg->notify, js);
++	rc = wait_for_completion_timeout(&msg->notify, msecs_to_jiffies(msg_timeout_ms));`), []);
+  assert.deepEqual(waits(`
+-	wait_for_completion(&msg->notify);
++	rc = wait_for_completion_interruptible_timeout(&msg->notify, js);`), ['wait-added wait_for_completion_interruptible_timeout']);
+});
