@@ -288,3 +288,17 @@ test('waits: a bounded wait in a new function, or the same wait on a rewritten l
 -	wait_for_completion(&msg->notify);
 +	rc = wait_for_completion_interruptible_timeout(&msg->notify, js);`), ['wait-added wait_for_completion_interruptible_timeout']);
 });
+
+test('an ioctl renamed with its old name kept as an alias of the same request is no new ioctl', () => {
+  const header = (newValue: string) =>
+    fileDiff('include/uapi/linux/vhost.h', {
+      at: 180,
+      body: `
+ /* VHOST_VSOCK specific defines */
+-#define VHOST_VSOCK_SET_RUNNING		_IOW(VHOST_VIRTIO, 0x61, int)
++#define VHOST_SET_RUNNING		${newValue}
++#define VHOST_VSOCK_SET_RUNNING		VHOST_SET_RUNNING`,
+    });
+  assert.deepEqual(of(factsOf(header('_IOW(VHOST_VIRTIO, 0x61, int)')), 'ioctl-added'), []);
+  assert.deepEqual(of(factsOf(header('_IOW(VHOST_VIRTIO, 0x62, int)')), 'ioctl-added'), ['ioctl-added VHOST_SET_RUNNING']);
+});
