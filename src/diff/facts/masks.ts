@@ -17,8 +17,8 @@ const BIT_NAME = gated(/\b((?:VIRTIO|VHOST|VRING|VDUSE|VFIO)_[A-Z0-9_]*F_[A-Z0-9
 const FEATURES_ASSIGN = /(?:^|[\s(])((?:[A-Za-z_]\w*(?:->|\.))*[A-Za-z_]*features)\s*\|?=(?!=)/i;
 const FEATURE_ARRAY = /\b(\w*feature\w*)\s*\[\s*\w*\s*\]\s*=\s*\{/i;
 const CALL = gated(/\bvirtio_(add|clear)_feature\s*\(\s*&?\s*([\w.>-]+)\s*,\s*([A-Z0-9_]+)\s*\)/g, ['_feature']);
-/** A mask's own definition: "#define X_FEATURES" or "x_features[] = {". */
-const MASK_DEFINITION = /^\s*#\s*define\s+(\w+)|\b(\w+)\s*\[\s*\w*\s*\]\s*=\s*\{/;
+/** A mask's own definition: "#define X_FEATURES", "x_features[] = {" or the enum member "X_FEATURES =". */
+const MASK_DEFINITION = /^\s*#\s*define\s+(\w+)|\b(\w+)\s*\[\s*\w*\s*\]\s*=\s*\{|^\s*([A-Z][A-Z0-9_]*FEATURES[A-Z0-9_]*)\s*=(?!=)/;
 const PROP_BIT = gated(/\bDEFINE_PROP_BIT(?:64)?\s*\(\s*"[^"]*"\s*,\s*\w+\s*,\s*([\w.]*features)\s*,\s*([A-Z0-9_]+)/, ['DEFINE_PROP_BIT']);
 
 interface Where {
@@ -89,7 +89,7 @@ export const maskFacts: FileFactProducer = detector({ needs: [BIT_NAME, CALL, PR
     });
   });
   const out: Fact[] = [];
-  const created = createdMasks(hunks);
+  const { created, deleted } = maskDefinitions(hunks);
   const fresh = newFunctions(file, hunks);
   const isNew = (w: Where) => file.status === 'added' || created.has(w.mask) || (!!w.l.function && fresh.has(w.l.function));
   const passThrough = PASS_THROUGH_PATH.test(file.path);
@@ -123,6 +123,9 @@ export const maskFacts: FileFactProducer = detector({ needs: [BIT_NAME, CALL, PR
         mask: w.mask,
         detail: `${bit} removed from ${w.mask}${w.ioctl ? ` (in the ${w.ioctl} handler)` : ''}`,
         compat: compat('behaviour-change', `userspace or guests that negotiated ${bit} before no longer get it, and may fail feature negotiation or lose the behaviour`),
+        // A mask deleted whole (a filter dropped) leaves the offer to the code that replaced it:
+        // the bit may well still be offered, so this is no verified withdrawal.
+        ...(deleted.has(w.mask) ? { unverified: `the patch deletes ${w.mask} whole; whether ${bit} is still offered depends on the code that replaced it` } : {}),
       }),
     );
   }
@@ -151,18 +154,17 @@ export function withoutMovedMaskBits(facts: Fact[]): Fact[] {
   return facts.filter((f) => !(((f.kind === 'mask-bit-added' || f.kind === 'new-mask-bit') && removed.has(bit(f))) || (f.kind === 'mask-bit-removed' && added.has(bit(f)))));
 }
 
-/** Masks whose definition the patch adds (and does not also remove): new offers. */
-function createdMasks(hunks: AnnotatedHunk[]): Set<string> {
+/** Masks whose definition the patch adds but does not remove (new offers), and the reverse. */
+function maskDefinitions(hunks: AnnotatedHunk[]): { created: Set<string>; deleted: Set<string> } {
   const added = new Set<string>();
   const removed = new Set<string>();
   for (const h of hunks) for (const l of h.lines) {
     if (l.kind === ' ') continue;
     const d = MASK_DEFINITION.exec(l.code);
-    const name = d && (d[1] ?? d[2]);
+    const name = d && (d[1] ?? d[2] ?? d[3]);
     if (name) (l.kind === '+' ? added : removed).add(name);
   }
-  for (const n of removed) added.delete(n);
-  return added;
+  return { created: new Set([...added].filter((n) => !removed.has(n))), deleted: new Set([...removed].filter((n) => !added.has(n))) };
 }
 
 /**

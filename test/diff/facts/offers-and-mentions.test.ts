@@ -302,3 +302,26 @@ test('an ioctl renamed with its old name kept as an alias of the same request is
   assert.deepEqual(of(factsOf(header('_IOW(VHOST_VIRTIO, 0x61, int)')), 'ioctl-added'), []);
   assert.deepEqual(of(factsOf(header('_IOW(VHOST_VIRTIO, 0x62, int)')), 'ioctl-added'), ['ioctl-added VHOST_SET_RUNNING']);
 });
+
+test('bits of a mask the patch deletes whole are no verified withdrawal: a warning that says so, not an error', async () => {
+  const dropped = fileDiff('drivers/vhost/vdpa.c', {
+    at: 26,
+    section: '#include "vhost.h"',
+    body: `
+ #include "vhost.h"
+ 
+-enum {
+-	VHOST_VDPA_FEATURES =
+-		(1ULL << VIRTIO_F_VERSION_1) |
+-		(1ULL << VIRTIO_F_RING_PACKED),
+-};
+-
+ /* Currently, only network backend w/o multiqueue is supported. */`,
+  });
+  const removed = factsOf(dropped).filter((f) => f.kind === 'mask-bit-removed');
+  assert.deepEqual(removed.map((f) => [f.symbol, !!f.unverified]), [['VIRTIO_F_VERSION_1', true], ['VIRTIO_F_RING_PACKED', true]]);
+  const engine = await openReview();
+  const finding = engine.reviewOne(patchOf(dropped)).findings.find((f) => f.ruleId === 'virtio-version-1-legacy-interface');
+  assert.equal(finding?.severity, 'warning');
+  assert.match(finding!.message, /Not verified/);
+});
