@@ -3,14 +3,13 @@
 // VHOST_GET_BACKEND_FEATURES handler), "u64 features = …", a feature-bit array (QEMU's
 // kernel_feature_bits[]), virtio_add_feature()/virtio_clear_feature() and DEFINE_PROP_BIT64
 // on host_features. A bit both removed and added in the same mask is a reformat, not a change.
-// A bit listed in a mask the patch creates (a new device or backend, a new function) is an
+// A bit listed in a mask of a file the patch adds (a new device, backend or sample) is an
 // initial offer, not a change to one that userspace negotiated against: new-mask-bit.
 import type { Fact } from '../../model/facts.js';
 import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { compat, type Compat } from '../uapi/compat.js';
 import { detector, execIn, gated, matchesIn } from './literal-gate.js';
-import { newFunctions } from '../new-code.js';
 
 const BIT_NAME = gated(/\b((?:VIRTIO|VHOST|VRING|VDUSE|VFIO)_[A-Z0-9_]*F_[A-Z0-9_]+)\b/g, ['VIRTIO_', 'VHOST_', 'VRING_', 'VDUSE_', 'VFIO_']);
 /** "u64 features = …", "->supported_features = …", "features |= …" (not "==", not a comparison). */
@@ -89,9 +88,10 @@ export const maskFacts: FileFactProducer = detector({ needs: [BIT_NAME, CALL, PR
     });
   });
   const out: Fact[] = [];
-  const { created, deleted } = maskDefinitions(hunks);
-  const fresh = newFunctions(file, hunks);
-  const isNew = (w: Where) => file.status === 'added' || created.has(w.mask) || (!!w.l.function && fresh.has(w.l.function));
+  const deleted = deletedMasks(hunks);
+  // A mask in a file the patch adds (a new driver, device or sample) is an initial offer. A new
+  // mask or handler in an existing driver is not: that device's users see its bits appear.
+  const isNew = () => file.status === 'added';
   const passThrough = PASS_THROUGH_PATH.test(file.path);
   for (const [key, w] of [...added, ...removed]) {
     if (!passThrough || !arrays.has(w.mask) || (added.has(key) && removed.has(key))) continue;
@@ -109,8 +109,8 @@ export const maskFacts: FileFactProducer = detector({ needs: [BIT_NAME, CALL, PR
   for (const [key, w] of added) {
     const bit = key.split('\u0000')[1]!;
     if (removedBits.has(bit)) continue;
-    if (isNew(w)) {
-      out.push(lineFact('new-mask-bit', bit, file, w.l, { mask: w.mask, detail: `${bit} listed in ${w.mask}, a feature mask this patch creates`, compat: compat('compatible', `${w.mask} is new, so no userspace or guest negotiated against it before`) }));
+    if (isNew()) {
+      out.push(lineFact('new-mask-bit', bit, file, w.l, { mask: w.mask, detail: `${bit} listed in ${w.mask}, a feature mask in a file this patch adds`, compat: compat('compatible', `${w.mask} is new, so no userspace or guest negotiated against it before`) }));
       continue;
     }
     out.push(lineFact('mask-bit-added', bit, file, w.l, { mask: w.mask, detail: `${bit} added to ${w.mask}${w.ioctl ? ` (in the ${w.ioctl} handler)` : ''}`, compat: addedClass(bit, file.path) }));
@@ -154,8 +154,8 @@ export function withoutMovedMaskBits(facts: Fact[]): Fact[] {
   return facts.filter((f) => !(((f.kind === 'mask-bit-added' || f.kind === 'new-mask-bit') && removed.has(bit(f))) || (f.kind === 'mask-bit-removed' && added.has(bit(f)))));
 }
 
-/** Masks whose definition the patch adds but does not remove (new offers), and the reverse. */
-function maskDefinitions(hunks: AnnotatedHunk[]): { created: Set<string>; deleted: Set<string> } {
+/** Masks whose definition the patch removes and does not add again. */
+function deletedMasks(hunks: AnnotatedHunk[]): Set<string> {
   const added = new Set<string>();
   const removed = new Set<string>();
   for (const h of hunks) for (const l of h.lines) {
@@ -164,7 +164,7 @@ function maskDefinitions(hunks: AnnotatedHunk[]): { created: Set<string>; delete
     const name = d && (d[1] ?? d[2] ?? d[3]);
     if (name) (l.kind === '+' ? added : removed).add(name);
   }
-  return { created: new Set([...added].filter((n) => !removed.has(n))), deleted: new Set([...removed].filter((n) => !added.has(n))) };
+  return new Set([...removed].filter((n) => !added.has(n)));
 }
 
 /**

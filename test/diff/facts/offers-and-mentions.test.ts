@@ -11,17 +11,17 @@ import { foldIntoSeries, newSeries, seriesFacts } from '../../../src/analyze/ser
 
 const of = (facts: Fact[], ...kinds: string[]) => facts.filter((f) => kinds.includes(f.kind)).map((f) => `${f.kind} ${f.symbol}`);
 
-const newParentMask = fileDiff('drivers/vdpa/newhw/newhw_main.c', {
-  at: 20,
-  section: '#include "newhw.h"',
-  body: `
- #include <linux/vdpa.h>
-+
-+#define NEWHW_FEATURES ((1ULL << VIRTIO_F_ANY_LAYOUT) | \\
-+			(1ULL << VIRTIO_F_VERSION_1) | \\
-+			(1ULL << VIRTIO_F_ACCESS_PLATFORM))
- `,
-});
+/** A file the patch adds, from its lines. */
+function addedFile(path: string, lines: string[]): string {
+  return [`diff --git a/${path} b/${path}`, 'new file mode 100644', 'index 0000000..2222222', '--- /dev/null', `+++ b/${path}`, `@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`), ''].join('\n');
+}
+
+const newParentMask = addedFile('drivers/vdpa/newhw/newhw_main.c', [
+  '#include <linux/vdpa.h>',
+  '#define NEWHW_FEATURES ((1ULL << VIRTIO_F_ANY_LAYOUT) | \\',
+  '\t\t\t(1ULL << VIRTIO_F_VERSION_1) | \\',
+  '\t\t\t(1ULL << VIRTIO_F_ACCESS_PLATFORM))',
+]);
 
 const grownMask = fileDiff('drivers/vhost/vsock.c', {
   at: 30,
@@ -35,16 +35,19 @@ const grownMask = fileDiff('drivers/vhost/vsock.c', {
  };`,
 });
 
-test('a bit listed in a mask the patch creates is new-mask-bit, with no bare mention beside it', () => {
+test('a bit listed in a mask of a file the patch adds is new-mask-bit, with no bare mention beside it', () => {
   const facts = factsOf(newParentMask);
   assert.deepEqual(of(facts, 'mask-bit-added'), []);
   assert.deepEqual(of(facts, 'new-mask-bit'), ['new-mask-bit VIRTIO_F_ANY_LAYOUT', 'new-mask-bit VIRTIO_F_VERSION_1', 'new-mask-bit VIRTIO_F_ACCESS_PLATFORM']);
   assert.deepEqual(of(facts, 'symbol-added').filter((s) => s.includes('VIRTIO_F_')), []);
 });
 
-test('a bit added to a mask that existed is still an offer change', () => {
+test('a bit added to a mask that existed, or to a new mask of an existing driver, is still an offer change', () => {
   const facts = factsOf(grownMask);
   assert.deepEqual(of(facts, 'mask-bit-added', 'new-mask-bit'), ['mask-bit-added VIRTIO_F_ACCESS_PLATFORM']);
+  // The device's users see the bit appear, whatever the mask is called.
+  const backend = fileDiff('drivers/vhost/vsock.c', { at: 36, section: 'enum {', body: `\n };\n+\n+enum {\n+\tVHOST_VSOCK_BACKEND_FEATURES = (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2)\n+};` });
+  assert.deepEqual(of(factsOf(backend), 'mask-bit-added', 'new-mask-bit'), ['mask-bit-added VHOST_BACKEND_F_IOTLB_MSG_V2']);
 });
 
 test('a bit moved from one mask to another (a rename) is neither added nor removed', () => {
@@ -137,16 +140,11 @@ test('across files: a bit that moves into another module, or is swapped for its 
     }),
   ]);
   assert.deepEqual(of(split, 'mask-bit-added', 'mask-bit-removed', 'new-mask-bit'), []);
+  // VHOST_NET_FEATURES with one bit swapped for another.
+  const netMask = (was: string, now: string) =>
+    fileDiff('drivers/vhost/net.c', { at: 70, section: 'enum {', body: `\n \tVHOST_NET_FEATURES = VHOST_FEATURES |\n-\t\t\t (1ULL << ${was})\n+\t\t\t (1ULL << ${now})\n };` });
   const renamed = factsOf([
-    fileDiff('drivers/vhost/net.c', {
-      at: 70,
-      section: 'enum {',
-      body: `
- \tVHOST_NET_FEATURES = VHOST_FEATURES |
--\t\t\t (1ULL << VIRTIO_F_IOMMU_PLATFORM)
-+\t\t\t (1ULL << VIRTIO_F_ACCESS_PLATFORM)
- };`,
-    }),
+    netMask('VIRTIO_F_IOMMU_PLATFORM', 'VIRTIO_F_ACCESS_PLATFORM'),
     fileDiff('include/uapi/linux/virtio_config.h', {
       at: 70,
       body: `
@@ -157,17 +155,7 @@ test('across files: a bit that moves into another module, or is swapped for its 
   ]);
   assert.deepEqual(of(renamed, 'mask-bit-added', 'mask-bit-removed'), []);
   // Without the alias it is a real swap of one bit for another.
-  const swapped = factsOf(
-    fileDiff('drivers/vhost/net.c', {
-      at: 70,
-      section: 'enum {',
-      body: `
- \tVHOST_NET_FEATURES = VHOST_FEATURES |
--\t\t\t (1ULL << VIRTIO_F_RING_PACKED)
-+\t\t\t (1ULL << VIRTIO_F_ACCESS_PLATFORM)
- };`,
-    }),
-  );
+  const swapped = factsOf(netMask('VIRTIO_F_RING_PACKED', 'VIRTIO_F_ACCESS_PLATFORM'));
   assert.deepEqual(of(swapped, 'mask-bit-added', 'mask-bit-removed'), ['mask-bit-added VIRTIO_F_ACCESS_PLATFORM', 'mask-bit-removed VIRTIO_F_RING_PACKED']);
 });
 
