@@ -4,7 +4,7 @@
 import { UAPI_DECLARATION_KINDS, type Fact } from '../model/facts.js';
 import { SEVERITY_RANK, type Finding, type Severity, type CompatClass, type Place } from '../model/finding.js';
 import type { Trailer } from '../model/patch.js';
-import { candidateTriggers, triggerPatternsMatch, triggerPlaceMatches, type RuleSet } from './rules.js';
+import { candidateTriggers, severityFor, triggerPatternsMatch, triggerPlaceMatches, type RuleSet } from './rules.js';
 import { incompleteFinding } from './incomplete.js';
 import { riskIndex, risksFor } from './risk.js';
 
@@ -70,15 +70,16 @@ export function matchFacts(facts: Fact[], rules: RuleSet, budgetMs = MATCH_BUDGE
         if (t1 - started > budgetMs) stoppedAt = i;
       }
       if (!matched) continue;
-      let severity = t.severity;
+      const given = severityFor(t, f);
+      let severity = given.severity;
       let fact = f;
       const extra: Fact[] = [];
       // A generic match ("this function changed") is a note unless the same function has a
       // fact of the entry's own category: then it is the concern the entry is about.
-      if (t.escalatesTo) {
+      if (given.escalatesTo) {
         const risky = risksFor(risks, f, t.entry.category);
         if (risky.length > 0) {
-          severity = t.escalatesTo;
+          severity = given.escalatesTo;
           fact = risky[0]!;
           extra.push(...risky);
         }

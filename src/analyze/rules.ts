@@ -68,6 +68,19 @@ function onlyGeneric(t: { facts?: FactKind[]; symbols?: string[] }): boolean {
   return !named && (facts.length === 0 || facts.every((k) => GENERIC_FACT_KINDS.has(k)));
 }
 
+/**
+ * The severity a trigger gives one fact. A trigger that also accepts specific facts keeps its
+ * severity for them, but a place-only fact it matches (the function changed, an op assigned)
+ * follows the generic rule all the same: a note, raised only when the function also carries a
+ * risky fact of the entry's category.
+ */
+export function severityFor(t: CompiledTrigger, f: Fact): { severity: Severity; escalatesTo?: Severity } {
+  if (t.escalatesTo || !PLACE_ONLY.has(f.kind) || SEVERITY_RANK[t.severity] <= SEVERITY_RANK[GENERIC_TRIGGER_CAP]) {
+    return t.escalatesTo ? { severity: t.severity, escalatesTo: t.escalatesTo } : { severity: t.severity };
+  }
+  return { severity: GENERIC_TRIGGER_CAP, escalatesTo: SEVERITY_RANK[t.severity] > SEVERITY_RANK.warning ? 'warning' : t.severity };
+}
+
 /** Line text longer than this is cut before pattern matching: bounds the time per line. */
 export const MAX_MATCH_TEXT = 2000;
 

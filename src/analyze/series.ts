@@ -4,7 +4,7 @@
 import type { Patch } from '../model/patch.js';
 import type { FileDiff } from '../model/diff.js';
 import { UAPI_DECLARATION_KINDS, type Fact } from '../model/facts.js';
-import { SPEC_MENTION } from '../diff/facts/patch-level.js';
+import { SPEC_MENTION, copiesSpecLists } from '../diff/facts/patch-level.js';
 
 export interface SeriesSummary {
   key: string;
@@ -60,7 +60,7 @@ const USERSPACE_LINK = /https?:\/\/\S*(github\.com|gitlab\.com|lore\.kernel\.org
 
 export function foldIntoSeries(s: SeriesSummary, p: Patch, files: FileDiff[], facts: Fact[]): void {
   s.seen++;
-  if (SPEC_MENTION.test(p.commitMessage)) s.specMentioned = true;
+  if (SPEC_MENTION.test(p.commitMessage) || copiesSpecLists(p)) s.specMentioned = true;
   if (p.trailers.some((t) => t.key === 'Link' || t.key === 'Closes') || USERSPACE_LINK.test(p.commitMessage)) s.linkTrailer = true;
   for (const f of files) {
     if (f.role === 'documentation') s.docsChanged = true;

@@ -5,7 +5,7 @@ import type { Fact } from '../model/facts.js';
 import { parseUnifiedDiff } from './parse.js';
 import { cutAtCaps, cutSummary } from './caps.js';
 import { annotateFile, type AnnotatedHunk } from './annotate.js';
-import { symbolFacts } from './facts/symbols.js';
+import { describedMentions, symbolFacts } from './facts/symbols.js';
 import { functionFacts } from './facts/functions.js';
 import { opFacts } from './facts/ops.js';
 import { errorReturnFacts } from './facts/errors.js';
@@ -14,7 +14,7 @@ import { configReadFacts } from './facts/config-reads.js';
 import { ioctlEncodingFacts } from './facts/ioctl-encoding.js';
 import { moduleParamFacts } from './facts/module-params.js';
 import { waitFacts } from './facts/waits.js';
-import { maskFacts } from './facts/masks.js';
+import { maskFacts, withoutMovedMaskBits } from './facts/masks.js';
 import { fileFacts } from './facts/files.js';
 import { uapiDefineFacts } from './facts/uapi-defines.js';
 import { uapiStructFacts } from './facts/uapi-structs.js';
@@ -90,7 +90,6 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   featureOpFacts,
   fallbackFacts,
   functionFacts,
-  symbolFacts,
 ];
 
 /** Producers that need every file of the patch at once (a uAPI flag and the handler that reads it). */
@@ -129,7 +128,15 @@ export function analyzeDiff(patch: Patch, ctx: DiffContext = {}): DiffResult {
     }
     const own: Fact[] = [];
     for (const produce of FILE_PRODUCERS) append(own, produce(file, hunks, scope));
+    // Last: a bare mention is only a fact where no other fact says what the line does with it.
+    append(own, symbolFacts(file, hunks, describedMentions(own)));
     append(facts, withoutNewCodeChanges(own, file, hunks));
+  }
+  // A feature bit moved between files, or renamed through an alias, is no offer change.
+  const offers = withoutMovedMaskBits(facts);
+  if (offers !== facts) {
+    facts.length = 0;
+    append(facts, offers);
   }
   for (const produce of PATCH_PRODUCERS) append(facts, produce(scope));
   append(facts, patchFacts(patch, annotated, facts));

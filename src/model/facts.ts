@@ -38,6 +38,7 @@ export const FACT_KINDS = [
   'ioctl-encoding-changed', // an ioctl argument packed/unpacked differently, with no uAPI comment or doc in the patch (symbol: the request)
   'mask-bit-added', // bit added to a *_FEATURES mask or features |= (symbol: bit, mask: mask)
   'mask-bit-removed',
+  'new-mask-bit', // bit listed in a features mask of a file the patch adds (a new device, backend or sample): an initial offer (symbol: bit, mask: mask)
   // behaviour detectors: what a change does, with the object it does it to
   'lock-added', // a lock now taken in a function (symbol: the lock)
   'lock-removed', // a lock no longer taken in a function

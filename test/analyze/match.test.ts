@@ -104,3 +104,12 @@ test('series-level facts are judged on the last patch of a series', async () => 
   const summary = await engine.review(items([{ kind: 'skipped', source: 's', reason: 'reply', subject: 'Re: x', messageId: null, prefix: { tags: [], version: 1, index: null, total: null, rfc: false, reply: true } }, patch('solo', null, null, uapiDiff)]), () => {});
   assert.deepEqual([summary.patches, summary.skipped.reply, summary.findings.warning], [1, 1, 1]);
 });
+
+test('a place-only fact is a note even in a trigger that also takes specific facts, unless the function carries a risky fact', () => {
+  const rules = rulesFrom("category: ordering-race\nseverity: warning\nsymbols: [virtio_device_ready]\ntriggers:\n  - {symbols: [virtio_device_ready], facts: [function-changed, symbol-removed], severity: warning}");
+  const changed = fact({ kind: 'function-changed', symbol: 'virtio_device_ready', file: 'include/linux/virtio_config.h' });
+  assert.equal(matchFacts([changed], rules)[0]!.severity, 'note');
+  assert.equal(matchFacts([fact({ kind: 'symbol-removed', symbol: 'virtio_device_ready', function: 'virtnet_restore_up' })], rules)[0]!.severity, 'warning');
+  const barrier = fact({ kind: 'barrier-changed', symbol: 'vq->broken', function: 'virtio_device_ready', file: 'include/linux/virtio_config.h' });
+  assert.equal(matchFacts([changed, barrier], rules)[0]!.severity, 'warning');
+});

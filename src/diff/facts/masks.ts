@@ -3,6 +3,8 @@
 // VHOST_GET_BACKEND_FEATURES handler), "u64 features = …", a feature-bit array (QEMU's
 // kernel_feature_bits[]), virtio_add_feature()/virtio_clear_feature() and DEFINE_PROP_BIT64
 // on host_features. A bit both removed and added in the same mask is a reformat, not a change.
+// A bit listed in a mask of a file the patch adds (a new device, backend or sample) is an
+// initial offer, not a change to one that userspace negotiated against: new-mask-bit.
 import type { Fact } from '../../model/facts.js';
 import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
@@ -14,6 +16,8 @@ const BIT_NAME = gated(/\b((?:VIRTIO|VHOST|VRING|VDUSE|VFIO)_[A-Z0-9_]*F_[A-Z0-9
 const FEATURES_ASSIGN = /(?:^|[\s(])((?:[A-Za-z_]\w*(?:->|\.))*[A-Za-z_]*features)\s*\|?=(?!=)/i;
 const FEATURE_ARRAY = /\b(\w*feature\w*)\s*\[\s*\w*\s*\]\s*=\s*\{/i;
 const CALL = gated(/\bvirtio_(add|clear)_feature\s*\(\s*&?\s*([\w.>-]+)\s*,\s*([A-Z0-9_]+)\s*\)/g, ['_feature']);
+/** A mask's own definition: "#define X_FEATURES", "x_features[] = {" or the enum member "X_FEATURES =". */
+const MASK_DEFINITION = /^\s*#\s*define\s+(\w+)|\b(\w+)\s*\[\s*\w*\s*\]\s*=\s*\{|^\s*([A-Z][A-Z0-9_]*FEATURES[A-Z0-9_]*)\s*=(?!=)/;
 const PROP_BIT = gated(/\bDEFINE_PROP_BIT(?:64)?\s*\(\s*"[^"]*"\s*,\s*\w+\s*,\s*([\w.]*features)\s*,\s*([A-Z0-9_]+)/, ['DEFINE_PROP_BIT']);
 
 interface Where {
@@ -84,6 +88,10 @@ export const maskFacts: FileFactProducer = detector({ needs: [BIT_NAME, CALL, PR
     });
   });
   const out: Fact[] = [];
+  const deleted = deletedMasks(hunks);
+  // A mask in a file the patch adds (a new driver, device or sample) is an initial offer. A new
+  // mask or handler in an existing driver is not: that device's users see its bits appear.
+  const isNew = () => file.status === 'added';
   const passThrough = PASS_THROUGH_PATH.test(file.path);
   for (const [key, w] of [...added, ...removed]) {
     if (!passThrough || !arrays.has(w.mask) || (added.has(key) && removed.has(key))) continue;
@@ -93,24 +101,71 @@ export const maskFacts: FileFactProducer = detector({ needs: [BIT_NAME, CALL, PR
     added.delete(key);
     removed.delete(key);
   }
+  // A bit that leaves one mask and enters another (a rename, a mask split per device) is still
+  // offered: moved, neither new nor withdrawn.
+  const bits = (m: Map<string, Where>) => new Set([...m.keys()].map((k) => k.split('\u0000')[1]!));
+  const addedBits = bits(added);
+  const removedBits = bits(removed);
   for (const [key, w] of added) {
-    if (removed.has(key)) continue;
     const bit = key.split('\u0000')[1]!;
+    if (removedBits.has(bit)) continue;
+    if (isNew()) {
+      out.push(lineFact('new-mask-bit', bit, file, w.l, { mask: w.mask, detail: `${bit} listed in ${w.mask}, a feature mask in a file this patch adds`, compat: compat('compatible', `${w.mask} is new, so no userspace or guest negotiated against it before`) }));
+      continue;
+    }
     out.push(lineFact('mask-bit-added', bit, file, w.l, { mask: w.mask, detail: `${bit} added to ${w.mask}${w.ioctl ? ` (in the ${w.ioctl} handler)` : ''}`, compat: addedClass(bit, file.path) }));
   }
   for (const [key, w] of removed) {
-    if (added.has(key)) continue;
     const bit = key.split('\u0000')[1]!;
+    if (addedBits.has(bit)) continue;
     out.push(
       lineFact('mask-bit-removed', bit, file, w.l, {
         mask: w.mask,
         detail: `${bit} removed from ${w.mask}${w.ioctl ? ` (in the ${w.ioctl} handler)` : ''}`,
         compat: compat('behaviour-change', `userspace or guests that negotiated ${bit} before no longer get it, and may fail feature negotiation or lose the behaviour`),
+        // A mask deleted whole (a filter dropped) leaves the offer to the code that replaced it:
+        // the bit may well still be offered, so this is no verified withdrawal.
+        ...(deleted.has(w.mask) ? { unverified: `the patch deletes ${w.mask} whole; whether ${bit} is still offered depends on the code that replaced it` } : {}),
       }),
     );
   }
   return out;
 });
+
+/** "#define OLD NEW" on a line: OLD becomes another name for NEW. */
+const ALIAS_DEFINE = /^[+-]?\s*#\s*define\s+(\w+)\s+([A-Za-z_]\w*)\s*$/;
+
+/**
+ * Across the patch's files: a bit that leaves a mask in one file and enters one in another
+ * (a driver split into modules), or is swapped for a name the patch makes its alias
+ * (IOMMU_PLATFORM → ACCESS_PLATFORM), is offered as before.
+ */
+export function withoutMovedMaskBits(facts: Fact[]): Fact[] {
+  if (!facts.some((f) => f.kind === 'mask-bit-removed')) return facts;
+  const sameAs = new Map<string, string>();
+  for (const f of facts) {
+    if (f.kind !== 'macro-value-changed' && f.kind !== 'macro-added') continue;
+    const a = ALIAS_DEFINE.exec(f.text ?? '');
+    if (a) sameAs.set(a[1]!, a[2]!);
+  }
+  const bit = (f: Fact) => sameAs.get(f.symbol) ?? f.symbol;
+  const added = new Set(facts.filter((f) => f.kind === 'mask-bit-added' || f.kind === 'new-mask-bit').map(bit));
+  const removed = new Set(facts.filter((f) => f.kind === 'mask-bit-removed').map(bit));
+  return facts.filter((f) => !(((f.kind === 'mask-bit-added' || f.kind === 'new-mask-bit') && removed.has(bit(f))) || (f.kind === 'mask-bit-removed' && added.has(bit(f)))));
+}
+
+/** Masks whose definition the patch removes and does not add again. */
+function deletedMasks(hunks: AnnotatedHunk[]): Set<string> {
+  const added = new Set<string>();
+  const removed = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) {
+    if (l.kind === ' ') continue;
+    const d = MASK_DEFINITION.exec(l.code);
+    const name = d && (d[1] ?? d[2] ?? d[3]);
+    if (name) (l.kind === '+' ? added : removed).add(name);
+  }
+  return new Set([...removed].filter((n) => !added.has(n)));
+}
 
 /**
  * A rewritten mask (BIT() → BIT_ULL(), re-wrapped lines) is a run of removed lines followed by

@@ -10,12 +10,21 @@ export const SPEC_MENTION = /virtio[- ]spec|specification|oasis|virtio-comment|v
 const SPEC_ALLOCATED = /^VIRTIO_[A-Z0-9]+_F_[A-Z0-9_]+$|^VIRTIO_F_[A-Z0-9_]+$|^VIRTIO_ID_[A-Z0-9_]+$/;
 const VIRTIO_UAPI = /(^|\/)(include\/uapi\/linux|include\/standard-headers\/linux|linux-headers\/linux)\/virtio_[\w-]+\.h$/;
 
+/** The virtio TC's lists, where spec changes and feature reservations are discussed. */
+const SPEC_LIST = /\bvirtio-(dev|comment)@/i;
+
+/** Whether the mail copies the virtio TC's lists: the spec's owners see the allocation. */
+export function copiesSpecLists(patch: Patch): boolean {
+  return [...(patch.to ?? []), ...(patch.cc ?? [])].some((a) => SPEC_LIST.test(a));
+}
+
 const FIX_WORDS = /\b(fix(es|ed)?|regression|use-after-free|null[- ]pointer|deadlock|leak|overflow|crash)\b/i;
 
 export function patchFacts(patch: Patch, annotated: { file: FileDiff; hunks: AnnotatedHunk[] }[], facts: Fact[] = []): Fact[] {
   const out: Fact[] = [];
-  // A bit or id the virtio TC allocates, defined with no pointer to the spec: one fact per patch.
-  if (!SPEC_MENTION.test(patch.commitMessage)) {
+  // A bit or id the virtio TC allocates, defined with no pointer to the spec and without the
+  // TC's lists copied (where a reservation is asked for): one fact per patch.
+  if (!SPEC_MENTION.test(patch.commitMessage) && !copiesSpecLists(patch)) {
     const defined = facts.find((f) => (f.kind === 'macro-added' || f.kind === 'flag-bit-added' || f.kind === 'enum-value-added') && f.file && VIRTIO_UAPI.test(f.file) && SPEC_ALLOCATED.test(f.symbol));
     if (defined) out.push({ kind: 'feature-without-spec-reference', symbol: defined.symbol, file: defined.file, line: defined.line, detail: `${defined.symbol} is defined in ${defined.file} and the commit message does not point at the virtio specification that allocates it` });
   }

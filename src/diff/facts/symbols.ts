@@ -1,17 +1,50 @@
-// symbol-added / symbol-removed: every identifier on a changed line (code only for C files).
-import type { Fact } from '../../model/facts.js';
-import { identifiersIn } from '../c-code.js';
+// symbol-added / symbol-removed: every identifier on a changed line (code only for C files),
+// except where a specific fact already says what the line does with it.
+import type { Fact, FactKind } from '../../model/facts.js';
+import { functionNameOf, identifiersIn, isFunctionStart } from '../c-code.js';
 import { newFunctions } from '../new-code.js';
-import { changedLines, lineFact, type FileFactProducer } from './types.js';
+import { changedLines, lineFact } from './types.js';
+import type { FileDiff } from '../../model/diff.js';
+import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
 
-export const symbolFacts: FileFactProducer = (file, hunks) => {
+/**
+ * Facts that describe what a line does with the feature bit it names (offered, withdrawn,
+ * listed in a new mask, passed through): the bare mention of that bit there adds nothing, and
+ * must not raise a rule the specific fact was kept from.
+ */
+const DESCRIBES_MENTION: ReadonlySet<FactKind> = new Set<FactKind>(['mask-bit-added', 'mask-bit-removed', 'new-mask-bit', 'feature-passthrough-changed']);
+
+const placeKey = (line: number | null | undefined, oldLine: number | null | undefined, text: string | undefined, symbol: string) => `${line}\u0000${oldLine}\u0000${text}\u0000${symbol}`;
+
+/** The (line, symbol) mentions that the file's other facts already describe. */
+export function describedMentions(facts: Fact[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of facts) if (DESCRIBES_MENTION.has(f.kind)) out.add(placeKey(f.line, f.oldLine, f.text, f.symbol));
+  return out;
+}
+
+export const symbolFacts = (file: FileDiff, hunks: AnnotatedHunk[], described: ReadonlySet<string> = new Set()): Fact[] => {
+  const mentioned = (l: AnnotatedLine, id: string) => described.size > 0 && described.has(placeKey(l.anchor, l.oldLine, l.text, id));
   const out: Fact[] = [];
   const seen = new Set<string>();
   const lines = [...changedLines(hunks)].map((l) => ({ l, ids: identifiersIn(l.code) }));
   // Where each identifier is added: a removal is no "no longer uses" when the same function
   // still uses it (a rewritten line) or a function the patch adds whole does (a helper).
   const addedIn = new Map<string, Set<string>>();
-  for (const { l, ids } of lines) if (l.kind === '+') for (const id of ids) (addedIn.get(id) ?? addedIn.set(id, new Set()).get(id)!).add(l.function ?? '');
+  // And the other way: an added line names nothing new when the same function loses a line at
+  // the same indentation that named all of its identifiers (an argument or a cast dropped, a
+  // field reached another way). Indented otherwise, it sits under another condition.
+  const removedWith = new Map<string, { fn: string; indent: string; ids: Set<string> }[]>();
+  for (const { l, ids } of lines) {
+    if (l.kind === '+') for (const id of ids) (addedIn.get(id) ?? addedIn.set(id, new Set()).get(id)!).add(l.function ?? '');
+    else {
+      const all = new Set(ids);
+      const indent = indentOf(l.code);
+      for (const id of ids) (removedWith.get(id) ?? removedWith.set(id, []).get(id)!).push({ fn: l.function ?? '', indent, ids: all });
+    }
+  }
+  const rewritten = (id: string, l: AnnotatedLine, ids: string[]) =>
+    (removedWith.get(id) ?? []).slice(0, MAX_REWRITE_CANDIDATES).some((r) => r.fn === (l.function ?? '') && r.indent === indentOf(l.code) && ids.every((x) => r.ids.has(x)));
   // A line the patch removes and adds again word for word in a function it adds whole moved
   // into a helper: the code on it is no new use of what it names.
   const removedText = new Set<string>();
@@ -35,17 +68,46 @@ export const symbolFacts: FileFactProducer = (file, hunks) => {
     // A line re-added with only its trailing separator changed (`X)` → `X) |`, to append a
     // bit after it) uses nothing new.
     if (kind === 'symbol-added' && removedShape.has(punctuationFree(l.code))) continue;
+    const defines = definedOn(l.code);
     for (const id of ids) {
+      if (mentioned(l, id) || id === defines) continue;
       // One fact per symbol and side per file: the first place is where a reviewer looks.
       const key = kind + id;
       if (seen.has(key)) continue;
       if (kind === 'symbol-removed' && stillUsed(id, l.function)) continue;
+      if (kind === 'symbol-added' && rewritten(id, l, ids)) continue;
       seen.add(key);
       out.push(lineFact(kind, id, file, l));
     }
   }
   return out;
 };
+
+/** An export of a function names it without using it. */
+const EXPORT = /^\s*EXPORT_SYMBOL\w*\s*\(\s*(\w+)\s*\)/;
+
+/**
+ * The function a line defines, declares or exports (its signature, a prototype, an
+ * EXPORT_SYMBOL): that line names the function, it does not use it.
+ */
+function definedOn(code: string): string | null {
+  const e = code.includes('EXPORT_SYMBOL') ? EXPORT.exec(code) : null;
+  if (e) return e[1]!;
+  const c0 = code.charCodeAt(0);
+  if (c0 === 32 || c0 === 9 || !code.includes('(')) return null;
+  // A prototype is a signature ended by ";" at column 0.
+  const signature = code.trimEnd().endsWith(');') ? code.trimEnd().slice(0, -1) : code;
+  return isFunctionStart(signature) ? functionNameOf(signature) : null;
+}
+
+function indentOf(code: string): string {
+  let i = 0;
+  while (i < code.length && (code[i] === ' ' || code[i] === '\t')) i++;
+  return code.slice(0, i);
+}
+
+/** Removed lines compared per identifier: bounds the work on a patch that deletes a huge table. */
+const MAX_REWRITE_CANDIDATES = 64;
 
 /**
  * A line's code without its trailing separators and spaces. The indentation stays: the same

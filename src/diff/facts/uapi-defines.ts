@@ -21,9 +21,16 @@ export function uapiDefineFacts(file: FileDiff, hunks: AnnotatedHunk[], scope: P
   const renamedTo = renames(ch.removed, ch.added);
   const renamedFrom = new Set([...renamedTo.values()].map((d) => d.def.name));
 
+  // "#define OLD NEW" where OLD was an ioctl: NEW takes over OLD's request under a new name.
+  const aliasedBy = new Map<string, SideDefine>();
+  for (const c of ch.changed) if (parseIoctl(c.old.def.name, c.old.def.value) && /^[A-Za-z_]\w*$/.test(c.new.def.value)) aliasedBy.set(c.new.def.value, c.old);
+
   for (const a of ch.added) {
     const io = parseIoctl(a.def.name, a.def.value);
     if (io && renamedFrom.has(a.def.name)) continue; // reported as the rename of the old name
+    // The same request under a new name, the old one kept as an alias: no new request number.
+    const was = io ? aliasedBy.get(a.def.name) : undefined;
+    if (was && squash(was.def) === squash(a.def)) continue;
     out.push(
       lineFact(io ? 'ioctl-added' : 'macro-added', a.def.name, file, a.at, {
         detail: io ? `ioctl ${a.def.name} added as ${describeIoctl(io)}` : `constant ${a.def.name} added (${a.def.value || 'no value'})`,

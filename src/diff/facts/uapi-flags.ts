@@ -66,7 +66,25 @@ export function uapiFlagFacts(scope: PatchScope): Fact[] {
     }
   }
   if (flags.length === 0) return [];
-  return flags.map((f) => lineFact('flag-bit-added', f.name, f.file, f.at, { detail: `new ${f.featureBit ? 'feature bit' : 'flag'} ${f.name} (${f.value})${handlerNote(f, scope).note}`, compat: handlerNote(f, scope).compat }));
+  // A define the patch removes elsewhere with the same value moved (into a shared or uAPI
+  // header): the bit existed before, and so did its handling.
+  const moved = removedDefines(scope);
+  const fresh = flags.filter((f) => moved.get(f.name) !== squash(f.value));
+  return fresh.map((f) => lineFact('flag-bit-added', f.name, f.file, f.at, { detail: `new ${f.featureBit ? 'feature bit' : 'flag'} ${f.name} (${f.value})${handlerNote(f, scope).note}`, compat: handlerNote(f, scope).compat }));
+}
+
+const REMOVED_DEFINE = /^\s*#\s*define\s+(\w+)\s+(.+)$/;
+const squash = (v: string) => v.replace(/\s+/g, '');
+
+/** Every "#define NAME value" the patch removes, in any file: name → value without blanks. */
+function removedDefines(scope: PatchScope): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { hunks } of scope.files) for (const h of hunks) for (const l of h.lines) {
+    if (l.kind !== '-' || !l.code.includes('define')) continue;
+    const m = REMOVED_DEFINE.exec(l.code);
+    if (m) out.set(m[1]!, squash(m[2]!));
+  }
+  return out;
 }
 
 const memo = new WeakMap<Flag, { note: string; compat: Compat }>();

@@ -14,6 +14,13 @@ const CONFIG_ACCESS = gated(
 );
 /** Functions that run before FEATURES_OK: the device cannot tell how config is laid out. */
 const FEATURE_PHASE = /(^|_)(validate|finalize_features|set_features|set_driver_features|get_features|get_device_features|features_ok)$/;
+/**
+ * A transport's own feature ops: their register accesses (vp_ioread/vp_iowrite on the common
+ * configuration's feature select and feature words) are how features are negotiated, not the
+ * device-specific config space whose layout depends on them.
+ */
+const FEATURE_REGISTER_OP = /(^|_)(finalize_features|set_features|set_driver_features|get_features|get_device_features)$/;
+const REGISTER_ACCESS = /^vp_io(read|write)\d+$/;
 const STATUS = gated(
   /\b(virtio_device_ready|virtio_reset_device|virtio_add_status|virtio_config_driver_disable|vdpa_reset|vdpa_set_status|vhost_vdpa_reset|virtio_break_device|__virtio_unbreak_device|virtio_set_status|vp_modern_set_status|vp_legacy_set_status|virtio_features_ok|compat_reset)\s*\(|->(set_status|reset|compat_reset|reset_map)\s*\(|\b(VIRTIO_CONFIG_S_(?:DRIVER_OK|FEATURES_OK|NEEDS_RESET|FAILED|ACKNOWLEDGE|DRIVER))\b/g,
   ['reset', 'status', 'ready', 'driver_disable', 'break_device', 'features_ok', 'VIRTIO_CONFIG_S_'],
@@ -24,6 +31,7 @@ const FEATURES_WRITE = gated(
 );
 
 const TEARDOWN = /(release|remove|close|cleanup|destroy|teardown|unbind)/;
+const RESET = /reset/i;
 
 export const virtioSequenceFacts: FileFactProducer = detector({ files: isCLike, needs: [CONFIG_ACCESS, STATUS, FEATURES_WRITE] }, (file, allHunks) => {
   const hunks = bounded(allHunks);
@@ -32,6 +40,8 @@ export const virtioSequenceFacts: FileFactProducer = detector({ files: isCLike, 
   for (const c of changedCalls(hunks, CONFIG_ACCESS, (code, call) => call)) {
     const fnName = c.line.function ?? '';
     if (c.side !== '+' || c.moved || !FEATURE_PHASE.test(fnName) || seen.has(fnName)) continue;
+    // The function's own signature names it; no call. A transport's feature op reaches its registers.
+    if (c.call === fnName || (REGISTER_ACCESS.test(c.call) && FEATURE_REGISTER_OP.test(fnName))) continue;
     seen.add(fnName);
     out.push(lineFact('config-access-early', c.call, file, c.line, { detail: `${fnName}() now accesses config space (${c.call}) before FEATURES_OK, when the device cannot know the negotiated features or endianness` }));
   }
@@ -40,6 +50,9 @@ export const virtioSequenceFacts: FileFactProducer = detector({ files: isCLike, 
   const alive = new Set<string>();
   for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
   const addedCalls = new Set(status.filter((c) => c.side === '+').map((c) => c.call));
+  // A reset swapped for another way to reset in the same function (->reset() for
+  // virtio_reset_device()) keeps the sequence.
+  const resetAddedIn = new Set(status.filter((c) => c.side === '+' && RESET.test(c.call)).map((c) => c.line.function ?? ''));
   for (const h of hunks) {
     for (const l of h.lines) {
       if (l.kind === ' ') continue;
@@ -54,7 +67,7 @@ export const virtioSequenceFacts: FileFactProducer = detector({ files: isCLike, 
         // A new ready or reset call is usually the fix; one that goes away or moves changes the
         // sequence, and so does a new reset in a teardown path (what survives release or remove).
         if (l.kind === '+' && !moved && !TEARDOWN.test(l.function ?? '')) continue;
-        if (l.kind === '-' && !moved && (!l.function || !alive.has(l.function) || addedCalls.has(sym))) continue;
+        if (l.kind === '-' && !moved && (!l.function || !alive.has(l.function) || addedCalls.has(sym) || (RESET.test(sym) && resetAddedIn.has(l.function)))) continue;
         const verb = moved ? 'moves' : l.kind === '+' ? 'adds' : 'removes';
         out.push(lineFact('status-sequence-changed', sym, file, l, { detail: `${l.function ? l.function + '() ' : ''}${verb} ${sym}, changing the device status or reset sequence` }));
       }

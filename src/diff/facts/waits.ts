@@ -4,6 +4,7 @@
 import type { Fact } from '../../model/facts.js';
 import { changedLines, lineFact, type FileFactProducer } from './types.js';
 import { compat } from '../uapi/compat.js';
+import { newFunctions } from '../new-code.js';
 
 const WAIT =
   /\b(wait_for_completion\w*|wait_event\w*|wait_on_bit\w*|wait_var_event\w*|schedule_timeout\w*|schedule|io_schedule(?:_timeout)?|msleep_interruptible|msleep|ssleep|usleep_range\w*|udelay|mdelay|cpu_relax|down|down_interruptible|down_killable|down_timeout|flush_work|flush_workqueue|synchronize_rcu|synchronize_srcu|read_poll_timeout\w*|readx_poll_timeout\w*)\s*\(/g;
@@ -22,12 +23,23 @@ function kind(p: string): string {
 export const waitFacts: FileFactProducer = (file, hunks) => {
   if (file.role !== 'kernel-driver' && file.role !== 'kernel-header') return [];
   const out: Fact[] = [];
+  // The same wait removed from the same function: a rewritten line, no new wait.
+  const had = new Set<string>();
+  for (const l of changedLines(hunks)) {
+    if (l.kind === '-' && l.code.includes('(')) for (const m of l.code.matchAll(WAIT)) had.add(`${l.function ?? ''}\u0000${m[1]}`);
+  }
+  let fresh: ReadonlySet<string> | null = null;
+  const isNewCode = (fn: string | null) => file.status === 'added' || (!!fn && (fresh ??= newFunctions(file, hunks)).has(fn));
   for (const l of changedLines(hunks)) {
     // Every wait is a call: lines without "(" cannot have one (the pattern is costly per line).
     if (l.kind !== '+' || !l.code.includes('(')) continue;
     for (const m of l.code.matchAll(WAIT)) {
       const p = m[1]!;
       const how = kind(p);
+      if (had.has(`${l.function ?? ''}\u0000${p}`)) continue;
+      // A wait that ends by itself (timeout or signal) in code that did not exist changes no
+      // caller's behaviour, and is the safe form; an unbounded one still may hang on userspace.
+      if (how !== 'with no timeout' && how !== 'busy-polling' && isNewCode(l.function)) continue;
       out.push(
         lineFact('wait-added', p, file, l, {
           detail: `${l.function ? l.function + '() ' : ''}now waits in ${p}() ${how}`,
