@@ -165,6 +165,40 @@ test('reset path: a reset that gains any call named as a release is a fact; a re
   assert.match(facts.find((f) => f.kind === 'reset-path-changed')!.detail!, /^vdpasim_do_reset\(\) now calls vhost_iotlb_del_range\(\) on reset: unless it is set up again/);
 });
 
+test('reset path: a queue reset freeing its ring, a helper swapped on the same object, a local buffer freed are no fact', () => {
+  const facts = factsOf([
+    // A per-queue reset (VIRTIO_F_RING_RESET) frees and re-creates that queue by design.
+    fileDiff('drivers/virtio/virtio_pci_modern.c', {
+      at: 200,
+      section: 'static int vp_modern_reset_vq(struct virtqueue *vq)',
+      body: `
+ \tvp_modern_set_queue_reset(mdev, vq->index);
++\tlist_del(&info->node);
++\tvring_free(vq);
+ \treturn 0;`,
+    }),
+    // The same object handed to a replacement helper: a rename, not a new release.
+    fileDiff('drivers/vhost/vhost.c', {
+      at: 640,
+      section: 'void vhost_dev_reset_owner(struct vhost_dev *dev, struct vhost_iotlb *umem)',
+      body: `
+-\tvhost_umem_clean(dev->iotlb);
++\tvhost_iotlb_free(dev->iotlb);
+ \tdev->iotlb = NULL;`,
+    }),
+    // A buffer the reset allocates and frees itself.
+    fileDiff('drivers/s390/virtio/virtio_ccw.c', {
+      at: 840,
+      section: 'static void virtio_ccw_reset(struct virtio_device *vdev)',
+      body: `
++\tccw = vc_dma_alloc_struct(vdev, ccw);
+ \tccw_io_helper(vcdev, ccw, VIRTIO_CCW_DOING_RESET);
++\tvc_dma_free_struct(vdev, ccw);`,
+    }),
+  ]);
+  assert.deepEqual(of(facts, 'reset-path-changed'), []);
+});
+
 test('replace path: the current object dereferenced unchecked, and an optional callback called unchecked', () => {
   const facts = factsOf([
     fileDiff('drivers/iommu/iommufd/device.c', {

@@ -4,13 +4,19 @@
 // by the owner (a bound mm) must survive it, and the reset must not return before the device
 // has finished it (status read back, IRQs synchronised). Besides the releases listed here, any
 // call whose name says it releases something (resource-roles.ts) counts when a reset gains it.
+// Not a device reset: a reset of one part (a queue, a ring, a mapping, an IOTLB, a debugfs view)
+// frees that part by design. Not a new release: one the same function also gains the acquire
+// of (a local buffer), or one handed the object a removed call was given (a helper replaced).
 import type { Fact } from '../../model/facts.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { changedCalls, bounded, calledFrom } from './call-changes.js';
-import { resourceOf } from './resource-roles.js';
+import { resourceOf, pairs } from './resource-roles.js';
 
-const RESET_FN = /reset/;
+/** Words after or before "reset" that name a part of the device rather than the device. */
+const PART = new Set(['vq', 'vqs', 'queue', 'queues', 'virtqueue', 'virtqueues', 'vring', 'ring', 'rings', 'map', 'maps', 'mr', 'iotlb', 'umem', 'stats', 'counters', 'debugfs']);
+/** A reset of the device, not of one of its parts (vp_modern_reset_vq, vhost_iotlb_reset). */
+const isDeviceReset = (fn: string) => fn.includes('reset') && !fn.split('_').some((t) => PART.has(t));
 /** Release of what probe or the owner set up once. */
 const RELEASE = /^(free_irq|devm_free_irq|pci_free_irq_vectors|\w+_free_irqs?|\w*unbind_mm|kthread_unuse_mm|mmput|mmdrop|\w+_release_irqs?)$/;
 /** Any call: kept when it is a listed release, or its name says it releases something (resource-roles). */
@@ -22,21 +28,34 @@ export const resetPathFacts: FileFactProducer = (file, allHunks) => {
   // Cheap prefilter: nothing to do in a file whose hunks never mention a reset.
   if (!isCLike(file.path) || !allHunks.some((h) => h.lines.some((l) => l.function?.includes('reset') || l.code.includes('reset')))) return [];
   const hunks = bounded(allHunks);
-  const reached = calledFrom(hunks, RESET_FN);
-  const inReset = (fn: string | null) => !!fn && (RESET_FN.test(fn) || reached.has(fn));
+  const reached = calledFrom(hunks, isDeviceReset);
+  const inReset = (fn: string | null) => !!fn && (isDeviceReset(fn) || reached.has(fn));
   const alive = new Set<string>();
   for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
   const out: Fact[] = [];
   const seen = new Set<string>();
-  const calls = changedCalls(hunks, CALL, (code, call) => call);
+  const calls = changedCalls(hunks, CALL);
   const isRelease = (call: string) => resourceOf(call)?.kind === 'release';
   // A release removed beside the added one: a helper renamed or swapped, not a new release.
   const swapped = new Set(calls.filter((c) => c.side === '-' && !c.moved && isRelease(c.call)).map((c) => c.line.function));
+  // An object a removed call was given, handed to the added one instead: a helper replaced.
+  const removedObjects = new Set(calls.filter((c) => c.side === '-' && c.object !== c.call).map((c) => `${c.line.function}\u0000${c.object}`));
+  // Acquires the patch adds per function: a release of the same resource there is local.
+  const acquired = new Map<string, NonNullable<ReturnType<typeof resourceOf>>[]>();
+  for (const c of calls) {
+    const r = c.side === '+' && c.line.function ? resourceOf(c.call) : null;
+    if (r?.kind === 'acquire') (acquired.get(c.line.function!) ?? acquired.set(c.line.function!, []).get(c.line.function!)!).push(r);
+  }
+  const local = (fn: string, call: string) => {
+    const r = resourceOf(call);
+    return !!r && !!acquired.get(fn)?.some((a) => pairs(a, r));
+  };
   const released = (fn: string, call: string) =>
-    inReset(fn) && (RELEASE.test(call) || (!swapped.has(fn) && isRelease(call)));
+    inReset(fn) && (RELEASE.test(call) || (!swapped.has(fn) && isRelease(call))) && !local(fn, call);
   for (const c of calls) {
     const fn = c.line.function;
     if (c.side !== '+' || c.moved || !fn || fn === c.call || seen.has(c.call) || !released(fn, c.call)) continue;
+    if (c.object !== c.call && removedObjects.has(`${fn}\u0000${c.object}`)) continue;
     seen.add(c.call);
     out.push(lineFact('reset-path-changed', c.call, file, c.line, {
       detail: RELEASE.test(c.call)

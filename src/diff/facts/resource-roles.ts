@@ -122,7 +122,8 @@ export function resourceOf(call: string): Resource | null {
   return null;
 }
 
-const pairs = (a: Resource, b: Resource) => a.ns.some((t) => b.ns.includes(t));
+/** An acquire and a release of the same resource: their names share a token besides the verb. */
+export const pairs = (a: Resource, b: Resource) => a.ns.some((t) => b.ns.includes(t));
 
 /** Function → role, from names and from ops members in any line of the file. */
 function roles(hunks: AnnotatedHunk[]): (fn: string | null) => Role | null {
