@@ -254,3 +254,26 @@ test('a mapping helper swapped for another of the same kind is no lifecycle chan
     ['mapping-lifecycle-changed', 'mlx5_vdpa_create_mr'],
   ]);
 });
+
+test('a mapping teardown handed over from a renamed helper, of a member the patch newly allocates, or on its own definition line is no lifecycle change', () => {
+  const mapping = (path: string, section: string, body: string) => of(factsOf(fileDiff(path, { at: 600, section, body })), 'mapping-lifecycle-changed');
+  // The shape of "vhost: factor out IOTLB": the same IOTLB handed to the new helper.
+  assert.deepEqual(mapping('drivers/vhost/vhost.c', 'void vhost_dev_cleanup(struct vhost_dev *dev)', `
+-\tvhost_umem_clean(dev->iotlb);
++\tvhost_iotlb_free(dev->iotlb);
+ \tdev->iotlb = NULL;`), []);
+  // A new member: allocated in create, freed in destroy, in the same patch.
+  assert.deepEqual(mapping('drivers/vdpa/mlx5/core/mr.c', 'static void _mlx5_vdpa_destroy_mr(struct mlx5_vdpa_dev *mvdev, struct mlx5_vdpa_mr *mr)', `
+ \t\tdestroy_dma_mr(mvdev, mr);
++\tvhost_iotlb_free(mr->iotlb);
++\tmr->iotlb = vhost_iotlb_alloc(0, 0);`), []);
+  // A function renamed: its old definition line is no call it stopped making.
+  assert.deepEqual(mapping('drivers/vdpa/mlx5/core/mr.c', 'void mlx5_vdpa_destroy_mr_asid(struct mlx5_vdpa_dev *mvdev, unsigned int asid)', `
+-void mlx5_vdpa_destroy_mr_asid(struct mlx5_vdpa_dev *mvdev, unsigned int asid)
++void mlx5_vdpa_destroy_mr_resources(struct mlx5_vdpa_dev *mvdev, unsigned int asid)
+ {`), []);
+  // The same teardown added with no helper it replaces and no new acquire is still a change.
+  assert.deepEqual(mapping('drivers/vhost/vhost.c', 'void vhost_dev_cleanup(struct vhost_dev *dev)', `
++\tvhost_iotlb_free(dev->iotlb);
+ \tdev->iotlb = NULL;`), [['mapping-lifecycle-changed', 'vhost_iotlb_free']]);
+});

@@ -195,6 +195,16 @@ test('reset path: a queue reset freeing its ring, a helper swapped on the same o
  \tccw_io_helper(vcdev, ccw, VIRTIO_CCW_DOING_RESET);
 +\tvc_dma_free_struct(vdev, ccw);`,
     }),
+    // A member the patch newly allocates elsewhere, released where the device is reset.
+    fileDiff(
+      'drivers/vdpa/vdpa_sim/vdpa_sim.c',
+      { at: 140, section: 'static void vdpasim_do_reset(struct vdpasim *vdpasim)', body: `
+ \tvdpasim->running = true;
++\tvhost_iotlb_del_range(vdpasim->shadow, 0, ULONG_MAX);` },
+      { at: 400, section: 'struct vdpasim *vdpasim_create(struct vdpasim_dev_attr *dev_attr)', body: `
+ \tvdpasim->dev_attr = *dev_attr;
++\tvdpasim->shadow = vhost_iotlb_alloc(0, 0);` },
+    ),
   ]);
   assert.deepEqual(of(facts, 'reset-path-changed'), []);
 });

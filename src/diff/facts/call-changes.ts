@@ -102,6 +102,25 @@ export function changedCalls(hunks: AnnotatedHunk[], pattern: RegExp | Gated, ob
   return out;
 }
 
+const ANY_CALL = /\b([a-z_]\w*)\s*\(/g;
+
+/**
+ * Per side, "function\0object" → the calls the patch adds or removes with it as argument: an
+ * object that a removed call was given and an added call is given in the same function was
+ * handed from one helper to another (a rename or a refactor), not newly released or kept.
+ */
+export function callObjects(hunks: AnnotatedHunk[]): { added: Map<string, string[]>; removed: Map<string, string[]> } {
+  const added = new Map<string, string[]>();
+  const removed = new Map<string, string[]>();
+  for (const c of changedCalls(hunks, ANY_CALL)) {
+    if (c.moved || c.object === c.call || !c.line.function) continue;
+    const side = c.side === '+' ? added : removed;
+    const key = `${c.line.function}\u0000${c.object}`;
+    (side.get(key) ?? side.set(key, []).get(key)!).push(c.call);
+  }
+  return { added, removed };
+}
+
 /** Lines that say nothing about order on their own: blank, or braces only. */
 const FILLER = /^[\s{}]*$/;
 

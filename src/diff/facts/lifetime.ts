@@ -4,18 +4,11 @@
 import type { Fact } from '../../model/facts.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
-import { changedCalls, type CallChange, bounded } from './call-changes.js';
+import { changedCalls, type CallChange, bounded, callObjects, firstArgument } from './call-changes.js';
 import { detector, gated, testIn } from './literal-gate.js';
+import { newlyAcquired } from './resource-roles.js';
+import { FAMILIES } from './reference-families.js';
 
-/** Get and put of one kind of reference. */
-const FAMILIES: { name: string; get: RegExp; put: RegExp }[] = [
-  { name: 'eventfd', get: /^(eventfd_ctx_fdget|eventfd_ctx_fileget|eventfd_ctx_get)$/, put: /^eventfd_ctx_put$/ },
-  { name: 'file', get: /^(fget|fdget|get_file|fget_raw)$/, put: /^(fput|fdput)$/ },
-  { name: 'device', get: /^(get_device|vdpa_get_device|pci_dev_get|kobject_get)$/, put: /^(put_device|pci_dev_put|kobject_put)$/ },
-  { name: 'kref', get: /^(kref_get|kref_get_unless_zero|refcount_inc|refcount_inc_not_zero|vfio_device_try_get_registration|iommufd_get_object|iommufd_lock_obj|dma_buf_get|get_task_struct|mmgrab|mmget|mmget_not_zero|get_pid|module_get|try_module_get)$/, put: /^(kref_put|refcount_dec|refcount_dec_and_test|vfio_device_put_registration|iommufd_put_object|dma_buf_put|put_task_struct|mmdrop|mmput|put_pid|module_put)$/ },
-];
-/** A get or put of a counted reference: ref-unbalanced speaks for these. */
-export const isCountedReference = (call: string) => FAMILIES.some((f) => f.get.test(call) || f.put.test(call));
 const REF_CALL = gated(
   new RegExp(`\\b(${FAMILIES.flatMap((f) => [f.get.source, f.put.source]).map((s) => s.slice(2, -2)).join('|')})\\s*\\(`, 'g'),
   ['eventfd_ctx_', 'fget', 'fdget', 'get_file', 'fput', 'fdput', '_device', 'pci_dev_', 'kobject_', 'kref_', 'refcount_', 'registration', 'iommufd_', 'dma_buf_', 'task_struct', 'mmgrab', 'mmget', 'mmdrop', 'mmput', '_pid', 'module_'],
@@ -35,6 +28,11 @@ const MAPPING = gated(
   /\b(vhost_iotlb_reset|vhost_iotlb_del_range|vhost_iotlb_add_range\w*|vhost_iotlb_free|vhost_vdpa_iotlb_unmap|vhost_vdpa_unmap|vhost_vdpa_map|vhost_vdpa_reset_map|\w+_reset_map|iommu_unmap|iommu_map|vfio_unpin_pages|vfio_pin_pages|iommufd_access_unpin_pages|iopt_unmap_\w+|\w+_destroy_mr\w*|\w+_create_mr\w*|\w+_update_mr\w*|\w+_dma_unmap|\w+_dma_map|vduse_domain_reset_bounce_map|vduse_domain_\w*bounce\w*)\s*\(|->(reset_map|set_map|dma_map|dma_unmap)\s*\(/g,
   ['iotlb', 'map', 'pin_pages', '_mr', 'bounce'],
 );
+/** A call name the mapping pattern knows (the pattern is global: its position is reset first). */
+const isMappingCall = (name: string) => {
+  MAPPING.re.lastIndex = 0;
+  return testIn(`${name}(`, MAPPING);
+};
 /** Mapping calls that remove or reset what userspace mapped (the others create or update). */
 const TEARS_DOWN = /unmap|unpin|destroy|free|reset|del_range/;
 /** Paths where what survives matters: release, reset, remove, and their helpers. */
@@ -46,7 +44,7 @@ export const lifetimeFacts: FileFactProducer = detector({ files: isCLike, needs:
   const out: Fact[] = [];
   // Mappings dropped, moved, or newly torn down in a release/reset path.
   const seenMap = new Set<string>();
-  const maps = changedCalls(hunks, MAPPING, (code, call) => call);
+  const maps = changedCalls(hunks, MAPPING, (code, call, open) => `${call}\u0000${firstArgument(code, open)}`);
   const alive = new Set<string>();
   for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
   const addedAnywhere = new Set(maps.filter((c) => c.side === '+').map((c) => c.call));
@@ -56,9 +54,24 @@ export const lifetimeFacts: FileFactProducer = detector({ files: isCLike, needs:
   const kindOf = (call: string) => (TEARS_DOWN.test(call) ? 'down' : 'up');
   const sides = new Set(maps.filter((c) => !c.moved).map((c) => `${c.line.function ?? ''}\u0000${kindOf(c.call)}\u0000${c.side}`));
   const replaced = (c: CallChange) => sides.has(`${c.line.function ?? ''}\u0000${kindOf(c.call)}\u0000${c.side === '+' ? '-' : '+'}`);
+  // Its object handed to a call on the other side in the same function: a helper swapped in
+  // (vhost_umem_clean(dev->iotlb) → vhost_iotlb_free(dev->iotlb)).
+  const objects = maps.length > 0 ? callObjects(hunks) : null;
+  // A teardown of an object the patch newly acquires pairs that acquire (a new member freed).
+  const fresh = maps.length > 0 ? newlyAcquired(hunks) : new Set<string>();
+  const handedOver = (c: CallChange) => {
+    const arg = c.object.slice(c.call.length + 1);
+    if (!arg || !objects) return false;
+    if (c.side === '+' && fresh.has(arg)) return true;
+    // A mapping call on the other side is no helper swap: `replaced` judges those by kind.
+    const others = (c.side === '+' ? objects.removed : objects.added).get(`${c.line.function ?? ''}\u0000${arg}`);
+    return !!others?.some((o) => !isMappingCall(o));
+  };
   for (const c of maps) {
     const fnName = c.line.function ?? '';
-    if (!c.moved && replaced(c)) continue;
+    if (!c.moved && (replaced(c) || handedOver(c))) continue;
+    // The function's own name: its definition or prototype line, not a call it makes.
+    if (c.call === fnName) continue;
     if (c.side === '+' && !c.moved && !TEARDOWN.test(fnName)) continue;
     // A deleted function, or a call that moved into a helper, changes no lifetime.
     if (c.side === '-' && (!alive.has(fnName) || addedAnywhere.has(c.call))) continue;

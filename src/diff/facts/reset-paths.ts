@@ -6,12 +6,13 @@
 // call whose name says it releases something (resource-roles.ts) counts when a reset gains it.
 // Not a device reset: a reset of one part (a queue, a ring, a mapping, an IOTLB, a debugfs view)
 // frees that part by design. Not a new release: one the same function also gains the acquire
-// of (a local buffer), or one handed the object a removed call was given (a helper replaced).
+// of (a local buffer), or of an object the patch newly acquires, or one handed the object a
+// removed call was given (a helper replaced).
 import type { Fact } from '../../model/facts.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
-import { changedCalls, bounded, calledFrom } from './call-changes.js';
-import { resourceOf, pairs } from './resource-roles.js';
+import { changedCalls, bounded, calledFrom, callObjects } from './call-changes.js';
+import { resourceOf, pairs, newlyAcquired } from './resource-roles.js';
 
 /** Words after or before "reset" that name a part of the device rather than the device. */
 const PART = new Set(['vq', 'vqs', 'queue', 'queues', 'virtqueue', 'virtqueues', 'vring', 'ring', 'rings', 'map', 'maps', 'mr', 'iotlb', 'umem', 'stats', 'counters', 'debugfs']);
@@ -39,13 +40,14 @@ export const resetPathFacts: FileFactProducer = (file, allHunks) => {
   // A release removed beside the added one: a helper renamed or swapped, not a new release.
   const swapped = new Set(calls.filter((c) => c.side === '-' && !c.moved && isRelease(c.call)).map((c) => c.line.function));
   // An object a removed call was given, handed to the added one instead: a helper replaced.
-  const removedObjects = new Set(calls.filter((c) => c.side === '-' && c.object !== c.call).map((c) => `${c.line.function}\u0000${c.object}`));
+  const removedObjects = callObjects(hunks).removed;
   // Acquires the patch adds per function: a release of the same resource there is local.
   const acquired = new Map<string, NonNullable<ReturnType<typeof resourceOf>>[]>();
   for (const c of calls) {
     const r = c.side === '+' && c.line.function ? resourceOf(c.call) : null;
     if (r?.kind === 'acquire') (acquired.get(c.line.function!) ?? acquired.set(c.line.function!, []).get(c.line.function!)!).push(r);
   }
+  const fresh = newlyAcquired(hunks);
   const local = (fn: string, call: string) => {
     const r = resourceOf(call);
     return !!r && !!acquired.get(fn)?.some((a) => pairs(a, r));
@@ -55,7 +57,7 @@ export const resetPathFacts: FileFactProducer = (file, allHunks) => {
   for (const c of calls) {
     const fn = c.line.function;
     if (c.side !== '+' || c.moved || !fn || fn === c.call || seen.has(c.call) || !released(fn, c.call)) continue;
-    if (c.object !== c.call && removedObjects.has(`${fn}\u0000${c.object}`)) continue;
+    if (c.object !== c.call && (removedObjects.has(`${fn}\u0000${c.object}`) || fresh.has(c.object))) continue;
     seen.add(c.call);
     out.push(lineFact('reset-path-changed', c.call, file, c.line, {
       detail: RELEASE.test(c.call)

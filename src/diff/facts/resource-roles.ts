@@ -10,7 +10,7 @@ import type { AnnotatedHunk } from '../annotate.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { changedCalls, bounded, type CallChange } from './call-changes.js';
-import { isCountedReference } from './lifetime.js';
+import { isCountedReference } from './reference-families.js';
 
 type Role = 'setup' | 'teardown';
 type Kind = 'acquire' | 'release' | 'quiesce';
@@ -120,6 +120,26 @@ export function resourceOf(call: string): Resource | null {
     return { kind: k, ns: ts.filter((_, j) => j !== i && ts[j]!.length > 1) };
   }
   return null;
+}
+
+const CALLEE = /^\s*\(?\s*([a-z_]\w*)\s*\(/;
+
+/**
+ * Objects an added line assigns from an acquire (mr->iotlb = vhost_iotlb_alloc(...)): a release
+ * of one of them in a teardown or reset is the pair of that new acquire, not of older state.
+ */
+export function newlyAcquired(hunks: AnnotatedHunk[]): Set<string> {
+  const out = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) {
+    if (l.kind !== '+') continue;
+    const eq = l.code.indexOf('=');
+    if (eq <= 0 || l.code[eq + 1] === '=' || '!<>='.includes(l.code[eq - 1]!)) continue;
+    const callee = CALLEE.exec(l.code.slice(eq + 1))?.[1];
+    if (!callee || resourceOf(callee)?.kind !== 'acquire') continue;
+    const lhs = l.code.slice(0, eq).trim().split(/\s+/).pop()!.replace(/^[*&]+/, '');
+    if (lhs) out.add(lhs);
+  }
+  return out;
 }
 
 /** An acquire and a release of the same resource: their names share a token besides the verb. */
