@@ -195,6 +195,49 @@ test('an error return of an ioctl request the patch adds is no behaviour change;
   );
 });
 
+test('a refusal or a check that names a constant the patch adds to a uAPI header changes nothing existing userspace sends', () => {
+  const uapi = fileDiff('include/uapi/linux/vhost_types.h', {
+    at: 170,
+    body: `
+ #define VHOST_BACKEND_F_DESC_ASID    0x7
++#define VHOST_BACKEND_F_IOTLB_PERSIST  0x8`,
+  });
+  const handler = fileDiff('drivers/vhost/vdpa.c', {
+    at: 700,
+    section: 'static long vhost_vdpa_unlocked_ioctl(struct file *filep,',
+    body: `
+ 		if (copy_from_user(&features, featurep, sizeof(features)))
+ 			return -EFAULT;
++		if ((features & BIT_ULL(VHOST_BACKEND_F_IOTLB_PERSIST)) &&
++		     !vhost_vdpa_has_persistent_map(v))
++			return -EOPNOTSUPP;
+-		if (features & ~VHOST_VDPA_BACKEND_FEATURES)
++		if (features & ~(VHOST_VDPA_BACKEND_FEATURES | BIT_ULL(VHOST_BACKEND_F_IOTLB_PERSIST)))
+ 			return -EOPNOTSUPP;`,
+  });
+  const kinds = (facts: Fact[]) => of(facts, 'error-return-added', 'input-check-changed').map((x) => x[0]);
+  assert.deepEqual(kinds(factsOf([uapi, handler])), []);
+  // Without the header change the constant is an existing one: both are changes.
+  assert.deepEqual(kinds(factsOf([handler])).sort(), ['error-return-added', 'input-check-changed']);
+});
+
+test('an early exit folded into an exit the patch keeps leaves the read-side section as it was', () => {
+  // The shape of "introduce virtnet_xdp_handler()": one case's unlock-and-jump goes, the case
+  // falls through to the next one's unchanged unlock-and-jump.
+  const body = (kept: string) => `
+ 		case XDP_TX:
+-			*xdp_xmit |= VIRTIO_XDP_TX;
+-			rcu_read_unlock();
+-			goto xdp_xmit;
+ 		case XDP_REDIRECT:
+${kept}`;
+  const facts = (kept: string) =>
+    of(factsOf(fileDiff('drivers/net/virtio_net.c', { at: 900, section: 'static struct sk_buff *receive_small(struct net_device *dev,', body: body(kept) })), 'rcu-changed');
+  assert.deepEqual(facts(' \t\t\trcu_read_unlock();\n \t\t\tgoto xdp_xmit;'), []);
+  // The next case no longer unlocks: the folded path leaves holding the section.
+  assert.deepEqual(facts(' \t\t\tstats->xdp_redirects++;\n \t\t\tgoto xdp_xmit;'), [['rcu-changed', 'rcu_read_unlock', 'receive_small']]);
+});
+
 test('a "fix" of comments, message text, white space or the build carries no Fixes-tag fact; a code fix does', () => {
   const fixOf = (...diffs: string[]) => factsOf(diffs, undefined, { subject: 'virtio_ring: fix a typo' }).filter((f) => f.kind === 'fix-without-fixes-tag');
   const comment = fileDiff('drivers/virtio/virtio_ring.c', {

@@ -34,33 +34,43 @@ const READ_SECTION = /^s?rcu_read_(?:un)?lock$/;
  * Release lines that sit at an exit of their function, on their own side of the diff: followed
  * by a return or goto, or heading an exit label. A removed one counts only when its exit went
  * with it (the path now leaves through another exit); a release removed before a return that
- * stays leaves that exit holding the section.
+ * stays leaves that exit holding the section. `kept` collects the exits the patch leaves as they
+ * were ("function\0release line"): a path whose own exit went falls through to one of them.
  */
-function exitReleases(hunks: AnnotatedHunk[]): Set<AnnotatedLine> {
+function exitReleases(hunks: AnnotatedHunk[]): { exits: Set<AnnotatedLine>; kept: Set<string> } {
   const exits = new Set<AnnotatedLine>();
+  const kept = new Set<string>();
   for (const h of hunks) {
     for (const side of ['-', '+'] as const) {
       const seq = h.lines.filter((l) => (l.kind === ' ' || l.kind === side) && l.code.trim() !== '');
       const goes = (l: AnnotatedLine | undefined) => l !== undefined && (side === '+' || l.kind === '-');
       seq.forEach((l, i) => {
-        if (l.kind !== side || !/unlock|\bup_(?:read|write)\b/.test(l.code)) return;
+        if (!/unlock|\bup_(?:read|write)\b/.test(l.code)) return;
         const next = seq[i + 1];
         const prev = seq[i - 1];
+        if (l.kind === ' ') {
+          if (side === '+' && ((next && JUMP.test(next.code)) || (prev && LABEL.test(prev.code)))) kept.add(`${l.function ?? ''}\u0000${l.code.trim()}`);
+          return;
+        }
         if ((goes(next) && JUMP.test(next!.code)) || (goes(prev) && LABEL.test(prev!.code))) exits.add(l);
       });
     }
   }
-  return exits;
+  return { exits, kept };
 }
 
 /**
  * Every change is a release at an exit (a moved one at an exit on both ends), and the patch
- * writes at least one: the section still starts where it did and still ends at the function's
- * exits; only the exit paths were folded or split, as when a branch moves into a helper or
- * early exits share one label. An early exit removed with nothing in its place is a change.
+ * writes at least one, or every one it removes went with its exit to leave through an unchanged
+ * exit that releases the same way: the section still starts where it did and still ends at the
+ * function's exits; only the exit paths were folded or split, as when a branch moves into a
+ * helper or early exits share one label. An early exit removed with nothing in its place and
+ * no such exit left is a change.
  */
-function exitsOnly(list: CallChange[], exits: Set<AnnotatedLine>): boolean {
-  return list.some((c) => c.side === '+') && list.every((c) => RELEASE.test(c.call) && exits.has(c.line) && (!c.moved || (c.from !== undefined && exits.has(c.from))));
+function exitsOnly(list: CallChange[], { exits, kept }: { exits: Set<AnnotatedLine>; kept: Set<string> }): boolean {
+  const atExits = list.every((c) => RELEASE.test(c.call) && exits.has(c.line) && (!c.moved || (c.from !== undefined && exits.has(c.from))));
+  if (!atExits) return false;
+  return list.some((c) => c.side === '+') || list.every((c) => kept.has(`${c.line.function ?? ''}\u0000${c.line.code.trim()}`));
 }
 
 const SCOPED_OR_ASSERTED = /^(guard|scoped_guard|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held)/;

@@ -11,6 +11,7 @@ import type { PatchScope } from '../uapi/scope.js';
 import { reachedByUser } from './user-entry.js';
 import { compat } from '../uapi/compat.js';
 import { detector, gated, matchesIn, mayMatch } from './literal-gate.js';
+import { newUapiNames, namesAny } from './new-uapi-names.js';
 
 type ScopedFileProducer = (file: Parameters<FileFactProducer>[0], hunks: Parameters<FileFactProducer>[1], scope?: PatchScope) => Fact[];
 
@@ -27,6 +28,8 @@ const SIGNAL = gated(new RegExp(SIGNAL_SLEEP.map(([re]) => re.source).join('|'))
  * The sleep's result is used: "if (…(", "ret = …(", "return …(". One way only to split the
  * blanks around a "!" (not `\s*!?\s*`): that was quadratic on a long blank run after "if (".
  */
+/** New-side lines before a new error that may hold its condition. */
+const GUARD_LINES = 3;
 const RESULT_USED = /(\bif\s*\(\s*(?:!\s*)?|=\s*|\breturn\s+)$/;
 
 /**
@@ -58,6 +61,7 @@ function newRequests(hunks: Parameters<ScopedFileProducer>[1], scope: PatchScope
 export const errorReturnFacts: ScopedFileProducer = detector({ needs: [ERRNO, SIGNAL] }, (file, hunks, scope?: PatchScope) => {
   const byUser = reachedByUser(hunks, scope);
   const fresh = newRequests(hunks, scope);
+  const newNames = newUapiNames(scope);
   const reachable = (l: AnnotatedLine) => !(l.ioctlCase && fresh.has(l.ioctlCase)) && (!!l.ioctlCase || byUser(l.function));
   const removed = new Set<string>();
   for (const h of hunks) {
@@ -71,11 +75,19 @@ export const errorReturnFacts: ScopedFileProducer = detector({ needs: [ERRNO, SI
   const seen = new Set<string>();
   for (const h of hunks) {
     let previous = '';
+    // The last few new-side lines: where the condition of a new refusal is.
+    let guard: string[] = [];
     for (const l of h.lines) {
       const ioctl = l.ioctlCase;
       const prev = previous;
-      if (l.kind !== '-' && l.code.trim() !== '') previous = l.code;
+      const cond = guard.join(' ');
+      if (l.kind !== '-' && l.code.trim() !== '') {
+        previous = l.code;
+        guard = [...guard.slice(-(GUARD_LINES - 1)), l.code];
+      }
       if (l.kind !== '+' || !reachable(l)) continue;
+      // A refusal of a request that names a constant the patch adds: only new userspace meets it.
+      if (namesAny(cond + l.code, newNames)) continue;
       const push = (errno: string, how: string) => {
         const key = `${l.function}:${errno}`;
         // One fact per function, request and errno: "if (lock_interruptible()) return -EINTR;" is one.

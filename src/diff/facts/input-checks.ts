@@ -13,6 +13,7 @@ import { compat } from '../uapi/compat.js';
 import { bounded } from './call-changes.js';
 import { detector, gated, execIn } from './literal-gate.js';
 import { reachedByUser } from './user-entry.js';
+import { newUapiNames, namesAny } from './new-uapi-names.js';
 
 const IF = /^\s*(?:\}\s*else\s+)?if\s*\(/;
 /** The failing statement of a guard: "return -EINVAL;", "ret = -EBUSY;". */
@@ -82,6 +83,7 @@ export const inputCheckFacts = detector({ needs: [FAIL] }, (file, allHunks, scop
   if (!isCLike(file.path) || file.role === 'uapi-header') return [];
   const hunks = bounded(allHunks);
   const byUser = reachedByUser(hunks, scope);
+  const newNames = newUapiNames(scope);
   const before: Guard[] = [];
   const after: Guard[] = [];
   for (const h of hunks) {
@@ -109,6 +111,9 @@ export const inputCheckFacts = detector({ needs: [FAIL] }, (file, allHunks, scop
     // Renamed variables, a field reached another way, a helper called with other arguments:
     // the same test on the same kind of value.
     if (shapeOf(was) === shapeOf(g)) continue;
+    // The test now names a constant the patch adds (a new flag let through, a new feature
+    // refused when unsupported): it differs only for requests that use the new interface.
+    if (namesAny(g.cond, newNames) && !namesAny(was.cond, newNames)) continue;
     out.push(
       lineFact('input-check-changed', g.errno, file, g.at, {
         detail: `${g.fn}() now fails with -${g.errno} when ${clip(g.cond)} instead of when ${clip(was.cond)}`,
