@@ -238,6 +238,29 @@ ${kept}`;
   assert.deepEqual(facts(' \t\t\tstats->xdp_redirects++;\n \t\t\tgoto xdp_xmit;'), [['rcu-changed', 'rcu_read_unlock', 'receive_small']]);
 });
 
+test('an annotated access rewritten on another expression keeps its annotation; one dropped is a change', () => {
+  // The shape of "vhost: use bvec_kmap_local in {get,put}u16_iotlb".
+  const facts = (line: string) =>
+    of(
+      factsOf(
+        fileDiff('drivers/vhost/vringh.c', {
+          at: 1182,
+          section: 'static inline int getu16_iotlb(const struct vringh *vrh,',
+          body: `
+-\tkaddr = kmap_atomic(iov.bv_page);
+-\tfrom = kaddr + iov.bv_offset;
+-\t*val = vringh16_to_cpu(vrh, READ_ONCE(*(__virtio16 *)from));
++\tkaddr = bvec_kmap_local(&iov);
+${line}
+ \treturn 0;`,
+        }),
+      ),
+      'barrier-changed',
+    );
+  assert.deepEqual(facts('+\t*val = vringh16_to_cpu(vrh, READ_ONCE(*(__virtio16 *)kaddr));'), []);
+  assert.deepEqual(facts('+\t*val = vringh16_to_cpu(vrh, *(__virtio16 *)kaddr);'), [['barrier-changed', '*(__virtio16*)from', 'getu16_iotlb']]);
+});
+
 test('a "fix" of comments, message text, white space or the build carries no Fixes-tag fact; a code fix does', () => {
   const fixOf = (...diffs: string[]) => factsOf(diffs, undefined, { subject: 'virtio_ring: fix a typo' }).filter((f) => f.kind === 'fix-without-fixes-tag');
   const comment = fileDiff('drivers/virtio/virtio_ring.c', {

@@ -94,6 +94,25 @@ function barrierObject(code: string, call: string, open: number): string {
   return firstArgument(code, open) || call;
 }
 
+/** Access annotations: they mark one access, and name it in their argument. */
+const ANNOTATION = /_ONCE$|^qatomic_(read|set)$/;
+
+/**
+ * An annotated access removed and the same annotation added in the same function on another
+ * expression (READ_ONCE(*from) → READ_ONCE(*kaddr)): the access was rewritten, still annotated.
+ */
+function rewrittenAccesses(list: CallChange[]): CallChange[] {
+  const added = new Map<string, CallChange[]>();
+  for (const c of list) if (c.side === '+' && !c.moved && ANNOTATION.test(c.call)) (added.get(`${c.line.function}\u0000${c.call}`) ?? added.set(`${c.line.function}\u0000${c.call}`, []).get(`${c.line.function}\u0000${c.call}`)!).push(c);
+  const paired = new Set<CallChange>();
+  for (const c of list) {
+    if (c.side !== '-' || !ANNOTATION.test(c.call)) continue;
+    const twin = added.get(`${c.line.function}\u0000${c.call}`)?.find((p) => !paired.has(p));
+    if (twin) paired.add(twin).add(c);
+  }
+  return paired.size === 0 ? list : list.filter((c) => !paired.has(c));
+}
+
 function fn(c: CallChange): string {
   return c.line.function ? `${c.line.function}()` : 'this code';
 }
@@ -162,7 +181,7 @@ export const concurrencyFacts: FileFactProducer = detector({ files: isCLike, nee
     return gone.size === 0 ? list : list.filter((c) => !gone.has(c));
   };
   // Annotating an access with READ_ONCE/WRITE_ONCE makes nothing weaker; removing or moving one may.
-  const barriers = acrossFunctions(changedCalls(hunks, BARRIER, barrierObject)).filter((c) => !(c.side === '+' && !c.moved && /_ONCE$|^qatomic_(read|set)$/.test(c.call)));
+  const barriers = rewrittenAccesses(acrossFunctions(changedCalls(hunks, BARRIER, barrierObject))).filter((c) => !(c.side === '+' && !c.moved && ANNOTATION.test(c.call)));
   report('barrier-changed', barriers, (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
   // A read-side section whose exits alone changed, per function, as for locks above.
   const rcu = acrossFunctions(changedCalls(hunks, RCU, barrierObject));
