@@ -227,3 +227,31 @@ test('unpublished-then-freed: an RCU pointer replaced and the old object freed w
   const waited = factsOf(fileDiff('drivers/vdpa/vdpa_user/vduse_dev.c', { at: 400, section, body: body('\n+\tsynchronize_rcu();') }));
   assert.deepEqual(questions(waited), []);
 });
+
+test('a lock the patch retires (its member declaration removed) and replaces in each function is no lock removed or access left unlocked', () => {
+  // The shape of "vdpa/mlx5: Move mr mutex out of mr struct".
+  const header = fileDiff('drivers/vdpa/mlx5/core/mlx5_vdpa.h', {
+    at: 34,
+    section: 'struct mlx5_vdpa_mr {',
+    body: `
+ \tbool initialized;
+-\tstruct mutex mkey_mtx;
+ \tbool user_mr;`,
+  });
+  const code = fileDiff('drivers/vdpa/mlx5/core/mr.c', {
+    at: 600,
+    section: 'int mlx5_vdpa_handle_set_map(struct mlx5_vdpa_dev *mvdev, struct vhost_iotlb *iotlb,',
+    body: `
+-\tmutex_lock(&mr->mkey_mtx);
++\tmutex_lock(&mvdev->mr_mtx);
+ \tif (mr->initialized) {
+ \t\terr = mlx5_vdpa_update_mr(mvdev, iotlb);
+ \t}
+-\tmutex_unlock(&mr->mkey_mtx);
++\tmutex_unlock(&mvdev->mr_mtx);`,
+  });
+  const kinds = (facts: Fact[]) => facts.filter((f) => f.kind === 'lock-removed' || f.kind === 'ordering-question').map((f) => `${f.kind} ${f.symbol}`);
+  assert.deepEqual(kinds(factsOf([header, code])), []);
+  // With the old lock still declared, the field has changed hands: both are raised.
+  assert.deepEqual(kinds(factsOf([code])).sort(), ['lock-removed mr->mkey_mtx', 'ordering-question mr->initialized']);
+});

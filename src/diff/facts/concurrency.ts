@@ -3,10 +3,11 @@
 // object (the lock, the RCU pointer, the flag, the work item) and the function, so a finding
 // can say "vhost_vdpa_reset() no longer takes v->mutex" rather than "this function changed".
 import type { Fact, FactKind } from '../../model/facts.js';
-import { lineFact, type FileFactProducer } from './types.js';
+import { lineFact } from './types.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import { changedCalls, firstArgument, type CallChange, bounded } from './call-changes.js';
 import { detector, gated } from './literal-gate.js';
+import type { PatchScope } from '../uapi/scope.js';
 
 const LOCK = gated(
   /\b(mutex_lock(?:_interruptible|_killable|_nested)?|mutex_unlock|mutex_trylock|spin_lock(?:_irq|_irqsave|_bh)?|spin_unlock(?:_irq|_irqrestore|_bh)?|raw_spin_lock(?:_irq|_irqsave)?|raw_spin_unlock(?:_irq|_irqrestore)?|down_read|up_read|down_write|up_write|down_read_killable|down_write_killable|read_lock(?:_bh|_irq)?|read_unlock(?:_bh|_irq)?|write_lock(?:_bh|_irq)?|write_unlock(?:_bh|_irq)?|guard\(\w+\)|scoped_guard\s*\(\s*\w+\s*,|qemu_mutex_lock|qemu_mutex_unlock|qemu_rec_mutex_lock|qemu_rec_mutex_unlock|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held(?:_read|_write|_once)?)\s*\(/g,
@@ -113,11 +114,39 @@ function rewrittenAccesses(list: CallChange[]): CallChange[] {
   return paired.size === 0 ? list : list.filter((c) => !paired.has(c));
 }
 
+/** A lock member's declaration: "struct mutex mkey_mtx;", "spinlock_t lock;". */
+const LOCK_DECL = /^\s*(?:struct\s+(?:mutex|rw_semaphore)|spinlock_t|raw_spinlock_t|rwlock_t)\s+(\w+)\s*;/;
+const retired = new WeakMap<PatchScope, ReadonlySet<string>>();
+
+/**
+ * Lock members whose declaration the patch removes and declares nowhere again: the lock is gone
+ * (renamed, moved to another struct, or replaced by a lock of another kind), so every section it
+ * guarded is taken over by whatever lock the patch puts in its place.
+ */
+export function retiredLocks(scope: PatchScope | undefined): ReadonlySet<string> {
+  if (!scope) return new Set();
+  let names = retired.get(scope);
+  if (names) return names;
+  const gone = new Set<string>();
+  const declared = new Set<string>();
+  for (const { hunks } of scope.files) for (const h of hunks) for (const l of h.lines) {
+    if (l.kind === ' ' || !l.code.includes(';')) continue;
+    const m = LOCK_DECL.exec(l.code);
+    if (m) (l.kind === '-' ? gone : declared).add(m[1]!);
+  }
+  for (const n of declared) gone.delete(n);
+  retired.set(scope, (names = gone));
+  return names;
+}
+
+/** The member a lock expression names: "&ndev->mvdev.mr->mkey_mtx" → "mkey_mtx". */
+export const memberOf = (object: string) => /(\w+)\s*$/.exec(object)?.[1] ?? object;
+
 function fn(c: CallChange): string {
   return c.line.function ? `${c.line.function}()` : 'this code';
 }
 
-export const concurrencyFacts: FileFactProducer = detector({ files: isCLike, needs: [LOCK, BARRIER, RCU, WORK] }, (file, allHunks) => {
+export const concurrencyFacts = detector({ files: isCLike, needs: [LOCK, BARRIER, RCU, WORK] }, (file, allHunks, scope?: PatchScope) => {
   const hunks = bounded(allHunks);
   const out: Fact[] = [];
   const push = (kind: FactKind, c: CallChange, detail: string) => out.push(lineFact(kind, c.object, file, c.line, { detail }));
@@ -135,6 +164,9 @@ export const concurrencyFacts: FileFactProducer = detector({ files: isCLike, nee
   for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
   const exits = exitReleases(hunks);
   const takenSomewhere = new Set(locks.filter((c) => c.side === '+').map((c) => c.object));
+  const gone = retiredLocks(scope);
+  // Functions that take a lock the patch adds: where a retired lock's sections went.
+  const relocked = new Set(locks.filter((c) => c.side === '+' && !c.moved && TAKES.test(c.call)).map((c) => c.line.function));
   for (const list of byLock.values()) {
     const first = list[0]!;
     const moved = list.find((c) => c.moved);
@@ -149,6 +181,8 @@ export const concurrencyFacts: FileFactProducer = detector({ files: isCLike, nee
       push('lock-moved', at, `${fn(at)} moves where it takes or drops ${at.object} (${at.call})`);
     } else if (removed.length > 0) {
       if (!first.line.function || !alive.has(first.line.function) || takenSomewhere.has(first.object)) continue;
+      // The lock itself is retired and this function now takes another one in its place.
+      if (gone.has(memberOf(first.object)) && relocked.has(first.line.function)) continue;
       const taken = removed.find((c) => TAKES.test(c.call)) ?? removed[0]!;
       push('lock-removed', taken, `${fn(taken)} no longer takes ${taken.object} (${taken.call} removed)`);
     } else if (added.length > 0) {

@@ -22,6 +22,8 @@ import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js'
 import { lineFact } from './types.js';
 import { bounded, changedCalls, firstArgument } from './call-changes.js';
 import { detector, gated, matchesIn, type Gated } from './literal-gate.js';
+import type { PatchScope } from '../uapi/scope.js';
+import { retiredLocks, memberOf } from './concurrency.js';
 
 const ACQUIRE = /\b(mutex_lock\w*|spin_lock\w*|raw_spin_lock\w*|down_read\w*|down_write\w*|read_lock\w*|write_lock\w*|xa_lock\w*|rcu_read_lock|srcu_read_lock|preempt_disable|local_irq_disable|local_irq_save|qemu_mutex_lock|qemu_rec_mutex_lock)\s*\(/;
 const RELEASE = /\b(mutex_unlock|spin_unlock\w*|raw_spin_unlock\w*|up_read|up_write|read_unlock\w*|write_unlock\w*|xa_unlock\w*|rcu_read_unlock|srcu_read_unlock|preempt_enable|local_irq_enable|local_irq_restore|qemu_mutex_unlock|qemu_rec_mutex_unlock)\s*\(/;
@@ -171,8 +173,10 @@ function counterparts(h: AnnotatedHunk): Map<AnnotatedLine, AnnotatedLine> {
   return out;
 }
 
-export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS, LOOKUPS, WAITS, SLEEPS, BARRIER, SETUP, PUBLISH] }, (file, allHunks) => {
+export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS, LOOKUPS, WAITS, SLEEPS, BARRIER, SETUP, PUBLISH] }, (file, allHunks, scope?: PatchScope) => {
   const hunks = bounded(allHunks);
+  // Locks the patch retires: a line now held under another lock took its replacement.
+  const retired = retiredLocks(scope);
   const out: Fact[] = [];
   const once = new Set<string>();
   const emit = (what: string, symbol: string, l: AnnotatedLine, detail: string) => {
@@ -224,6 +228,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
         for (const lock of was) {
           if (now.has(lock) || lock === 'preemption' || lock === 'local interrupts') continue;
           if (takenByCallee(l.function, lock) || [...now].some((n) => renamed(n, lock))) continue;
+          if (now.size > 0 && retired.has(memberOf(lock))) continue;
           const found = LOOKUP.exec(l.code);
           if (found) {
             emit('unlocked', found[1]!, l, `${fnName(l)} now finds ${found[1]} with ${found[2]}() outside ${lock}, which covered the lookup before this patch: the object can be removed and freed while it is being used`);
