@@ -195,6 +195,16 @@ test('reset path: a queue reset freeing its ring, a helper swapped on the same o
  \tccw_io_helper(vcdev, ccw, VIRTIO_CCW_DOING_RESET);
 +\tvc_dma_free_struct(vdev, ccw);`,
     }),
+    // The same release with its argument rewritten (the helper now takes another struct).
+    fileDiff('drivers/vdpa/ifcvf/ifcvf_main.c', {
+      at: 500,
+      section: 'static int ifcvf_vdpa_reset(struct vdpa_device *vdpa_dev)',
+      body: `
+ \tif (status_old & VIRTIO_CONFIG_S_DRIVER_OK) {
+-\t\tifcvf_free_irq(adapter);
++\t\tifcvf_free_irq(vf);
+ \t}`,
+    }),
     // A member the patch newly allocates elsewhere, released where the device is reset.
     fileDiff(
       'drivers/vdpa/vdpa_sim/vdpa_sim.c',

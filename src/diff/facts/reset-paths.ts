@@ -41,6 +41,7 @@ export const resetPathFacts: FileFactProducer = (file, allHunks) => {
   const swapped = new Set(calls.filter((c) => c.side === '-' && !c.moved && isRelease(c.call)).map((c) => c.line.function));
   // An object a removed call was given, handed to the added one instead: a helper replaced.
   const removedObjects = callObjects(hunks).removed;
+  const removedCalls = new Set(calls.filter((c) => c.side === '-' && !c.moved).map((c) => `${c.line.function}\u0000${c.call}`));
   // Acquires the patch adds per function: a release of the same resource there is local.
   const acquired = new Map<string, NonNullable<ReturnType<typeof resourceOf>>[]>();
   for (const c of calls) {
@@ -58,6 +59,8 @@ export const resetPathFacts: FileFactProducer = (file, allHunks) => {
     const fn = c.line.function;
     if (c.side !== '+' || c.moved || !fn || fn === c.call || seen.has(c.call) || !released(fn, c.call)) continue;
     if (c.object !== c.call && (removedObjects.has(`${fn}\u0000${c.object}`) || fresh.has(c.object))) continue;
+    // The same release removed from this function with other arguments: only they changed.
+    if (removedCalls.has(`${fn}\u0000${c.call}`)) continue;
     seen.add(c.call);
     out.push(lineFact('reset-path-changed', c.call, file, c.line, {
       detail: RELEASE.test(c.call)
