@@ -8,6 +8,7 @@ import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js'
 import { changedCalls, firstArgument, type CallChange, bounded } from './call-changes.js';
 import { detector, gated } from './literal-gate.js';
 import type { PatchScope } from '../uapi/scope.js';
+import { namesOnlyOn } from './scope-names.js';
 
 const LOCK = gated(
   /\b(mutex_lock(?:_interruptible|_killable|_nested)?|mutex_unlock|mutex_trylock|spin_lock(?:_irq|_irqsave|_bh)?|spin_unlock(?:_irq|_irqrestore|_bh)?|raw_spin_lock(?:_irq|_irqsave)?|raw_spin_unlock(?:_irq|_irqrestore)?|down_read|up_read|down_write|up_write|down_read_killable|down_write_killable|read_lock(?:_bh|_irq)?|read_unlock(?:_bh|_irq)?|write_lock(?:_bh|_irq)?|write_unlock(?:_bh|_irq)?|guard\(\w+\)|scoped_guard\s*\(\s*\w+\s*,|qemu_mutex_lock|qemu_mutex_unlock|qemu_rec_mutex_lock|qemu_rec_mutex_unlock|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held(?:_read|_write|_once)?)\s*\(/g,
@@ -116,28 +117,13 @@ function rewrittenAccesses(list: CallChange[]): CallChange[] {
 
 /** A lock member's declaration: "struct mutex mkey_mtx;", "spinlock_t lock;". */
 const LOCK_DECL = /^\s*(?:struct\s+(?:mutex|rw_semaphore)|spinlock_t|raw_spinlock_t|rwlock_t)\s+(\w+)\s*;/;
-const retired = new WeakMap<PatchScope, ReadonlySet<string>>();
 
 /**
  * Lock members whose declaration the patch removes and declares nowhere again: the lock is gone
  * (renamed, moved to another struct, or replaced by a lock of another kind), so every section it
  * guarded is taken over by whatever lock the patch puts in its place.
  */
-export function retiredLocks(scope: PatchScope | undefined): ReadonlySet<string> {
-  if (!scope) return new Set();
-  let names = retired.get(scope);
-  if (names) return names;
-  const gone = new Set<string>();
-  const declared = new Set<string>();
-  for (const { hunks } of scope.files) for (const h of hunks) for (const l of h.lines) {
-    if (l.kind === ' ' || !l.code.includes(';')) continue;
-    const m = LOCK_DECL.exec(l.code);
-    if (m) (l.kind === '-' ? gone : declared).add(m[1]!);
-  }
-  for (const n of declared) gone.delete(n);
-  retired.set(scope, (names = gone));
-  return names;
-}
+export const retiredLocks = namesOnlyOn('-', (l) => (l.code.includes(';') ? (LOCK_DECL.exec(l.code)?.[1] ?? null) : null));
 
 /** The member a lock expression names: "&ndev->mvdev.mr->mkey_mtx" → "mkey_mtx". */
 export const memberOf = (object: string) => /(\w+)\s*$/.exec(object)?.[1] ?? object;
