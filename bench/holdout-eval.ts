@@ -4,7 +4,10 @@
 // a keyed hash of the thread root before any entry was written against it.
 //
 // The test half is reported through totals only: per-mail detail is printed for the develop
-// half alone, so that the test half never turns into a second develop set.
+// half alone, so that the test half never turns into a second develop set. The develop half is
+// split once more, by thread, into a design part (per-mail detail) and a check part (totals
+// only): a detector that lifts the design part but not the check part is tuned to its mails.
+import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../src/io/paths.js';
@@ -124,6 +127,31 @@ function add(t: Tally, r: HoldoutResult): void {
   }
 }
 
+/** Which part of the develop half a thread falls in: a keyed hash, fixed like the halves' own. */
+export function developPart(threadRoot: string): 'design' | 'check' {
+  return createHash('sha256').update(`dev-ab:${threadRoot}`).digest()[0]! % 2 === 0 ? 'design' : 'check';
+}
+
+export interface MissBreakdown {
+  misses: number;
+  warnedInAnotherCategory: number;
+  notesOnly: number;
+  nothing: number;
+}
+
+/** What the review said on the positives it missed: a wrong category, notes alone, or nothing. */
+export function missBreakdown(results: HoldoutResult[]): MissBreakdown {
+  const out: MissBreakdown = { misses: 0, warnedInAnotherCategory: 0, notesOnly: 0, nothing: 0 };
+  for (const r of results) {
+    if (r.label.kind !== 'labeled' || r.found) continue;
+    out.misses++;
+    if (r.findings.length === 0) out.nothing++;
+    else if (r.findings.every((f) => f.severity === 'note')) out.notesOnly++;
+    else out.warnedInAnotherCategory++;
+  }
+  return out;
+}
+
 export function summarise(results: HoldoutResult[]): HalfSummary {
   const s: HalfSummary = { ...emptyTally(), byCategory: {}, byArea: {} };
   for (const r of results) {
@@ -172,17 +200,30 @@ export function formatSummary(half: Half, s: HalfSummary): string[] {
   return lines;
 }
 
+function formatMisses(m: MissBreakdown): string {
+  return `  misses ${m.misses}: a warning of another category ${m.warnedInAnotherCategory}, notes only ${m.notesOnly}, no finding ${m.nothing}`;
+}
+
+function formatPart(part: 'design' | 'check', results: HoldoutResult[]): string {
+  const s = summarise(results);
+  return `  develop ${part} part: recall ${s.found}/${s.labelled} = ${ratio(s.found, s.labelled)}, named ${s.named}/${s.found}, controls with an error ${s.controlsWithError}/${s.controls}, warnings per control ${ratio(s.controlWarnings, s.controls)}`;
+}
+
 async function main() {
   if (!haveHoldout()) {
     console.log(`skipped: the held-out evaluation needs eval/labels/ and ../shared/corpus (${CORPUS_DIR})`);
     return;
   }
   const r = await evaluateHoldout();
-  for (const half of HALVES) console.log(formatSummary(half, r[half].summary).join('\n'));
+  for (const half of HALVES) {
+    console.log(formatSummary(half, r[half].summary).join('\n'));
+    console.log(formatMisses(missBreakdown(r[half].results)));
+    if (half === 'develop') for (const part of ['design', 'check'] as const) console.log(formatPart(part, r.develop.results.filter((x) => developPart(x.label.thread_root) === part)));
+  }
   if (process.argv.includes('--verbose')) {
-    // Develop half only: the test half is seen through its totals.
-    console.log('develop half, per mail:');
-    for (const x of r.develop.results) {
+    // The develop half's design part only: the check part and the test half are seen through their totals.
+    console.log('develop half, design part, per mail:');
+    for (const x of r.develop.results.filter((y) => developPart(y.label.thread_root) === 'design')) {
       const l = x.label;
       const status = l.kind === 'labeled' ? (x.found ? (x.namesConcern ? 'FOUND+NAMED' : 'FOUND') : 'MISSED') : x.errors ? 'CONTROL-ERROR' : 'control';
       const got = [...new Set(x.findings.filter((f) => f.severity !== 'note').map((f) => `${f.category}:${f.severity[0]}:${f.ruleId}`))].join(' ');

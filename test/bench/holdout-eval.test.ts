@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { judge, summarise, readLabels, haveHoldout, loadMails, EVAL_DIR, type HoldoutLabel } from '../../bench/holdout-eval.js';
+import { judge, summarise, missBreakdown, developPart, readLabels, haveHoldout, loadMails, EVAL_DIR, type HoldoutLabel } from '../../bench/holdout-eval.js';
 import type { Finding } from '../../src/model/finding.js';
 
 const finding = (over: Partial<Finding>): Finding => ({
@@ -53,6 +53,24 @@ test('controls count errors and warnings; summaries add up per category and area
   assert.equal(s.controlWarnings, 1);
   assert.equal(s.byCategory['ordering-race']!.found, 1);
   assert.equal(s.byArea['vhost']!.controls, 2);
+});
+
+test('misses are told apart: a warning of another category, notes only, or nothing at all', () => {
+  const r = [
+    judge(positive, [finding({ category: 'uapi-abi' })]),
+    judge(positive, [finding({ severity: 'note' })]),
+    judge(positive, []),
+    judge(positive, [finding({})]),
+    judge(control, []),
+  ];
+  assert.deepEqual(missBreakdown(r), { misses: 3, warnedInAnotherCategory: 1, notesOnly: 1, nothing: 1 });
+});
+
+test('the develop half splits by thread into a design part and a check part, both non-empty', () => {
+  const roots = Array.from({ length: 64 }, (_, i) => `root-${i}@example.org`);
+  const parts = roots.map(developPart);
+  assert.ok(parts.includes('design') && parts.includes('check'));
+  assert.deepEqual(roots.map(developPart), parts, 'the split is a fixed function of the thread root');
 });
 
 const skip = haveHoldout() ? false : 'eval/labels or ../shared/corpus not found: held-out corpus check skipped';
