@@ -20,7 +20,7 @@
 import type { Fact } from '../../model/facts.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import { lineFact } from './types.js';
-import { bounded, changedCalls, firstArgument } from './call-changes.js';
+import { bounded, changedCalls, firstArgument, liveFunctions, ANY_CALL } from './call-changes.js';
 import { detector, gated, matchesIn, type Gated } from './literal-gate.js';
 import type { PatchScope } from '../uapi/scope.js';
 import { retiredLocks, memberOf } from './concurrency.js';
@@ -72,7 +72,6 @@ const TEARDOWN = /(?:^|_)(release|remove|destroy|free|cleanup|teardown|put|exit|
 const SLEEPS = gated(/\b(copy_to_user|copy_from_user|get_user|put_user|clear_user|copy_struct_from_user|memdup_user|mutex_lock\w*|down_read|down_write|msleep|wait_for_completion\w*|wait_event\w*|schedule|vmalloc|kvmalloc|kvzalloc|vzalloc)\s*\(|\bGFP_KERNEL\b/g, ['_user', 'mutex_lock', 'down_', 'msleep', 'wait_', 'schedule', 'malloc', 'zalloc', 'GFP_KERNEL']);
 const BARRIER = gated(/\b(smp_mb|smp_rmb|smp_wmb|smp_store_release|smp_load_acquire|smp_store_mb|smp_mb__before_atomic|smp_mb__after_atomic|virtio_mb|virtio_rmb|virtio_wmb|virtio_store_mb|virt_mb|virt_rmb|virt_wmb|dma_rmb|dma_wmb|mb|rmb|wmb|smp_mb_acquire|smp_mb_release)\s*\(/g, ['mb', 'smp_']);
 
-const CALL = /\b([a-z_]\w*)\s*\(/g;
 /** A barrier of any spelling: a replaced barrier (smp_wmb by a driver's own wrapper) still orders. */
 const ANY_BARRIER = /\w*(?:mb|barrier|release|acquire)\s*\(/;
 /** A wait of any spelling, for a removed one replaced by another (kthread_stop by a task helper's stop). */
@@ -195,7 +194,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
     if (l.kind !== '+' || !l.function) continue;
     const m = firstMatch(l.code, SECTIONS);
     if (m?.[1]) (takes.get(l.function) ?? takes.set(l.function, new Set()).get(l.function)!).add(sectionOf(m[1], l.code, m.index! + m[0].length - 1));
-    for (const c of l.code.matchAll(CALL)) (calls.get(l.function) ?? calls.set(l.function, new Set()).get(l.function)!).add(c[1]!);
+    for (const c of l.code.matchAll(ANY_CALL)) (calls.get(l.function) ?? calls.set(l.function, new Set()).get(l.function)!).add(c[1]!);
   }
   const takenByCallee = (fn: string | null, lock: string) => [...(calls.get(fn ?? '') ?? [])].some((c) => c !== fn && takes.get(c)?.has(lock));
   for (const h of hunks) {
@@ -334,8 +333,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
 
   // teardown-without-wait: a flush, cancel or grace period removed from a teardown function and
   // not put back anywhere in the file.
-  const alive = new Set<string>();
-  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
+  const alive = liveFunctions(hunks);
   const waits = changedCalls(hunks, WAITS);
   // Put back anywhere in the file (moved), or the function gains another wait (replaced).
   const added = new Set(waits.filter((c) => c.side === '+').map((c) => c.call));
