@@ -27,6 +27,16 @@ export function liveFunctions(hunks: AnnotatedHunk[]): Set<string> {
   return out;
 }
 
+/** The shown lines of the hunks grouped by the function they are in ('' for lines outside any), in order of appearance. */
+export function linesByFunction(hunks: AnnotatedHunk[]): Map<string, AnnotatedLine[]> {
+  const out = new Map<string, AnnotatedLine[]>();
+  for (const h of hunks) for (const l of h.lines) {
+    const k = l.function ?? '';
+    (out.get(k) ?? out.set(k, []).get(k)!).push(l);
+  }
+  return out;
+}
+
 /** Names called on the new side of the hunks from functions whose name `caller` accepts (one hop). */
 export function calledFrom(hunks: AnnotatedHunk[], caller: RegExp | ((fn: string) => boolean)): Set<string> {
   const accepts = caller instanceof RegExp ? (fn: string) => caller.test(fn) : caller;

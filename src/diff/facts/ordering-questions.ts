@@ -20,7 +20,8 @@
 import type { Fact } from '../../model/facts.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import { lineFact } from './types.js';
-import { bounded, changedCalls, firstArgument, liveFunctions, ANY_CALL } from './call-changes.js';
+import { bounded, changedCalls, firstArgument, liveFunctions, linesByFunction, ANY_CALL } from './call-changes.js';
+import { escapeRegExp as esc } from './escape-regexp.js';
 import { detector, gated, matchesIn, type Gated } from './literal-gate.js';
 import type { PatchScope } from '../uapi/scope.js';
 import { retiredLocks, memberOf } from './concurrency.js';
@@ -86,13 +87,6 @@ function firstMatch(code: string, p: Gated): RegExpMatchArray | null {
   return null;
 }
 
-/** A file's shown lines grouped by the function they are in. */
-function functionsOf(hunks: AnnotatedHunk[]): Map<string, AnnotatedLine[]> {
-  const out = new Map<string, AnnotatedLine[]>();
-  for (const h of hunks) for (const l of h.lines) if (l.function) (out.get(l.function) ?? out.set(l.function, []).get(l.function)!).push(l);
-  return out;
-}
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const fnName = (l: AnnotatedLine) => (l.function ? `${l.function}()` : 'this code');
 
 /** What a line reads or writes through a pointer, minus the lock it passes to a section call. */
@@ -266,6 +260,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
       const under = after.get(l) ?? [];
       const use = new RegExp(String.raw`(?<![\w>.])${esc(ptr!)}\s*(?:->|[,)])`);
       const named = new RegExp(String.raw`(?<![\w>.])${esc(ptr!)}(?!\w)`);
+      const assigned = new RegExp(String.raw`\b${esc(ptr!)}\s*=`);
       const pins = (x: AnnotatedLine) => named.test(x.code) && !RELEASE.test(x.code) && (PINS.test(x.code) || UNPUBLISH.test(x.code));
       if (under.length === 0) {
         // Found with no section in sight: the reference the function took on it was removed
@@ -287,7 +282,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
         const x = seq[j]!;
         if (x.function !== l.function) break;
         if (x.kind === '+') changed = true;
-        if (new RegExp(String.raw`\b${esc(ptr!)}\s*=`).test(x.code) && !x.code.includes('==')) break;
+        if (assigned.test(x.code) && !x.code.includes('==')) break;
         if (pins(x)) pinned = true;
         const lost = under.find((s) => !names(after.get(x)).has(s.name));
         if (!lost || !use.test(x.code) || RELEASE.test(x.code)) continue;
@@ -320,7 +315,8 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
   }
 
   // unpublished-then-freed: per function, a publication followed by a free, no grace period.
-  for (const lines of functionsOf(hunks).values()) {
+  for (const [fn, lines] of linesByFunction(hunks)) {
+    if (!fn) continue;
     const live = lines.filter((l) => l.kind !== '-');
     const at = live.findIndex((l) => firstMatch(l.code, PUBLISH) !== null);
     if (at < 0 || live.some((l) => GRACE.test(l.code))) continue;
