@@ -22,7 +22,7 @@ import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js'
 import { lineFact } from './types.js';
 import { bounded, changedCalls, firstArgument, liveFunctions, linesByFunction, ANY_CALL } from './call-changes.js';
 import { escapeRegExp as esc } from './escape-regexp.js';
-import { detector, gated, matchesIn, type Gated } from './literal-gate.js';
+import { detector, gated, matchesIn, mayMatch, type Gated } from './literal-gate.js';
 import type { PatchScope } from '../uapi/scope.js';
 import { retiredLocks, memberOf } from './concurrency.js';
 
@@ -98,7 +98,7 @@ function fieldsOf(code: string): string[] {
 /** The section calls on a line, in order. */
 function sectionCalls(l: AnnotatedLine): { release: boolean; s: Section }[] {
   const out: { release: boolean; s: Section }[] = [];
-  if (!SECTIONS.needs.some((n) => l.code.includes(n))) return out;
+  if (!mayMatch(l.code, SECTIONS)) return out;
   for (const m of l.code.matchAll(SECTION_CALLS)) {
     const call = m[1] ?? m[2]!;
     if (NOT_A_SECTION.test(call)) continue;

@@ -38,13 +38,14 @@ const mention = (path: string) => new RegExp(String.raw`(?<![\w>.])${esc(path)}(
 /** Is `path` compared against something (or clamped) anywhere in these lines? */
 function checked(path: string, lines: AnnotatedLine[]): boolean {
   const p = esc(path);
+  const named = mention(path);
   const cmp = new RegExp(String.raw`(?<![\w>.])${p}(?:(?:->|\.)\w+)*\s*(?:[<>]=?|==|!=)(?![<>])|(?:[<>]=?|==|!=)\s*${p}(?![\w])|\b(?:if|while|WARN_ON\w*|BUG_ON)\s*\(\s*!?\s*${p}\s*\)`);
   for (const l of lines) {
     if (l.kind === '-') continue;
     // A loop that runs up to the value ("for (i = 0; i < n; i++)") uses it; it does not bound it.
     if (LOOP.test(l.code)) continue;
     if (cmp.test(l.code)) return true;
-    if (CHECK_WORDS.test(l.code) && mention(path).test(l.code)) return true;
+    if (CHECK_WORDS.test(l.code) && named.test(l.code)) return true;
   }
   return false;
 }
