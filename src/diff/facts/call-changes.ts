@@ -17,13 +17,33 @@ export function bounded(hunks: AnnotatedHunk[]): AnnotatedHunk[] {
   return out;
 }
 
+/** A call of any lower-case name; group 1 is the name. */
+export const ANY_CALL = /\b([a-z_]\w*)\s*\(/g;
+
+/** Functions that still have lines on the new side of the hunks (not deleted by the patch). */
+export function liveFunctions(hunks: AnnotatedHunk[]): Set<string> {
+  const out = new Set<string>();
+  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) out.add(l.function);
+  return out;
+}
+
+/** The shown lines of the hunks grouped by the function they are in ('' for lines outside any), in order of appearance. */
+export function linesByFunction(hunks: AnnotatedHunk[]): Map<string, AnnotatedLine[]> {
+  const out = new Map<string, AnnotatedLine[]>();
+  for (const h of hunks) for (const l of h.lines) {
+    const k = l.function ?? '';
+    (out.get(k) ?? out.set(k, []).get(k)!).push(l);
+  }
+  return out;
+}
+
 /** Names called on the new side of the hunks from functions whose name `caller` accepts (one hop). */
 export function calledFrom(hunks: AnnotatedHunk[], caller: RegExp | ((fn: string) => boolean)): Set<string> {
   const accepts = caller instanceof RegExp ? (fn: string) => caller.test(fn) : caller;
   const out = new Set<string>();
   for (const h of hunks) for (const l of h.lines) {
     if (l.kind === '-' || !l.function || !accepts(l.function)) continue;
-    for (const m of l.code.matchAll(/\b([a-z_]\w*)\s*\(/g)) out.add(m[1]!);
+    for (const m of l.code.matchAll(ANY_CALL)) out.add(m[1]!);
   }
   return out;
 }
@@ -102,7 +122,14 @@ export function changedCalls(hunks: AnnotatedHunk[], pattern: RegExp | Gated, ob
   return out;
 }
 
-const ANY_CALL = /\b([a-z_]\w*)\s*\(/g;
+const anyOf = new WeakMap<AnnotatedHunk[], CallChange[]>();
+
+/** Every call of any name the hunks change (changedCalls of ANY_CALL); made once per file and shared, so not to be mutated. */
+export function anyChangedCalls(hunks: AnnotatedHunk[]): CallChange[] {
+  let out = anyOf.get(hunks);
+  if (!out) anyOf.set(hunks, (out = changedCalls(hunks, ANY_CALL)));
+  return out;
+}
 
 /**
  * Per side, "function\0object" → the calls the patch adds or removes with it as argument: an
@@ -112,7 +139,7 @@ const ANY_CALL = /\b([a-z_]\w*)\s*\(/g;
 export function callObjects(hunks: AnnotatedHunk[]): { added: Map<string, string[]>; removed: Map<string, string[]> } {
   const added = new Map<string, string[]>();
   const removed = new Map<string, string[]>();
-  for (const c of changedCalls(hunks, ANY_CALL)) {
+  for (const c of anyChangedCalls(hunks)) {
     if (c.moved || c.object === c.call || !c.line.function) continue;
     const side = c.side === '+' ? added : removed;
     const key = `${c.line.function}\u0000${c.object}`;

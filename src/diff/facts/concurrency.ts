@@ -5,7 +5,7 @@
 import type { Fact, FactKind } from '../../model/facts.js';
 import { lineFact } from './types.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
-import { changedCalls, firstArgument, type CallChange, bounded } from './call-changes.js';
+import { changedCalls, firstArgument, type CallChange, bounded, liveFunctions } from './call-changes.js';
 import { detector, gated } from './literal-gate.js';
 import type { PatchScope } from '../uapi/scope.js';
 import { namesOnlyOn } from './scope-names.js';
@@ -104,12 +104,13 @@ const ANNOTATION = /_ONCE$|^qatomic_(read|set)$/;
  * expression (READ_ONCE(*from) → READ_ONCE(*kaddr)): the access was rewritten, still annotated.
  */
 function rewrittenAccesses(list: CallChange[]): CallChange[] {
+  const key = (c: CallChange) => `${c.line.function}\u0000${c.call}`;
   const added = new Map<string, CallChange[]>();
-  for (const c of list) if (c.side === '+' && !c.moved && ANNOTATION.test(c.call)) (added.get(`${c.line.function}\u0000${c.call}`) ?? added.set(`${c.line.function}\u0000${c.call}`, []).get(`${c.line.function}\u0000${c.call}`)!).push(c);
+  for (const c of list) if (c.side === '+' && !c.moved && ANNOTATION.test(c.call)) (added.get(key(c)) ?? added.set(key(c), []).get(key(c))!).push(c);
   const paired = new Set<CallChange>();
   for (const c of list) {
     if (c.side !== '-' || !ANNOTATION.test(c.call)) continue;
-    const twin = added.get(`${c.line.function}\u0000${c.call}`)?.find((p) => !paired.has(p));
+    const twin = added.get(key(c))?.find((p) => !paired.has(p));
     if (twin) paired.add(twin).add(c);
   }
   return paired.size === 0 ? list : list.filter((c) => !paired.has(c));
@@ -146,8 +147,7 @@ export const concurrencyFacts = detector({ files: isCLike, needs: [LOCK, BARRIER
   }
   // Functions the new file still has (a deleted function takes its locks with it), and locks
   // the patch takes anywhere (code moved into a helper keeps its lock).
-  const alive = new Set<string>();
-  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
+  const alive = liveFunctions(hunks);
   const exits = exitReleases(hunks);
   const takenSomewhere = new Set(locks.filter((c) => c.side === '+').map((c) => c.object));
   const gone = retiredLocks(scope);

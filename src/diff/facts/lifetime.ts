@@ -4,7 +4,7 @@
 import type { Fact } from '../../model/facts.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
-import { changedCalls, type CallChange, bounded, callObjects, firstArgument } from './call-changes.js';
+import { changedCalls, type CallChange, bounded, callObjects, firstArgument, liveFunctions } from './call-changes.js';
 import { detector, gated, testIn } from './literal-gate.js';
 import { newlyAcquired } from './resource-roles.js';
 import { FAMILIES } from './reference-families.js';
@@ -45,8 +45,7 @@ export const lifetimeFacts: FileFactProducer = detector({ files: isCLike, needs:
   // Mappings dropped, moved, or newly torn down in a release/reset path.
   const seenMap = new Set<string>();
   const maps = changedCalls(hunks, MAPPING, (code, call, open) => `${call}\u0000${firstArgument(code, open)}`);
-  const alive = new Set<string>();
-  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
+  const alive = liveFunctions(hunks);
   const addedAnywhere = new Set(maps.filter((c) => c.side === '+').map((c) => c.call));
   // A teardown (or setup) call replaced by another of the same kind in the same function: a
   // helper renamed or swapped (mlx5_vdpa_destroy_mr_asid() → mlx5_vdpa_destroy_mr()), not a

@@ -20,8 +20,9 @@
 import type { Fact } from '../../model/facts.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import { lineFact } from './types.js';
-import { bounded, changedCalls, firstArgument } from './call-changes.js';
-import { detector, gated, matchesIn, type Gated } from './literal-gate.js';
+import { bounded, changedCalls, firstArgument, liveFunctions, linesByFunction, ANY_CALL } from './call-changes.js';
+import { escapeRegExp as esc } from './escape-regexp.js';
+import { detector, gated, matchesIn, mayMatch, type Gated } from './literal-gate.js';
 import type { PatchScope } from '../uapi/scope.js';
 import { retiredLocks, memberOf } from './concurrency.js';
 
@@ -72,7 +73,6 @@ const TEARDOWN = /(?:^|_)(release|remove|destroy|free|cleanup|teardown|put|exit|
 const SLEEPS = gated(/\b(copy_to_user|copy_from_user|get_user|put_user|clear_user|copy_struct_from_user|memdup_user|mutex_lock\w*|down_read|down_write|msleep|wait_for_completion\w*|wait_event\w*|schedule|vmalloc|kvmalloc|kvzalloc|vzalloc)\s*\(|\bGFP_KERNEL\b/g, ['_user', 'mutex_lock', 'down_', 'msleep', 'wait_', 'schedule', 'malloc', 'zalloc', 'GFP_KERNEL']);
 const BARRIER = gated(/\b(smp_mb|smp_rmb|smp_wmb|smp_store_release|smp_load_acquire|smp_store_mb|smp_mb__before_atomic|smp_mb__after_atomic|virtio_mb|virtio_rmb|virtio_wmb|virtio_store_mb|virt_mb|virt_rmb|virt_wmb|dma_rmb|dma_wmb|mb|rmb|wmb|smp_mb_acquire|smp_mb_release)\s*\(/g, ['mb', 'smp_']);
 
-const CALL = /\b([a-z_]\w*)\s*\(/g;
 /** A barrier of any spelling: a replaced barrier (smp_wmb by a driver's own wrapper) still orders. */
 const ANY_BARRIER = /\w*(?:mb|barrier|release|acquire)\s*\(/;
 /** A wait of any spelling, for a removed one replaced by another (kthread_stop by a task helper's stop). */
@@ -87,13 +87,6 @@ function firstMatch(code: string, p: Gated): RegExpMatchArray | null {
   return null;
 }
 
-/** A file's shown lines grouped by the function they are in. */
-function functionsOf(hunks: AnnotatedHunk[]): Map<string, AnnotatedLine[]> {
-  const out = new Map<string, AnnotatedLine[]>();
-  for (const h of hunks) for (const l of h.lines) if (l.function) (out.get(l.function) ?? out.set(l.function, []).get(l.function)!).push(l);
-  return out;
-}
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const fnName = (l: AnnotatedLine) => (l.function ? `${l.function}()` : 'this code');
 
 /** What a line reads or writes through a pointer, minus the lock it passes to a section call. */
@@ -105,7 +98,7 @@ function fieldsOf(code: string): string[] {
 /** The section calls on a line, in order. */
 function sectionCalls(l: AnnotatedLine): { release: boolean; s: Section }[] {
   const out: { release: boolean; s: Section }[] = [];
-  if (!SECTIONS.needs.some((n) => l.code.includes(n))) return out;
+  if (!mayMatch(l.code, SECTIONS)) return out;
   for (const m of l.code.matchAll(SECTION_CALLS)) {
     const call = m[1] ?? m[2]!;
     if (NOT_A_SECTION.test(call)) continue;
@@ -195,7 +188,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
     if (l.kind !== '+' || !l.function) continue;
     const m = firstMatch(l.code, SECTIONS);
     if (m?.[1]) (takes.get(l.function) ?? takes.set(l.function, new Set()).get(l.function)!).add(sectionOf(m[1], l.code, m.index! + m[0].length - 1));
-    for (const c of l.code.matchAll(CALL)) (calls.get(l.function) ?? calls.set(l.function, new Set()).get(l.function)!).add(c[1]!);
+    for (const c of l.code.matchAll(ANY_CALL)) (calls.get(l.function) ?? calls.set(l.function, new Set()).get(l.function)!).add(c[1]!);
   }
   const takenByCallee = (fn: string | null, lock: string) => [...(calls.get(fn ?? '') ?? [])].some((c) => c !== fn && takes.get(c)?.has(lock));
   for (const h of hunks) {
@@ -267,6 +260,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
       const under = after.get(l) ?? [];
       const use = new RegExp(String.raw`(?<![\w>.])${esc(ptr!)}\s*(?:->|[,)])`);
       const named = new RegExp(String.raw`(?<![\w>.])${esc(ptr!)}(?!\w)`);
+      const assigned = new RegExp(String.raw`\b${esc(ptr!)}\s*=`);
       const pins = (x: AnnotatedLine) => named.test(x.code) && !RELEASE.test(x.code) && (PINS.test(x.code) || UNPUBLISH.test(x.code));
       if (under.length === 0) {
         // Found with no section in sight: the reference the function took on it was removed
@@ -288,7 +282,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
         const x = seq[j]!;
         if (x.function !== l.function) break;
         if (x.kind === '+') changed = true;
-        if (new RegExp(String.raw`\b${esc(ptr!)}\s*=`).test(x.code) && !x.code.includes('==')) break;
+        if (assigned.test(x.code) && !x.code.includes('==')) break;
         if (pins(x)) pinned = true;
         const lost = under.find((s) => !names(after.get(x)).has(s.name));
         if (!lost || !use.test(x.code) || RELEASE.test(x.code)) continue;
@@ -321,7 +315,8 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
   }
 
   // unpublished-then-freed: per function, a publication followed by a free, no grace period.
-  for (const lines of functionsOf(hunks).values()) {
+  for (const [fn, lines] of linesByFunction(hunks)) {
+    if (!fn) continue;
     const live = lines.filter((l) => l.kind !== '-');
     const at = live.findIndex((l) => firstMatch(l.code, PUBLISH) !== null);
     if (at < 0 || live.some((l) => GRACE.test(l.code))) continue;
@@ -334,8 +329,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
 
   // teardown-without-wait: a flush, cancel or grace period removed from a teardown function and
   // not put back anywhere in the file.
-  const alive = new Set<string>();
-  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
+  const alive = liveFunctions(hunks);
   const waits = changedCalls(hunks, WAITS);
   // Put back anywhere in the file (moved), or the function gains another wait (replaced).
   const added = new Set(waits.filter((c) => c.side === '+').map((c) => c.call));

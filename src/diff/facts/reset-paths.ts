@@ -11,7 +11,7 @@
 import type { Fact } from '../../model/facts.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
-import { changedCalls, bounded, calledFrom, callObjects } from './call-changes.js';
+import { changedCalls, bounded, calledFrom, callObjects, anyChangedCalls, liveFunctions } from './call-changes.js';
 import { resourceOf, pairs, newlyAcquired } from './resource-roles.js';
 
 /** Words after or before "reset" that name a part of the device rather than the device. */
@@ -20,8 +20,6 @@ const PART = new Set(['vq', 'vqs', 'queue', 'queues', 'virtqueue', 'virtqueues',
 const isDeviceReset = (fn: string) => fn.includes('reset') && !fn.split('_').some((t) => PART.has(t));
 /** Release of what probe or the owner set up once. */
 const RELEASE = /^(free_irq|devm_free_irq|pci_free_irq_vectors|\w+_free_irqs?|\w*unbind_mm|kthread_unuse_mm|mmput|mmdrop|\w+_release_irqs?)$/;
-/** Any call: kept when it is a listed release, or its name says it releases something (resource-roles). */
-const CALL = /\b([a-z_]\w*)\s*\(/g;
 /** Waiting for the device: reading the status back, polling, synchronising interrupts. */
 const WAIT = /\b(\w*get_status|vp_modern_get_status|vp_legacy_get_status|readx_poll_timeout\w*|read_poll_timeout\w*|synchronize_irq|\w+_synchronize_\w*irq\w*)\s*\(/g;
 
@@ -31,11 +29,11 @@ export const resetPathFacts: FileFactProducer = (file, allHunks) => {
   const hunks = bounded(allHunks);
   const reached = calledFrom(hunks, isDeviceReset);
   const inReset = (fn: string | null) => !!fn && (isDeviceReset(fn) || reached.has(fn));
-  const alive = new Set<string>();
-  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
+  const alive = liveFunctions(hunks);
   const out: Fact[] = [];
   const seen = new Set<string>();
-  const calls = changedCalls(hunks, CALL);
+  // Every changed call: kept when it is a listed release, or its name says it releases something (resource-roles).
+  const calls = anyChangedCalls(hunks);
   const isRelease = (call: string) => resourceOf(call)?.kind === 'release';
   // A release removed beside the added one: a helper renamed or swapped, not a new release.
   const swapped = new Set(calls.filter((c) => c.side === '-' && !c.moved && isRelease(c.call)).map((c) => c.line.function));

@@ -9,7 +9,7 @@ import type { Fact } from '../../model/facts.js';
 import type { AnnotatedHunk } from '../annotate.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
-import { changedCalls, bounded, type CallChange } from './call-changes.js';
+import { changedCalls, bounded, liveFunctions, type CallChange } from './call-changes.js';
 import { isCountedReference } from './reference-families.js';
 
 type Role = 'setup' | 'teardown';
@@ -177,8 +177,7 @@ export const resourceRoleFacts: FileFactProducer = (file, allHunks) => {
   }
   const added = hunks.flatMap((h) => h.lines.filter((l) => l.kind === '+'));
   if (added.some((l) => MANAGED.test(l.code))) return [];
-  const alive = new Set<string>();
-  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-' && l.function) alive.add(l.function);
+  const alive = liveFunctions(hunks);
   // Every resource call still on the new side of the file (context or added), and those added anywhere.
   const present: Resource[] = [];
   const addedNames = new Set<string>();

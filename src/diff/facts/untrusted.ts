@@ -7,7 +7,8 @@ import type { Fact } from '../../model/facts.js';
 import type { AnnotatedLine } from '../annotate.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
-import { bounded } from './call-changes.js';
+import { bounded, linesByFunction } from './call-changes.js';
+import { escapeRegExp as esc } from './escape-regexp.js';
 import { detector, gated, matchesIn } from './literal-gate.js';
 
 const PATH = String.raw`[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]{1,20}\])*`;
@@ -31,20 +32,20 @@ const CHECK_WORDS = /\b(check_(?:add|mul|sub|shl)_overflow|array_index_nospec|ar
 const COPY_OUT = gated(/\b(copy_to_user|clear_user|__copy_to_user)\s*\(/g, ['copy_to_user', 'clear_user']);
 
 const LOOP = /^\s*for\s*\(/;
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The path and any field below it (s, s.num, s->num[i]). */
 const mention = (path: string) => new RegExp(String.raw`(?<![\w>.])${esc(path)}(?![\w])`);
 
 /** Is `path` compared against something (or clamped) anywhere in these lines? */
 function checked(path: string, lines: AnnotatedLine[]): boolean {
   const p = esc(path);
+  const named = mention(path);
   const cmp = new RegExp(String.raw`(?<![\w>.])${p}(?:(?:->|\.)\w+)*\s*(?:[<>]=?|==|!=)(?![<>])|(?:[<>]=?|==|!=)\s*${p}(?![\w])|\b(?:if|while|WARN_ON\w*|BUG_ON)\s*\(\s*!?\s*${p}\s*\)`);
   for (const l of lines) {
     if (l.kind === '-') continue;
     // A loop that runs up to the value ("for (i = 0; i < n; i++)") uses it; it does not bound it.
     if (LOOP.test(l.code)) continue;
     if (cmp.test(l.code)) return true;
-    if (CHECK_WORDS.test(l.code) && mention(path).test(l.code)) return true;
+    if (CHECK_WORDS.test(l.code) && named.test(l.code)) return true;
   }
   return false;
 }
@@ -89,12 +90,7 @@ export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs
   const seen = new Set<string>();
   // Per function, across every hunk of the file: a value read in one hunk and used in a later
   // one is the same value, and a bound anywhere in the function's shown lines counts.
-  const byFunction = new Map<string, AnnotatedLine[]>();
-  for (const h of hunks) for (const l of h.lines) {
-    const k = l.function ?? '';
-    (byFunction.get(k) ?? byFunction.set(k, []).get(k)!).push(l);
-  }
-  for (const lines of byFunction.values()) {
+  for (const lines of linesByFunction(hunks).values()) {
     // Sources on any line the new file has; risky uses on added lines only.
     const sources: { path: string; from: string; pointer?: boolean }[] = [];
     for (const l of lines) {
