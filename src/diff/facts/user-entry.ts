@@ -45,10 +45,18 @@ function userEntries(scope: PatchScope | undefined, hunks: AnnotatedHunk[]): Set
   return out;
 }
 
+type Reached = (fn: string | null) => boolean;
+/** Per file's hunks: the error and input-check detectors both ask. */
+const reachedOf = new WeakMap<AnnotatedHunk[], { scope: PatchScope | undefined; reached: Reached }>();
+
 /** A test: does userspace reach this function, by its role or one call away from a handler? */
-export function reachedByUser(hunks: AnnotatedHunk[], scope: PatchScope | undefined): (fn: string | null) => boolean {
+export function reachedByUser(hunks: AnnotatedHunk[], scope: PatchScope | undefined): Reached {
+  const hit = reachedOf.get(hunks);
+  if (hit && hit.scope === scope) return hit.reached;
   const entries = userEntries(scope, hunks);
   const isEntry = (fn: string) => HANDLER.test(fn) || entries.has(fn);
   const called = calledFrom(hunks, isEntry);
-  return (fn) => !fn || isEntry(fn) || called.has(fn);
+  const reached: Reached = (fn) => !fn || isEntry(fn) || called.has(fn);
+  reachedOf.set(hunks, { scope, reached });
+  return reached;
 }
