@@ -9,6 +9,7 @@ import type { AnnotatedLine } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import type { PatchScope } from '../uapi/scope.js';
 import { reachedByUser } from './user-entry.js';
+import { bounded } from './call-changes.js';
 import { compat } from '../uapi/compat.js';
 import { detector, gated, matchesIn, mayMatch } from './literal-gate.js';
 import { newUapiNames, namesAny } from './new-uapi-names.js';
@@ -58,7 +59,8 @@ function newRequests(hunks: Parameters<ScopedFileProducer>[1], scope: PatchScope
   return defined;
 }
 
-export const errorReturnFacts: ScopedFileProducer = detector({ needs: [ERRNO, SIGNAL] }, (file, hunks, scope?: PatchScope) => {
+export const errorReturnFacts: ScopedFileProducer = detector({ needs: [ERRNO, SIGNAL] }, (file, allHunks, scope?: PatchScope) => {
+  const hunks = bounded(allHunks);
   const byUser = reachedByUser(hunks, scope);
   const fresh = newRequests(hunks, scope);
   const newNames = newUapiNames(scope);
@@ -80,15 +82,18 @@ export const errorReturnFacts: ScopedFileProducer = detector({ needs: [ERRNO, SI
     for (const l of h.lines) {
       const ioctl = l.ioctlCase;
       const prev = previous;
-      const cond = guard.join(' ');
+      // The lines above this one (the array is replaced, never changed in place).
+      const above = guard;
       if (l.kind !== '-' && l.code.trim() !== '') {
         previous = l.code;
         guard = [...guard.slice(-(GUARD_LINES - 1)), l.code];
       }
       if (l.kind !== '+' || !reachable(l)) continue;
-      // A refusal of a request that names a constant the patch adds: only new userspace meets it.
-      if (namesAny(cond + l.code, newNames)) continue;
+      let forNewInterface: boolean | undefined;
       const push = (errno: string, how: string) => {
+        // A refusal of a request that names a constant the patch adds: only new userspace meets
+        // it. Asked only of a line that has an error to report.
+        if ((forNewInterface ??= namesAny(`${above.join(' ')}${l.code}`, newNames))) return;
         const key = `${l.function}:${errno}`;
         // One fact per function, request and errno: "if (lock_interruptible()) return -EINTR;" is one.
         if (removed.has(key) || seen.has(`${key}:${ioctl}`)) return;

@@ -91,7 +91,7 @@ export const maskFacts: FileFactProducer = detector({ needs: [BIT_NAME, CALL, PR
   const deleted = deletedMasks(hunks);
   // A mask in a file the patch adds (a new driver, device or sample) is an initial offer. A new
   // mask or handler in an existing driver is not: that device's users see its bits appear.
-  const isNew = () => file.status === 'added';
+  const isNew = file.status === 'added';
   const passThrough = PASS_THROUGH_PATH.test(file.path);
   for (const [key, w] of [...added, ...removed]) {
     if (!passThrough || !arrays.has(w.mask) || (added.has(key) && removed.has(key))) continue;
@@ -109,7 +109,7 @@ export const maskFacts: FileFactProducer = detector({ needs: [BIT_NAME, CALL, PR
   for (const [key, w] of added) {
     const bit = key.split('\u0000')[1]!;
     if (removedBits.has(bit)) continue;
-    if (isNew()) {
+    if (isNew) {
       out.push(lineFact('new-mask-bit', bit, file, w.l, { mask: w.mask, detail: `${bit} listed in ${w.mask}, a feature mask in a file this patch adds`, compat: compat('compatible', `${w.mask} is new, so no userspace or guest negotiated against it before`) }));
       continue;
     }

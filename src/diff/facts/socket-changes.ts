@@ -18,6 +18,8 @@ import { detector, gated, matchesIn } from './literal-gate.js';
 import { SOCKET_FILES, realChanges } from './socket-semantics.js';
 
 const VSOCK_FILES = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c|include\/linux\/virtio_vsock\.h|include\/net\/af_vsock\.h)/;
+/** The C files of AF_VSOCK and its transports. */
+const isVsockCode = (p: string) => isCLike(p) && VSOCK_FILES.test(p);
 const VNET_FILES = /^(drivers\/net\/(tun|tap|tun_vnet)\.[ch]|drivers\/vhost\/net\.c|include\/linux\/virtio_net\.h|include\/linux\/if_t(un|ap)\.h)/;
 
 /** Who changed which symbol in which function, and how (added / dropped / rewritten). */
@@ -79,7 +81,7 @@ function stateSymbols(l: AnnotatedLine): string[] {
 }
 
 export const socketStateFacts: FileFactProducer = detector(
-  { files: (p) => isCLike(p) && VSOCK_FILES.test(p), needs: [STATE_WRITE, BLOCKING, ERRNO] },
+  { files: isVsockCode, needs: [STATE_WRITE, BLOCKING, ERRNO] },
   (file, hunks) => {
     const out: Fact[] = [];
     for (const s of collect(realChanges(bounded(hunks)), stateSymbols).values()) {
@@ -117,7 +119,7 @@ function lockHeldBefore(hunks: AnnotatedHunk[], line: AnnotatedLine): boolean {
 /** Functions that set up a socket no other path can reach yet. */
 const SETUP = /(?:^|_)(?:init|create|alloc|new)(?:_|$)/;
 
-export const socketCreditFacts: FileFactProducer = detector({ files: (p) => isCLike(p) && VSOCK_FILES.test(p), needs: [CREDIT_FIELD] }, (file, all) => {
+export const socketCreditFacts: FileFactProducer = detector({ files: isVsockCode, needs: [CREDIT_FIELD] }, (file, all) => {
   const hunks = bounded(all);
   const out: Fact[] = [];
   const symbols = (l: AnnotatedLine) => [...matchesIn(l.code, CREDIT_FIELD)].map((m) => (m[1] ?? m[2] ?? m[3])!).filter((s) => !/^(?:if|while)$/.test(s));
@@ -141,7 +143,7 @@ const TRANSPORT = gated(
   ['transport', 'the_', 'module_get', 'module_put', 'vsock_core_'],
 );
 
-export const socketTransportFacts: FileFactProducer = detector({ files: (p) => isCLike(p) && VSOCK_FILES.test(p), needs: [TRANSPORT] }, (file, hunks) => {
+export const socketTransportFacts: FileFactProducer = detector({ files: isVsockCode, needs: [TRANSPORT] }, (file, hunks) => {
   const out: Fact[] = [];
   const symbols = (l: AnnotatedLine) => [...matchesIn(l.code, TRANSPORT)].map((m) => (m[1] ? `${m[1]} pointer` : (m[2] ?? m[3] ?? m[4])!));
   for (const s of collect(realChanges(bounded(hunks)), symbols).values()) {

@@ -11,24 +11,31 @@ export const SOCKET_FILES = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c|include
 const SEMANTICS =
   /\b(sk_shutdown|RCV_SHUTDOWN|SEND_SHUTDOWN|SHUTDOWN_MASK|VIRTIO_VSOCK_SHUTDOWN_\w+|SOCK_LINGER|sk_lingertime|SOCK_DONE|SOCK_DEAD|sk_state|TCP_ESTABLISHED|TCP_CLOSE|TCP_CLOSING|TCP_LISTEN|TCP_SYN_SENT|SS_\w+|sk_err|ECONNRESET|ECONNREFUSED|EPIPE|ENOTCONN|EPOLL\w+|POLL(?:IN|OUT|HUP|RDHUP|ERR|PRI|RDNORM|WRNORM)|MSG_(?:PEEK|DONTWAIT|TRUNC|EOR|ZEROCOPY)|SO_\w+|IFF_\w+|TUN_\w+|vnet_hdr_sz|sk_sndbuf|sk_rcvbuf|buf_alloc|fwd_cnt|peer_buf_alloc|VIRTIO_VSOCK_OP_\w+|VIRTIO_VSOCK_SEQ_\w+|sock_set_flag|sock_reset_flag)\b/g;
 
+const realOf = new WeakMap<AnnotatedHunk[], AnnotatedLine[]>();
+
 /**
  * The changed lines of `hunks` that change something: a line moved or re-indented unchanged
- * within its function (the same code removed and added there) is no change.
+ * within its function (the same code removed and added there) is no change. Made once per
+ * file's hunks: every socket detector asks.
  */
-export function* realChanges(hunks: AnnotatedHunk[]): Generator<AnnotatedLine> {
-  const plus = new Map<string, string[]>();
-  const minus = new Map<string, string[]>();
+export function realChanges(hunks: AnnotatedHunk[]): AnnotatedLine[] {
+  let out = realOf.get(hunks);
+  if (out) return out;
+  const plus = new Map<string, Set<string>>();
+  const minus = new Map<string, Set<string>>();
   for (const h of hunks) for (const l of h.lines) {
     if (l.kind === ' ') continue;
     const into = l.kind === '+' ? plus : minus;
     const k = l.function ?? '';
-    (into.get(k) ?? into.set(k, []).get(k)!).push(l.code.trim());
+    (into.get(k) ?? into.set(k, new Set()).get(k)!).add(l.code.trim());
   }
+  out = [];
   for (const h of hunks) for (const l of h.lines) {
     if (l.kind === ' ' || !l.code.trim()) continue;
-    const other = (l.kind === '+' ? minus : plus).get(l.function ?? '') ?? [];
-    if (!other.includes(l.code.trim())) yield l;
+    if (!(l.kind === '+' ? minus : plus).get(l.function ?? '')?.has(l.code.trim())) out.push(l);
   }
+  realOf.set(hunks, out);
+  return out;
 }
 
 export const socketSemanticsFacts: FileFactProducer = detector({ files: (path) => isCLike(path) && SOCKET_FILES.test(path) }, (file, allHunks) => {

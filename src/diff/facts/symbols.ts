@@ -43,8 +43,17 @@ export const symbolFacts = (file: FileDiff, hunks: AnnotatedHunk[], described: R
       for (const id of ids) (removedWith.get(id) ?? removedWith.set(id, []).get(id)!).push({ fn: l.function ?? '', indent, ids: all });
     }
   }
-  const rewritten = (id: string, l: AnnotatedLine, ids: string[]) =>
-    (removedWith.get(id) ?? []).slice(0, MAX_REWRITE_CANDIDATES).some((r) => r.fn === (l.function ?? '') && r.indent === indentOf(l.code) && ids.every((x) => r.ids.has(x)));
+  const rewritten = (id: string, l: AnnotatedLine, ids: string[]) => {
+    const candidates = removedWith.get(id);
+    if (!candidates) return false;
+    const fn = l.function ?? '';
+    const indent = indentOf(l.code);
+    for (let i = 0; i < candidates.length && i < MAX_REWRITE_CANDIDATES; i++) {
+      const r = candidates[i]!;
+      if (r.fn === fn && r.indent === indent && ids.every((x) => r.ids.has(x))) return true;
+    }
+    return false;
+  };
   // A line the patch removes and adds again word for word in a function it adds whole moved
   // into a helper: the code on it is no new use of what it names.
   const removedText = new Set<string>();

@@ -11,7 +11,7 @@ import { calledFrom } from './call-changes.js';
  * Handler names: ioctl and file operations, socket calls, netlink doit/dumpit, vhost-user
  * message handlers, sysfs, and the vdpa/vhost ops those ioctls call straight into.
  */
-export const HANDLER =
+const HANDLER =
   /ioctl|_doit$|_dumpit$|^vhost_user_|^vu_|^handle_|_handle_|_process_msg|_msg$|_(?:send|recv)msg$|_(?:set|get)sockopt$|_(?:set|get)_(?:features|driver_features|status|config|vq_\w+|vring_\w+|map|backend\w*|owner|mem_table|log_base)$|_(?:dma_map|dma_unmap|reset|compat_reset|suspend|resume)$|_(?:write|read|open|release|mmap|poll|fault|store|show)$|_(?:bind|attach|detach)\w*$/;
 
 /** Ops members the kernel calls on behalf of a user's system call. */
@@ -24,7 +24,7 @@ const ATTR = /\b\w*ATTR(?:_R[OW]|_WO|_ADMIN_R[OW])?\s*\(\s*([a-z_]\w*)(?:\s*,[^,
 const entriesOf = new WeakMap<PatchScope, Set<string>>();
 
 /** Functions the patch's lines (any side, context included) put in a user-facing ops member or attribute. */
-export function userEntries(scope: PatchScope | undefined, hunks: AnnotatedHunk[]): Set<string> {
+function userEntries(scope: PatchScope | undefined, hunks: AnnotatedHunk[]): Set<string> {
   let out = scope ? entriesOf.get(scope) : undefined;
   if (out) return out;
   out = new Set();
@@ -45,10 +45,18 @@ export function userEntries(scope: PatchScope | undefined, hunks: AnnotatedHunk[
   return out;
 }
 
+type Reached = (fn: string | null) => boolean;
+/** Per file's hunks: the error and input-check detectors both ask. */
+const reachedOf = new WeakMap<AnnotatedHunk[], { scope: PatchScope | undefined; reached: Reached }>();
+
 /** A test: does userspace reach this function, by its role or one call away from a handler? */
-export function reachedByUser(hunks: AnnotatedHunk[], scope: PatchScope | undefined): (fn: string | null) => boolean {
+export function reachedByUser(hunks: AnnotatedHunk[], scope: PatchScope | undefined): Reached {
+  const hit = reachedOf.get(hunks);
+  if (hit && hit.scope === scope) return hit.reached;
   const entries = userEntries(scope, hunks);
   const isEntry = (fn: string) => HANDLER.test(fn) || entries.has(fn);
   const called = calledFrom(hunks, isEntry);
-  return (fn) => !fn || isEntry(fn) || called.has(fn);
+  const reached: Reached = (fn) => !fn || isEntry(fn) || called.has(fn);
+  reachedOf.set(hunks, { scope, reached });
+  return reached;
 }

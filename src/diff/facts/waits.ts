@@ -5,6 +5,7 @@ import type { Fact } from '../../model/facts.js';
 import { changedLines, lineFact, type FileFactProducer } from './types.js';
 import { compat } from '../uapi/compat.js';
 import { newFunctions } from '../new-code.js';
+import { bounded } from './call-changes.js';
 
 const WAIT =
   /\b(wait_for_completion\w*|wait_event\w*|wait_on_bit\w*|wait_var_event\w*|schedule_timeout\w*|schedule|io_schedule(?:_timeout)?|msleep_interruptible|msleep|ssleep|usleep_range\w*|udelay|mdelay|cpu_relax|down|down_interruptible|down_killable|down_timeout|flush_work|flush_workqueue|synchronize_rcu|synchronize_srcu|read_poll_timeout\w*|readx_poll_timeout\w*)\s*\(/g;
@@ -20,8 +21,9 @@ function kind(p: string): string {
   return 'with no timeout';
 }
 
-export const waitFacts: FileFactProducer = (file, hunks) => {
+export const waitFacts: FileFactProducer = (file, allHunks) => {
   if (file.role !== 'kernel-driver' && file.role !== 'kernel-header') return [];
+  const hunks = bounded(allHunks);
   const out: Fact[] = [];
   // The same wait removed from the same function: a rewritten line, no new wait.
   const had = new Set<string>();
@@ -29,7 +31,7 @@ export const waitFacts: FileFactProducer = (file, hunks) => {
     if (l.kind === '-' && l.code.includes('(')) for (const m of l.code.matchAll(WAIT)) had.add(`${l.function ?? ''}\u0000${m[1]}`);
   }
   let fresh: ReadonlySet<string> | null = null;
-  const isNewCode = (fn: string | null) => file.status === 'added' || (!!fn && (fresh ??= newFunctions(file, hunks)).has(fn));
+  const isNewCode = (fn: string | null) => file.status === 'added' || (!!fn && (fresh ??= newFunctions(file, allHunks)).has(fn));
   for (const l of changedLines(hunks)) {
     // Every wait is a call: lines without "(" cannot have one (the pattern is costly per line).
     if (l.kind !== '+' || !l.code.includes('(')) continue;

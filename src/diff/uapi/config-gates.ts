@@ -2,9 +2,9 @@
 // header says in its comments: "(if VIRTIO_BLK_F_SIZE_MAX)", "only available when
 // VIRTIO_BLK_F_MQ is set", "the next 3 entries are guarded by VIRTIO_BLK_F_DISCARD". Read from
 // the headers directory (/usr/include/linux or --headers), once per struct and directory.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_HEADERS_DIR } from '../../io/paths.js';
+import { readHeader } from './header-files.js';
 
 const FEATURE = /\bVIRTIO_[A-Z0-9]+_F_[A-Z0-9_]+/;
 const COUNT: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6 };
@@ -82,11 +82,8 @@ export function configGatesOf(name: string, dir: string = DEFAULT_HEADERS_DIR): 
   if (cache.has(key)) return cache.get(key)!;
   let gates: Map<string, string> | null = null;
   if (/^virtio_[a-z0-9]+_config$/.test(name)) {
-    try {
-      gates = configGates(readFileSync(join(dir, `${name.replace(/_config$/, '')}.h`), 'utf8'), name);
-    } catch {
-      gates = null;
-    }
+    const text = readHeader(join(dir, `${name.replace(/_config$/, '')}.h`));
+    gates = text === null ? null : configGates(text, name);
   }
   cache.set(key, gates);
   return gates;
