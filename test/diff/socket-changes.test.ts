@@ -145,3 +145,19 @@ test('a virtio-net header field read from the header is a fact; the skb shinfo o
   );
   assert.deepEqual(of(facts, 'vnet-header-field-changed'), [['tun_get_user', 'hdr_len']]);
 });
+
+test('the virtio-net header helpers in virtio_net.h and tun_vnet.h are read too, not only tun, tap and vhost-net', () => {
+  for (const path of ['include/linux/virtio_net.h', 'drivers/net/tun_vnet.h']) {
+    const facts = factsOf(
+      fileDiff(path, {
+        at: 100,
+        section: 'static inline int virtio_net_hdr_to_skb(struct sk_buff *skb,',
+        body: `
+-\tif (hdr->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
++\tif (hdr->gso_type != VIRTIO_NET_HDR_GSO_NONE && hdr->gso_size) {
+ \t\tunsigned short gso_type = 0;`,
+      }),
+    );
+    assert.ok(of(facts, 'vnet-header-field-changed').some(([, symbol]) => symbol === 'gso_size'), path);
+  }
+});

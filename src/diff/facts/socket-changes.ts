@@ -200,7 +200,7 @@ function headerFields(l: AnnotatedLine): string[] {
   return out;
 }
 
-export const vnetHeaderFacts: FileFactProducer = detector({ files: (p) => isCLike(p) && VNET_FILES.test(p) && SOCKET_FILES.test(p), needs: [HDR_FIELD] }, (file, hunks) => {
+export const vnetHeaderFacts: FileFactProducer = detector({ files: (p) => isCLike(p) && VNET_FILES.test(p), needs: [HDR_FIELD] }, (file, hunks) => {
   const out: Fact[] = [];
   for (const s of collect(realChanges(bounded(hunks)), headerFields).values()) {
     if (!s.line.function) continue;
