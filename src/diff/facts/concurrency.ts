@@ -9,15 +9,13 @@ import { changedCalls, firstArgument, type CallChange, bounded, liveFunctions } 
 import { detector, gated } from './literal-gate.js';
 import type { PatchScope } from '../uapi/scope.js';
 import { namesOnlyOn } from './scope-names.js';
+import { MEMORY_BARRIERS, ORDERED_ACCESSES } from './sync-calls.js';
 
 const LOCK = gated(
   /\b(mutex_lock(?:_interruptible|_killable|_nested)?|mutex_unlock|mutex_trylock|spin_lock(?:_irq|_irqsave|_bh)?|spin_unlock(?:_irq|_irqrestore|_bh)?|raw_spin_lock(?:_irq|_irqsave)?|raw_spin_unlock(?:_irq|_irqrestore)?|down_read|up_read|down_write|up_write|down_read_killable|down_write_killable|read_lock(?:_bh|_irq)?|read_unlock(?:_bh|_irq)?|write_lock(?:_bh|_irq)?|write_unlock(?:_bh|_irq)?|guard\(\w+\)|scoped_guard\s*\(\s*\w+\s*,|qemu_mutex_lock|qemu_mutex_unlock|qemu_rec_mutex_lock|qemu_rec_mutex_unlock|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held(?:_read|_write|_once)?)\s*\(/g,
   ['lock', 'guard', 'down_', 'up_', 'LOCK_GUARD'],
 );
-const BARRIER = gated(
-  /\b(smp_mb|smp_rmb|smp_wmb|smp_store_release|smp_load_acquire|smp_store_mb|smp_mb__before_atomic|smp_mb__after_atomic|virtio_mb|virtio_rmb|virtio_wmb|virtio_store_mb|virt_mb|virt_rmb|virt_wmb|dma_rmb|dma_wmb|mb|rmb|wmb|READ_ONCE|WRITE_ONCE|smp_mb_acquire|smp_mb_release|qatomic_read|qatomic_set|qatomic_mb_read|qatomic_mb_set|atomic_read_acquire|atomic_set_release)\s*\(/g,
-  ['mb', 'smp_', '_ONCE', 'atomic_'],
-);
+const BARRIER = gated(new RegExp(String.raw`\b(${MEMORY_BARRIERS}|${ORDERED_ACCESSES})\s*\(`, 'g'), ['mb', 'smp_', '_ONCE', 'atomic_']);
 const RCU = gated(
   /\b(rcu_read_lock|rcu_read_unlock|synchronize_rcu|synchronize_rcu_expedited|call_rcu|kfree_rcu|rcu_assign_pointer|rcu_dereference(?:_protected|_check|_raw)?|rcu_access_pointer|RCU_INIT_POINTER|rcu_replace_pointer|synchronize_srcu|srcu_read_lock|srcu_read_unlock|synchronize_net)\s*\(/g,
   ['rcu', 'RCU_', 'synchronize_net'],

@@ -8,6 +8,7 @@ import { changedCalls, type CallChange, bounded, callObjects, firstArgument, liv
 import { detector, gated, testIn } from './literal-gate.js';
 import { newlyAcquired } from './resource-roles.js';
 import { FAMILIES } from './reference-families.js';
+import { isTeardownName } from './function-roles.js';
 
 const REF_CALL = gated(
   new RegExp(`\\b(${FAMILIES.flatMap((f) => [f.get.source, f.put.source]).map((s) => s.slice(2, -2)).join('|')})\\s*\\(`, 'g'),
@@ -35,8 +36,6 @@ const isMappingCall = (name: string) => {
 };
 /** Mapping calls that remove or reset what userspace mapped (the others create or update). */
 const TEARS_DOWN = /unmap|unpin|destroy|free|reset|del_range/;
-/** Paths where what survives matters: release, reset, remove, and their helpers. */
-const TEARDOWN = /(release|remove|close|cleanup|destroy|reset|teardown|unbind)/;
 
 // Every fact needs a mapping call, a reference call, or (for a free) a table the file publishes in.
 export const lifetimeFacts: FileFactProducer = detector({ files: isCLike, needs: [MAPPING, REF_CALL, ID_PUBLISH] }, (file, allHunks) => {
@@ -71,7 +70,7 @@ export const lifetimeFacts: FileFactProducer = detector({ files: isCLike, needs:
     if (!c.moved && (replaced(c) || handedOver(c))) continue;
     // The function's own name: its definition or prototype line, not a call it makes.
     if (c.call === fnName) continue;
-    if (c.side === '+' && !c.moved && !TEARDOWN.test(fnName)) continue;
+    if (c.side === '+' && !c.moved && !isTeardownName(fnName)) continue;
     // A deleted function, or a call that moved into a helper, changes no lifetime.
     if (c.side === '-' && (!alive.has(fnName) || addedAnywhere.has(c.call))) continue;
     const k = `${fnName}\u0000${c.call}`;

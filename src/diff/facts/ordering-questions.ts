@@ -25,9 +25,11 @@ import { escapeRegExp as esc } from './escape-regexp.js';
 import { detector, gated, matchesIn, mayMatch, type Gated } from './literal-gate.js';
 import type { PatchScope } from '../uapi/scope.js';
 import { retiredLocks, memberOf } from './concurrency.js';
+import { isTeardownName } from './function-roles.js';
+import { LOCK_DROP, LOCK_TAKE, MEMORY_BARRIERS } from './sync-calls.js';
 
-const ACQUIRE = /\b(mutex_lock\w*|spin_lock\w*|raw_spin_lock\w*|down_read\w*|down_write\w*|read_lock\w*|write_lock\w*|xa_lock\w*|rcu_read_lock|srcu_read_lock|preempt_disable|local_irq_disable|local_irq_save|qemu_mutex_lock|qemu_rec_mutex_lock)\s*\(/;
-const RELEASE = /\b(mutex_unlock|spin_unlock\w*|raw_spin_unlock\w*|up_read|up_write|read_unlock\w*|write_unlock\w*|xa_unlock\w*|rcu_read_unlock|srcu_read_unlock|preempt_enable|local_irq_enable|local_irq_restore|qemu_mutex_unlock|qemu_rec_mutex_unlock)\s*\(/;
+const ACQUIRE = new RegExp(String.raw`\b(${LOCK_TAKE}|rcu_read_lock|srcu_read_lock|preempt_disable|local_irq_disable|local_irq_save)\s*\(`);
+const RELEASE = new RegExp(String.raw`\b(${LOCK_DROP}|rcu_read_unlock|srcu_read_unlock|preempt_enable|local_irq_enable|local_irq_restore)\s*\(`);
 /** Sections in which the CPU may not sleep. */
 const ATOMIC = /^(spin_lock|raw_spin_lock|read_lock|write_lock|xa_lock|rcu_read_lock|preempt_disable|local_irq)/;
 const SECTIONS = gated(new RegExp(`${ACQUIRE.source}|${RELEASE.source}`, 'g'), ['lock', 'preempt_', 'local_irq', 'down_', 'up_']);
@@ -69,9 +71,8 @@ const STOPS = /\b(?:cancel_\w+|flush_\w+|del_timer\w*|timer_delete\w*|timer_shut
 const PUBLISH = gated(/\b(rcu_assign_pointer|RCU_INIT_POINTER|rcu_replace_pointer)\s*\(/g, ['rcu_assign_pointer', 'RCU_INIT_POINTER', 'rcu_replace_pointer']);
 const FREES = /\b(kfree|kvfree|vfree|kmem_cache_free|\w+_free|\w+_destroy|\w+_put)\s*\(/;
 const GRACE = /\b(synchronize_rcu\w*|synchronize_srcu\w*|synchronize_net|call_rcu\w*|kfree_rcu\w*|kvfree_rcu\w*|rcu_barrier|queue_rcu_work|\w+_rcu)\s*\(/;
-const TEARDOWN = /(?:^|_)(release|remove|destroy|free|cleanup|teardown|put|exit|close|unset|detach|unbind|fini|uninit|stop|reset|del|delete|shutdown|unregister|disable)(?:_|$)/;
 const SLEEPS = gated(/\b(copy_to_user|copy_from_user|get_user|put_user|clear_user|copy_struct_from_user|memdup_user|mutex_lock\w*|down_read|down_write|msleep|wait_for_completion\w*|wait_event\w*|schedule|vmalloc|kvmalloc|kvzalloc|vzalloc)\s*\(|\bGFP_KERNEL\b/g, ['_user', 'mutex_lock', 'down_', 'msleep', 'wait_', 'schedule', 'malloc', 'zalloc', 'GFP_KERNEL']);
-const BARRIER = gated(/\b(smp_mb|smp_rmb|smp_wmb|smp_store_release|smp_load_acquire|smp_store_mb|smp_mb__before_atomic|smp_mb__after_atomic|virtio_mb|virtio_rmb|virtio_wmb|virtio_store_mb|virt_mb|virt_rmb|virt_wmb|dma_rmb|dma_wmb|mb|rmb|wmb|smp_mb_acquire|smp_mb_release)\s*\(/g, ['mb', 'smp_']);
+const BARRIER = gated(new RegExp(String.raw`\b(${MEMORY_BARRIERS})\s*\(`, 'g'), ['mb', 'smp_']);
 
 /** A barrier of any spelling: a replaced barrier (smp_wmb by a driver's own wrapper) still orders. */
 const ANY_BARRIER = /\w*(?:mb|barrier|release|acquire)\s*\(/;
@@ -337,7 +338,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
   for (const h of hunks) for (const l of h.lines) if (l.kind === '+' && l.function && ANY_WAIT.test(l.code)) gainsWait.add(l.function);
   for (const c of waits) {
     const f = c.line.function;
-    if (c.side !== '-' || !f || !alive.has(f) || !TEARDOWN.test(f) || added.has(c.call) || gainsWait.has(f)) continue;
+    if (c.side !== '-' || !f || !alive.has(f) || !isTeardownName(f) || added.has(c.call) || gainsWait.has(f)) continue;
     emit('teardown', c.object, c.line, `${f}() no longer calls ${c.call}(${c.object === c.call ? '' : c.object}) while tearing down: work, interrupts or readers still in flight can run against state it frees or resets`);
   }
 

@@ -11,13 +11,10 @@ import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { changedCalls, bounded, liveFunctions, type CallChange } from './call-changes.js';
 import { isCountedReference } from './reference-families.js';
+import { nameWords, roleOfWords, type Role } from './function-roles.js';
 
-type Role = 'setup' | 'teardown';
 type Kind = 'acquire' | 'release' | 'quiesce';
 
-/** Verbs that give a function its role (the first one in its name decides). */
-const TEARDOWN_VERBS = new Set(['release', 'remove', 'close', 'reset', 'unbind', 'detach', 'destroy', 'exit', 'free', 'unmap', 'unpin', 'cleanup', 'teardown', 'uninit', 'deinit', 'fini', 'shutdown', 'unregister', 'unrealize', 'unplug', 'unset', 'stop']);
-const SETUP_VERBS = new Set(['probe', 'open', 'setup', 'bind', 'attach', 'map', 'pin', 'register', 'create', 'realize', 'plug']);
 /** Per-buffer functions (detach_buf, unmap_one, map_sg, free_old_xmit) are data paths, not a role. */
 const DATA_PATH = new Set(['buf', 'bufs', 'desc', 'descs', 'sg', 'sgs', 'sgl', 'skb', 'skbs', 'page', 'pages', 'one', 'xmit', 'rx', 'tx', 'packet', 'pkt', 'req', 'request', 'cmd', 'msg']);
 /** Ops members whose function has a role whatever its own name. */
@@ -93,13 +90,8 @@ const tokens = (name: string) => name.replace(/^_+/, '').split('_').filter(Boole
 
 /** The role of a function from its name's first role verb. */
 export function roleOfName(fn: string): Role | null {
-  const ts = tokens(fn.toLowerCase());
-  if (ts.some((t) => DATA_PATH.has(t))) return null;
-  for (const t of ts) {
-    if (TEARDOWN_VERBS.has(t)) return 'teardown';
-    if (SETUP_VERBS.has(t)) return 'setup';
-  }
-  return null;
+  const words = nameWords(fn);
+  return words.some((w) => DATA_PATH.has(w)) ? null : roleOfWords(words);
 }
 
 /** What a call does to a resource, read from its name, or null for any other call. */

@@ -16,6 +16,7 @@ import { lineFact, type FileFactProducer } from './types.js';
 import { bounded } from './call-changes.js';
 import { detector, gated, matchesIn } from './literal-gate.js';
 import { SOCKET_FILES, realChanges } from './socket-semantics.js';
+import { LOCK_DROP, LOCK_TAKE, SOCKET_LOCK_DROP, SOCKET_LOCK_TAKE } from './sync-calls.js';
 
 const VSOCK_FILES = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c|include\/linux\/virtio_vsock\.h|include\/net\/af_vsock\.h)/;
 /** The C files of AF_VSOCK and its transports. */
@@ -102,7 +103,7 @@ const CREDIT_FIELD = gated(
   /(?:->|\.)\s*(buf_alloc|fwd_cnt|last_fwd_cnt|rx_bytes|tx_cnt|peer_fwd_cnt|peer_buf_alloc|buf_used|bytes_unsent)\s*(?:[+-]?=(?!=)|\+\+|--)|(?:\+\+|--)\s*\w+(?:->|\.)(buf_alloc|fwd_cnt|rx_bytes|tx_cnt|buf_used|bytes_unsent)\b|\b(\w*credit\w*)\s*\(/g,
   ['buf_alloc', 'fwd_cnt', 'rx_bytes', 'tx_cnt', 'buf_used', 'bytes_unsent', 'credit'],
 );
-const LOCK = /\b(spin_lock\w*|mutex_lock\w*|lock_sock|raw_spin_lock\w*)\s*\(|\b(spin_unlock\w*|mutex_unlock|release_sock|raw_spin_unlock\w*)\s*\(/;
+const LOCK = new RegExp(String.raw`\b(${LOCK_TAKE}|${SOCKET_LOCK_TAKE})\s*\(|\b(${LOCK_DROP}|${SOCKET_LOCK_DROP})\s*\(`);
 
 /** Is a lock seen taken, and not yet dropped, before `line` in its function on the same side? */
 function lockHeldBefore(hunks: AnnotatedHunk[], line: AnnotatedLine): boolean {

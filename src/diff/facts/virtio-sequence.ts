@@ -7,6 +7,7 @@ import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { changedCalls, bounded } from './call-changes.js';
 import { detector, gated, matchesIn } from './literal-gate.js';
+import { isTeardownName } from './function-roles.js';
 
 const CONFIG_ACCESS = gated(
   /\b(virtio_cread\w*|virtio_cwrite\w*|vdpa_get_config\w*|vdpa_set_config|vp_ioread\d+|vp_iowrite\d+|vhost_vdpa_config_validate|virtio_config_(?:enable|disable))\s*\(|->(get_config|set_config)\s*\(/g,
@@ -30,8 +31,9 @@ const FEATURES_WRITE = gated(
   ['_bit', '_feature', 'features'],
 );
 
-const TEARDOWN = /(release|remove|close|cleanup|destroy|teardown|unbind)/;
 const RESET = /reset/i;
+/** A teardown other than a reset: a reset function that gains a reset call is the fix, not a change. */
+const endsOtherThanByReset = (fn: string) => isTeardownName(fn) && !RESET.test(fn);
 
 export const virtioSequenceFacts: FileFactProducer = detector({ files: isCLike, needs: [CONFIG_ACCESS, STATUS, FEATURES_WRITE] }, (file, allHunks) => {
   const hunks = bounded(allHunks);
@@ -66,7 +68,7 @@ export const virtioSequenceFacts: FileFactProducer = detector({ files: isCLike, 
         const moved = status.find((c) => c.line === l && c.moved);
         // A new ready or reset call is usually the fix; one that goes away or moves changes the
         // sequence, and so does a new reset in a teardown path (what survives release or remove).
-        if (l.kind === '+' && !moved && !TEARDOWN.test(l.function ?? '')) continue;
+        if (l.kind === '+' && !moved && !endsOtherThanByReset(l.function ?? '')) continue;
         if (l.kind === '-' && !moved && (!l.function || !alive.has(l.function) || addedCalls.has(sym) || (RESET.test(sym) && resetAddedIn.has(l.function)))) continue;
         const verb = moved ? 'moves' : l.kind === '+' ? 'adds' : 'removes';
         out.push(lineFact('status-sequence-changed', sym, file, l, { detail: `${l.function ? l.function + '() ' : ''}${verb} ${sym}, changing the device status or reset sequence` }));
