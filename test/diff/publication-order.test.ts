@@ -148,3 +148,35 @@ test('published before init: an RCU insert followed by setup, and an fd from ano
 +\tgroup->pinned_page_dirty_scope = true;`);
   assert.deepEqual(of(plain, 'published-before-init'), []);
 });
+
+test('brand-new functions are looked at: a new remove path that unregisters and then reads the freed structure', () => {
+  const facts = factsOf(fileDiff('drivers/vdpa/virtio_pci/vp_vdpa.c', { at: 520, body: `
++static void vp_vdpa_remove(struct pci_dev *pdev)
++{
++\tstruct vp_vdpa *vp_vdpa = pci_get_drvdata(pdev);
++
++\tvdpa_unregister_device(&vp_vdpa->vdpa);
++\tvp_modern_remove(&vp_vdpa->mdev);
++}` }));
+  assert.deepEqual(of(facts, 'used-after-release'), [['vp_vdpa', 'vp_vdpa_remove']]);
+});
+
+test('published before init: the id an allocator returns, stored in the object right after, is the idiom', () => {
+  const section = 'static int iommufd_bind_thing(struct iommufd_ctx *ictx, struct thing *t)';
+  const idiom = inFile('drivers/iommu/iommufd/main.c', 300, section, `
++\trc = xa_alloc(&ictx->things, &id, t, xa_limit_32b, GFP_KERNEL);
++\tif (rc < 0)
++\t\tgoto out_free;
++\tt->id = id;
+ \treturn 0;`);
+  assert.deepEqual(of(idiom, 'published-before-init'), []);
+  const early = inFile('drivers/iommu/iommufd/main.c', 300, section, `
++\trc = xa_alloc(&ictx->things, &id, t, xa_limit_32b, GFP_KERNEL);
++\tif (rc < 0)
++\t\tgoto out_free;
++\tt->id = id;
++\tt->ictx = ictx;
+ \treturn 0;`);
+  assert.deepEqual(of(early, 'published-before-init'), [['xa_alloc', 'iommufd_bind_thing']]);
+  assert.match(early.find((f) => f.kind === 'published-before-init')!.detail!, /publishes t with xa_alloc\(\) and sets up t->ictx = ictx after it/);
+});

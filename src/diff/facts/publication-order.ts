@@ -104,7 +104,7 @@ const fnOf = (l: AnnotatedLine) => (l.function ? `${l.function}()` : 'this code'
 
 /** Does the unwind ladder from `label` on take the publication back? null when the label is not shown. */
 function labelUnpublishes(seq: AnnotatedLine[], from: number, label: string): boolean | null {
-  const at = seq.findIndex((l, k) => k > from && new RegExp(`^\\s*${escapeRegExp(label)}:\\s*$`).test(l.code));
+  const at = seq.findIndex((l, k) => k > from && l.code.trim() === `${label}:`);
   if (at < 0) return null;
   for (let k = at + 1; k < seq.length && seq[k]!.function === seq[at]!.function; k++) {
     if (UNPUBLISH.test(seq[k]!.code)) return true;
@@ -137,7 +137,10 @@ const TAKES_LOCK = /\b(?!\w*unlock)\w*(?:lock|guard)\w*\s*\(/;
 function afterPublish(seq: AnnotatedLine[], i: number, call: string, object: string): { line: AnnotatedLine; what: string } | null {
   const pub = seq[i]!;
   const depth = indentOf(pub.code);
-  const names = new Set([object]);
+  // The object and pointers derived from it after the publish, each with its setup patterns.
+  const names = new Map<string, RegExp[]>();
+  const track = (n: string) => names.set(n, [new RegExp(`^\\s*${escapeRegExp(n)}\\s*(?:->|\\.)\\s*[\\w.>\\[\\]-]*?\\s*=(?!=)`), new RegExp(`${INIT_CALL.source}${escapeRegExp(n)}\\s*(?:->|\\.)`)]);
+  track(object);
   const result = /^\s*(\w+)\s*=/.exec(pub.code)?.[1];
   // An id allocator hands back the id it published the object under: storing it in the object
   // right after is the idiom (the id is not known before), not setup left for later.
@@ -146,6 +149,7 @@ function afterPublish(seq: AnnotatedLine[], i: number, call: string, object: str
   // Skipping the check of the publish's own result: from its "if" (or the publish line being
   // one) to the first exit.
   let ownCheck = /^\s*if\s*\(/.test(pub.code);
+  const checksResult = result ? new RegExp(`^\\s*if\\s*\\([^)]*\\b${escapeRegExp(result)}\\b`) : null;
   // Inserted under a lock that the readers of the table or list take too: not visible yet.
   const locked = TABLE_INSERT.test(call) && seq.slice(Math.max(0, i - 6), i).some((l) => l.function === pub.function && TAKES_LOCK.test(l.code));
   for (let k = i + 1; k < seq.length && k <= i + WINDOW; k++) {
@@ -155,22 +159,19 @@ function afterPublish(seq: AnnotatedLine[], i: number, call: string, object: str
     if (l.function !== pub.function || LABEL.test(code) || at < depth) return null;
     if (at === depth && /^\s*return\b/.test(code)) return null;
     if (locked && /unlock/.test(code)) return null;
-    if (k <= i + 3 && result && new RegExp(`^\\s*if\\s*\\([^)]*\\b${escapeRegExp(result)}\\b`).test(code)) ownCheck = true;
+    if (k <= i + 3 && checksResult?.test(code)) ownCheck = true;
     if (ownCheck) {
       if (FAIL_EXIT.test(code)) ownCheck = false;
       continue;
     }
     // An alias of the object made after the publish: "net = sim_to_net(simdev);".
     const alias = /^\s*([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?\w+\s*\(\s*&?\s*([A-Za-z_]\w*)\b[^;]*\)\s*;/.exec(code);
-    if (alias && names.has(alias[2]!)) names.add(alias[1]!);
+    if (alias && names.has(alias[2]!) && !names.has(alias[1]!)) track(alias[1]!);
     if (at === depth && !locked) {
-      for (const n of names) {
-        const field = new RegExp(`^\\s*${escapeRegExp(n)}\\s*(?:->|\\.)\\s*[\\w.>\\[\\]-]*?\\s*=(?!=)`);
-        const value = /=\s*([^;]*?)\s*;/.exec(code)?.[1];
-        if (field.test(code) && value !== undefined && ids.has(value)) continue;
-        if (field.test(code) || new RegExp(`${INIT_CALL.source}${escapeRegExp(n)}\\s*(?:->|\\.)`).test(code)) {
-          return { line: l, what: `sets up ${code.trim().replace(/\s*;$/, '')} after it` };
-        }
+      const value = /=\s*([^;]*?)\s*;/.exec(code)?.[1];
+      for (const [field, init] of names.values()) {
+        if (field!.test(code) && value !== undefined && ids.has(value)) continue;
+        if (field!.test(code) || init!.test(code)) return { line: l, what: `sets up ${code.trim().replace(/\s*;$/, '')} after it` };
       }
     }
     if (at === depth || !FAIL_EXIT.test(code)) continue;
