@@ -95,25 +95,23 @@ test('published before init: a list insert followed by setup under the lock its 
   assert.deepEqual(of(facts, 'published-before-init'), []);
 });
 
-test('used after release: the last put moved above a use of the object; the reverse order is no fact', () => {
-  const section = 'static void vp_vdpa_remove(struct pci_dev *pdev)';
-  const broken = inFile('drivers/vdpa/virtio_pci/vp_vdpa.c', 533, section, `
+/** vp_vdpa_remove() with `first` moved below `second`: the old order was second, first. */
+const vpRemove = (first: string, second: string) =>
+  inFile('drivers/vdpa/virtio_pci/vp_vdpa.c', 533, 'static void vp_vdpa_remove(struct pci_dev *pdev)', `
  \tstruct vp_vdpa *vp_vdpa = pci_get_drvdata(pdev);
  
--\tvp_modern_remove(&vp_vdpa->mdev);
- \tvdpa_unregister_device(&vp_vdpa->vdpa);
-+\tvp_modern_remove(&vp_vdpa->mdev);
+-\t${second}
+ \t${first}
++\t${second}
  }`);
+const UNREGISTER = 'vdpa_unregister_device(&vp_vdpa->vdpa);';
+const MODERN_REMOVE = 'vp_modern_remove(&vp_vdpa->mdev);';
+
+test('used after release: the last put moved above a use of the object; the reverse order is no fact', () => {
+  const broken = vpRemove(UNREGISTER, MODERN_REMOVE);
   assert.deepEqual(of(broken, 'used-after-release'), [['vp_vdpa', 'vp_vdpa_remove']]);
   assert.match(broken.find((x) => x.kind === 'used-after-release')!.detail!, /^vp_vdpa_remove\(\) releases vp_vdpa with vdpa_unregister_device\(\) and then uses it \(vp_modern_remove\(&vp_vdpa->mdev\);\)/);
-  const fixed = inFile('drivers/vdpa/virtio_pci/vp_vdpa.c', 533, section, `
- \tstruct vp_vdpa *vp_vdpa = pci_get_drvdata(pdev);
- 
--\tvdpa_unregister_device(&vp_vdpa->vdpa);
- \tvp_modern_remove(&vp_vdpa->mdev);
-+\tvdpa_unregister_device(&vp_vdpa->vdpa);
- }`);
-  assert.deepEqual(of(fixed, 'used-after-release'), []);
+  assert.deepEqual(of(vpRemove(MODERN_REMOVE, UNREGISTER), 'used-after-release'), []);
 });
 
 test('used after release: a freed pointer cleared, or a member freed and then reset, is no fact', () => {
