@@ -178,3 +178,21 @@ test('published before init: the id an allocator returns, stored in the object r
   assert.deepEqual(of(early, 'published-before-init'), [['xa_alloc', 'iommufd_bind_thing']]);
   assert.match(early.find((f) => f.kind === 'published-before-init')!.detail!, /publishes t with xa_alloc\(\) and sets up t->ictx = ictx after it/);
 });
+
+test('published before init: an interrupt handler armed before the state it reads is set up', () => {
+  const section = 'static int vp_vdpa_request_irq(struct vp_vdpa *vp_vdpa)';
+  const early = inFile('drivers/vdpa/virtio_pci/vp_vdpa.c', 160, section, `
++\tret = devm_request_irq(&pdev->dev, irq, vp_vdpa_vq_handler, 0, vp_vdpa->vring[i].msix_name, &vp_vdpa->vring[i]);
++\tif (ret)
++\t\tgoto err;
++\tvp_vdpa->vring[i].irq = irq;
+ \treturn 0;`);
+  assert.deepEqual(of(early, 'published-before-init'), [['devm_request_irq', 'vp_vdpa_request_irq']]);
+  const late = inFile('drivers/vdpa/virtio_pci/vp_vdpa.c', 160, section, `
++\tvp_vdpa->vring[i].irq = irq;
++\tret = devm_request_irq(&pdev->dev, irq, vp_vdpa_vq_handler, 0, vp_vdpa->vring[i].msix_name, &vp_vdpa->vring[i]);
++\tif (ret)
++\t\tgoto err;
+ \treturn 0;`);
+  assert.deepEqual(of(late, 'published-before-init'), []);
+});

@@ -1,6 +1,6 @@
 // Publication order. An object becomes reachable by other threads, by userspace or by the
 // device the moment it is published: registered on a bus, installed in the fd table, inserted
-// in an id table or list, or assigned to an RCU pointer. From then on a probe, an ioctl, an
+// in an id table or RCU list, assigned to an RCU pointer, or handed to an interrupt handler. From then on a probe, an ioctl, an
 // interrupt or a close on another CPU can use it, so reviewers ask that publishing be the last
 // step of setup and unpublishing the first step of teardown:
 // - published-before-init: on the new side of a function the patch changes, a publish call is
@@ -25,12 +25,12 @@ import { escapeRegExp } from './escape-regexp.js';
  * names its object first; a table insert names the table first.
  */
 const PUBLISH = gated(
-  /\b(fd_install|anon_inode_getfd|_?vdpa_register_device|register_netdevice|register_netdev|register_virtio_device|register_virtio_driver|device_add|cdev_add|cdev_device_add|misc_register|vfio_register_(?:group|emulated_iommu)_dev|video_register_device|iommu_device_register|drm_dev_register|xa_store|xa_insert|xa_alloc(?:_cyclic)?|idr_alloc(?:_cyclic|_u32)?|list_add(?:_tail)?_rcu|hlist_add_head_rcu|hash_add_rcu|rcu_assign_pointer|smp_store_release|WRITE_ONCE|vhost_vq_set_backend)\s*\(/,
-  ['fd_install', 'anon_inode_getfd', 'register', 'device_add', 'cdev_', 'xa_store', 'xa_insert', 'xa_alloc', 'idr_alloc', '_rcu', 'rcu_assign_pointer', 'smp_store_release', 'WRITE_ONCE', 'vhost_vq_set_backend'],
+  /\b(fd_install|anon_inode_getfd|_?vdpa_register_device|register_netdevice|register_netdev|register_virtio_device|register_virtio_driver|device_add|cdev_add|cdev_device_add|misc_register|vfio_register_(?:group|emulated_iommu)_dev|video_register_device|iommu_device_register|drm_dev_register|xa_store|xa_insert|xa_alloc(?:_cyclic)?|idr_alloc(?:_cyclic|_u32)?|list_add(?:_tail)?_rcu|hlist_add_head_rcu|hash_add_rcu|rcu_assign_pointer|smp_store_release|WRITE_ONCE|vhost_vq_set_backend|request_irq|request_threaded_irq|devm_request_irq|devm_request_threaded_irq)\s*\(/,
+  ['fd_install', 'anon_inode_getfd', 'register', 'device_add', 'cdev_', 'xa_store', 'xa_insert', 'xa_alloc', 'idr_alloc', '_rcu', 'rcu_assign_pointer', 'smp_store_release', 'WRITE_ONCE', 'vhost_vq_set_backend', 'request_'],
 );
 // A list insert without _rcu is read under the lock its writer holds (often taken by a caller
 // out of sight), so setup finished under that lock is not visible early: only RCU inserts count.
-const OBJECT_ARG: Record<string, number> = { xa_store: 2, xa_insert: 2, xa_alloc: 2, xa_alloc_cyclic: 2, idr_alloc: 1, idr_alloc_cyclic: 1, idr_alloc_u32: 1, hash_add_rcu: 1, rcu_assign_pointer: 1, smp_store_release: 1, WRITE_ONCE: 1, vhost_vq_set_backend: 1 };
+const OBJECT_ARG: Record<string, number> = { xa_store: 2, xa_insert: 2, xa_alloc: 2, xa_alloc_cyclic: 2, idr_alloc: 1, idr_alloc_cyclic: 1, idr_alloc_u32: 1, hash_add_rcu: 1, rcu_assign_pointer: 1, smp_store_release: 1, WRITE_ONCE: 1, vhost_vq_set_backend: 1, request_irq: 4, request_threaded_irq: 5, devm_request_irq: 5, devm_request_threaded_irq: 6 };
 /** Stores that publish a pointer: only a bare pointer value is an object ("WRITE_ONCE(vq->x, vq->y)" is not). */
 const POINTER_STORE = /^(?:rcu_assign_pointer|smp_store_release|WRITE_ONCE|vhost_vq_set_backend)$/;
 /** Calls after which the fd is in the table: nothing after them may fail. */
