@@ -40,6 +40,7 @@ import { resourceRoleFacts } from './facts/resource-roles.js';
 import { replacePathFacts } from './facts/replace-paths.js';
 import { stateTableFacts } from './facts/state-tables.js';
 import { lockScopeFacts } from './facts/lock-scope.js';
+import { publicationOrderFacts } from './facts/publication-order.js';
 import { orderingQuestionFacts } from './facts/ordering-questions.js';
 import { unwindLabelFacts } from './facts/unwind-labels.js';
 import { encodingConstantFacts } from './facts/encoding-constants.js';
@@ -84,6 +85,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   replacePathFacts,
   stateTableFacts,
   lockScopeFacts,
+  publicationOrderFacts,
   orderingQuestionFacts,
   unwindLabelFacts,
   encodingConstantFacts,

@@ -81,6 +81,8 @@ export const FACT_KINDS = [
   'fallback-removed', // a generic call replaced by an optional op, with a new error when the op is absent (symbol: the op)
   'teardown-call-changed', // a release/remove/close/reset path drops, moves or stops waiting with a resource call (symbol: the call)
   'setup-call-unpaired', // a probe/open/bind path takes a resource with no release added, moves it, or drops its error-path release (symbol: the call)
+  'published-before-init', // an object registered, installed or inserted in a table before a later line initialises it or can fail without unpublishing it (symbol: the publishing call)
+  'used-after-release', // an object used after a free or a put/unregister that can drop its last reference, in the same function (symbol: the object)
   'feature-passthrough-changed', // a bit added to or removed from a list of features QEMU passes through or masks (symbol: the bit)
   // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)
   'uapi-header-changed', // symbol: header base name, e.g. vhost.h
