@@ -61,6 +61,15 @@ test('ops contract near misses: reset first, a helper not shown, an existing rem
   assert.deepEqual(unmet(factsOf(newFile('drivers/virtio/virtio_foo.c', remove('\tvirtio_reset_device(vdev);\n\tvdev->config->del_vqs(vdev);') + driver('\t.remove =\tvirtfoo_remove,\n\t.freeze =\tvirtfoo_freeze,\n\t.restore =\tvirtfoo_restore,')))), []);
   // Teardown through a helper the patch does not show: it may reset.
   assert.deepEqual(unmet(factsOf(newFile('drivers/virtio/virtio_foo.c', remove('\tvirtfoo_cleanup_vqs(vf);') + driver('\t.remove =\tvirtfoo_remove,')))), []);
+  // A .freeze that refuses (returns an errno) tears nothing down.
+  const refuse = `
+static int virtfoo_freeze(struct virtio_device *vdev)
+{
+	dev_err(&vdev->dev, "save/restore not supported.\\n");
+	return -EPERM;
+}
+`;
+  assert.deepEqual(unmet(factsOf(newFile('drivers/virtio/virtio_foo.c', refuse + remove('\tvirtio_reset_device(vdev);\n\tvdev->config->del_vqs(vdev);') + driver('\t.remove =\tvirtfoo_remove,\n\t.freeze =\tvirtfoo_freeze,\n\t.restore =\tvirtfoo_restore,')))), []);
   // A remove the patch only touches (not new): changed teardown order is another rule's.
   assert.deepEqual(unmet(factsOf(fileDiff('drivers/virtio/virtio_balloon.c', {
     at: 1000,
@@ -148,4 +157,29 @@ test('ops contract: a .freeze added to an existing driver, the hunk opened insid
   })));
   assert.deepEqual(facts.map((f) => [f.symbol, f.function]), [['virtinput_freeze', 'virtinput_freeze']]);
   assert.match(facts[0]!.detail!, /^virtinput_freeze\(\), the new \.freeze of struct virtio_driver virtio_input_driver, deletes the virtqueues \(del_vqs\(\)\) before it resets the device/);
+});
+
+test('ops contract: a new probe that unwinds by deleting the virtqueues without a reset; with the reset first it is met', () => {
+  const probe = (unwind: string) => `
+static int virtfoo_probe(struct virtio_device *vdev)
+{
+\tint err;
+
+\terr = virtfoo_init_vqs(vdev);
+\tif (err)
+\t\treturn err;
+\tvirtio_device_ready(vdev);
+\terr = register_foo(vdev);
+\tif (err)
+\t\tgoto out_del_vqs;
+\treturn 0;
+out_del_vqs:
+${unwind}
+\treturn err;
+}
+` + driver('\t.remove =\tvirtfoo_remove,');
+  const facts = unmet(factsOf(newFile('drivers/virtio/virtio_foo.c', probe('\tvdev->config->del_vqs(vdev);'))));
+  assert.deepEqual(facts.map((f) => f.symbol), ['virtfoo_probe']);
+  assert.match(facts[0]!.detail!, /^virtfoo_probe\(\), the new \.probe of struct virtio_driver virtio_foo_driver, unwinds a failure by deleting the virtqueues \(del_vqs\(\)\) without resetting the device/);
+  assert.deepEqual(unmet(factsOf(newFile('drivers/virtio/virtio_foo.c', probe('\tvirtio_reset_device(vdev);\n\tvdev->config->del_vqs(vdev);')))), []);
 });

@@ -105,7 +105,7 @@ function bodyFinding(duty: BodyDuty, inst: Instance, fn: string, bodies: Map<str
   const stop = calls.findIndex(duty.stop);
   if (del < 0) {
     // Neither: only said of a whole new file, where every helper the body calls is shown.
-    if (stop >= 0 || !whole || unknown || refuses(fn, bodies)) return null;
+    if (duty.unwinds || stop >= 0 || !whole || unknown || refuses(fn, bodies)) return null;
     return `${fn}(), the new .${duty.member} of struct ${inst.contract.type} ${inst.name}, neither resets the device nor deletes its virtqueues: the device keeps running, and may use rings and buffers the driver lets go of (heuristic, from the call names; not verified)`;
   }
   const what = `${fn}(), the new .${duty.member} of struct ${inst.contract.type} ${inst.name}, ${duty.deleteWords} (${calls[del]}())`;

@@ -22,6 +22,8 @@ export interface BodyDuty {
   /** A call that deletes what the device still reaches once it runs. */
   readonly deletes: (call: string) => boolean;
   readonly stopWords: string;
+  /** The member deletes only to unwind a failure (a probe): say so, and expect no teardown otherwise. */
+  readonly unwinds?: boolean;
   /** The stop, said of a call that comes too late: "it resets the device". */
   readonly stopLate: string;
   readonly deleteWords: string;
@@ -55,6 +57,7 @@ export const OPS_CONTRACTS: readonly OpsContract[] = [
     bodies: [
       { member: 'remove', ...VIRTIO_STOP },
       { member: 'freeze', ...VIRTIO_STOP },
+      { member: 'probe', ...VIRTIO_STOP, unwinds: true, deleteWords: 'unwinds a failure by deleting the virtqueues' },
     ],
   },
   {
