@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { fileDiff, factsOf } from './uapi/helpers.js';
 import type { Fact } from '../../src/model/facts.js';
 
-const unmet = (facts: Fact[]) => facts.filter((f) => f.kind === 'ops-contract-unmet');
+const unmet = (facts: Fact[]) => facts.filter((f) => f.kind === 'ops-contract-unmet' || f.kind === 'vfio-ops-contract-unmet');
 
 /** A new file: every line added, as `git format-patch` shows a new driver. */
 function newFile(path: string, body: string): string {
@@ -182,4 +182,39 @@ ${unwind}
   assert.deepEqual(facts.map((f) => f.symbol), ['virtfoo_probe']);
   assert.match(facts[0]!.detail!, /^virtfoo_probe\(\), the new \.probe of struct virtio_driver virtio_foo_driver, unwinds a failure by deleting the virtqueues \(del_vqs\(\)\) without resetting the device/);
   assert.deepEqual(unmet(factsOf(newFile('drivers/virtio/virtio_foo.c', probe('\tvirtio_reset_device(vdev);\n\tvdev->config->del_vqs(vdev);')))), []);
+});
+
+test('vfio ops contract: a new open_device registers a notifier that the new close_device never unregisters', () => {
+  const driverFile = (close: string) => fileDiff('drivers/s390/crypto/vfio_ap_ops.c', {
+    at: 1500,
+    body: `
+ }
+ 
++static int vfio_ap_mdev_open_device(struct vfio_device *vdev)
++{
++\tstruct ap_matrix_mdev *matrix_mdev = container_of(vdev, struct ap_matrix_mdev, vdev);
++
++\tmatrix_mdev->iommu_notifier.notifier_call = vfio_ap_mdev_iommu_notifier;
++\treturn vfio_register_notifier(vdev, VFIO_IOMMU_NOTIFY, &events, &matrix_mdev->iommu_notifier);
++}
++
++static void vfio_ap_mdev_close_device(struct vfio_device *vdev)
++{
++\tstruct ap_matrix_mdev *matrix_mdev = container_of(vdev, struct ap_matrix_mdev, vdev);
++
+${close}
++\tvfio_ap_mdev_reset_queues(matrix_mdev);
++}
++
++static const struct vfio_device_ops vfio_ap_matrix_dev_ops = {
++\t.open_device = vfio_ap_mdev_open_device,
++\t.close_device = vfio_ap_mdev_close_device,
++\t.ioctl = vfio_ap_mdev_ioctl,
++};`,
+  });
+  const facts = factsOf(driverFile('+\tkvm_put_kvm(matrix_mdev->kvm);')).filter((f) => f.kind === 'vfio-ops-contract-unmet');
+  assert.deepEqual(facts.map((f) => [f.symbol, f.function]), [['vfio_register_notifier', 'vfio_ap_mdev_open_device']]);
+  assert.match(facts[0]!.detail!, /^vfio_ap_mdev_open_device\(\), the new \.open_device of struct vfio_device_ops vfio_ap_matrix_dev_ops, calls vfio_register_notifier\(\) and vfio_ap_mdev_close_device\(\), its \.close_device, does not release it/);
+  // The close that unregisters it meets the duty.
+  assert.deepEqual(factsOf(driverFile('+\tvfio_unregister_notifier(vdev, VFIO_IOMMU_NOTIFY, &matrix_mdev->iommu_notifier);')).filter((f) => f.kind === 'vfio-ops-contract-unmet'), []);
 });

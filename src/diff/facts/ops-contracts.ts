@@ -14,7 +14,8 @@ import { lineFact } from './types.js';
 import { ANY_CALL, bounded, linesByFunction } from './call-changes.js';
 import { newFunctions } from '../new-code.js';
 import { detector, execIn, gated, mayMatch } from './literal-gate.js';
-import { CONTRACT_OF, type OpsContract, type BodyDuty } from './ops-duties.js';
+import { CONTRACT_OF, type OpsContract, type BodyDuty, type PairDuty } from './ops-duties.js';
+import { resourceOf, pairs } from './resource-roles.js';
 
 /** "static const struct virtio_driver foo_driver = {": the ops type and the instance. */
 const INSTANCE = gated(/\bstruct\s+(virtio_driver|vfio_device_ops)\s+(\w+)\s*=\s*\{/, ['virtio_driver', 'vfio_device_ops']);
@@ -109,14 +110,35 @@ function bodyFinding(duty: BodyDuty, inst: Instance, fn: string, bodies: Map<str
     return `${fn}(), the new .${duty.member} of struct ${inst.contract.type} ${inst.name}, neither resets the device nor deletes its virtqueues: the device keeps running, and may use rings and buffers the driver lets go of (heuristic, from the call names; not verified)`;
   }
   const what = `${fn}(), the new .${duty.member} of struct ${inst.contract.type} ${inst.name}, ${duty.deleteWords} (${calls[del]}())`;
-  if (stop < 0) return `${what} without ${duty.stopWords}: the device may still use the rings and raise callbacks into memory the driver frees (heuristic, from the call names; not verified)`;
-  if (stop > del) return `${what} before ${duty.stopLate} (${calls[stop]}()): until the reset the device may still use the rings and raise callbacks into memory already freed (heuristic, from the call names; not verified)`;
+  if (stop < 0) return `${what} without ${duty.stopWords}: ${duty.risk} (heuristic, from the call names; not verified)`;
+  if (stop > del) return `${what} before ${duty.stopLate} (${calls[stop]}()): until then ${duty.risk} (heuristic, from the call names; not verified)`;
   return null;
 }
 
 /** Could the file show an instance, in its lines or in a hunk header (a hunk opened inside one)? */
 const mentionsInstance = (file: FileDiff, hunks: AnnotatedHunk[]) =>
   file.hunks.some((h) => INSTANCE.needs.some((n) => h.section.includes(n))) || hunks.some((h) => h.lines.some((l) => mayMatch(l.code, INSTANCE)));
+
+/**
+ * What the new setup member acquires that the teardown member does not release: the acquires of
+ * the setup body (and the helpers it shows) with no paired release there or in the teardown.
+ */
+function unreleased(duty: PairDuty, inst: Instance, fresh: ReadonlySet<string>, bodies: Map<string, AnnotatedLine[]>): { call: string; detail: string } | null {
+  const setup = inst.members.get(duty.setup)?.fn;
+  if (!setup || !fresh.has(setup)) return null;
+  const teardown = inst.members.get(duty.teardown)?.fn;
+  // A teardown the patch does not show whole may release anything.
+  if (teardown ? !fresh.has(teardown) : !inst.whole) return null;
+  const kinds = (fn: string, kind: string) => callsOf(fn, bodies).calls.flatMap((call) => {
+    const r = resourceOf(call);
+    return r?.kind === kind ? [{ call, r }] : [];
+  });
+  const releases = [...kinds(setup, 'release'), ...(teardown ? kinds(teardown, 'release') : [])];
+  const taken = kinds(setup, 'acquire').find((a) => !releases.some((x) => pairs(a.r, x.r)));
+  if (!taken) return null;
+  const where = teardown ? `${teardown}(), its .${duty.teardown}, does not release it` : `the instance has no .${duty.teardown} to release it`;
+  return { call: taken.call, detail: `${setup}(), the new .${duty.setup} of struct ${inst.contract.type} ${inst.name}, calls ${taken.call}() and ${where}: each open and close cycle of the device leaks it, or the next open finds it still held (heuristic, from the call names; not verified)` };
+}
 
 export const opsContractFacts = detector({ files: isCLike }, (file, allHunks) => {
   const hunks = bounded(allHunks);
@@ -135,7 +157,12 @@ export const opsContractFacts = detector({ files: isCLike }, (file, allHunks) =>
       if (!fn || !fresh.has(fn)) continue;
       const detail = bodyFinding(duty, inst, fn, bodies, file.status === 'added');
       const line = bodies.get(fn)?.find((l) => l.kind === '+');
-      if (detail && line) out.push(lineFact('ops-contract-unmet', fn, file, line, { detail }));
+      if (detail && line) out.push(lineFact(contract.fact, fn, file, line, { detail }));
+    }
+    for (const duty of contract.pairs) {
+      const gap = unreleased(duty, inst, fresh, bodies);
+      const line = gap && bodies.get(inst.members.get(duty.setup)!.fn!)?.find((l) => l.kind === '+' && l.code.includes(gap.call));
+      if (gap && line) out.push(lineFact(contract.fact, gap.call, file, line, { detail: gap.detail }));
     }
     if (inst.whole) {
       for (const duty of contract.members) {
@@ -147,7 +174,7 @@ export const opsContractFacts = detector({ files: isCLike }, (file, allHunks) =>
         const at = set.length > 0 ? members.get(set[0]!)!.line : inst.start;
         if (at.kind !== '+' && inst.start.kind !== '+') continue;
         const has = set.length > 0 ? `sets .${set.join(', .')} but not` : `${duty.when ? `sets .${duty.when} but` : ''} has no`;
-        out.push(lineFact('ops-contract-unmet', missing[0]!, file, at, {
+        out.push(lineFact(contract.fact, missing[0]!, file, at, {
           detail: `struct ${contract.type} ${inst.name} ${has} .${missing.join(', .')}: ${duty.breaks} (heuristic, read from the initializer; not verified)`,
         }));
       }
