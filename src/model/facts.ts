@@ -82,6 +82,7 @@ export const FACT_KINDS = [
   'teardown-call-changed', // a release/remove/close/reset path drops, moves or stops waiting with a resource call (symbol: the call)
   'ops-contract-unmet', // an ops instance the patch adds or changes lacks a member its core requires, or a new teardown member deletes the virtqueues before it resets the device (symbol: the member or function)
   'vfio-ops-contract-unmet', // a vfio_device_ops instance the patch adds or changes lacks callbacks vfio requires together, or its new open_device takes what close_device does not release (symbol: the member or call)
+  'probe-ready-order-unmet', // a new virtio probe kicks a virtqueue or registers with its subsystem before it sets DRIVER_OK (symbol: the call)
   'setup-call-unpaired', // a probe/open/bind path takes a resource with no release added, moves it, or drops its error-path release (symbol: the call)
   'feature-passthrough-changed', // a bit added to or removed from a list of features QEMU passes through or masks (symbol: the bit)
   // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)

@@ -218,3 +218,34 @@ ${close}
   // The close that unregisters it meets the duty.
   assert.deepEqual(factsOf(driverFile('+\tvfio_unregister_notifier(vdev, VFIO_IOMMU_NOTIFY, &matrix_mdev->iommu_notifier);')).filter((f) => f.kind === 'vfio-ops-contract-unmet'), []);
 });
+
+test('probe order: a new probe that fills and kicks a queue before DRIVER_OK, or registers before it; ready first is met', () => {
+  const probe = (body: string) => newFile('drivers/virtio/virtio_foo.c', `
+static int virtfoo_probe(struct virtio_device *vdev)
+{
+\tstruct virtfoo *vf = vdev->priv;
+
+${body}
+\treturn 0;
+}
+` + driver('\t.remove =\tvirtfoo_remove,'));
+  const ready = (facts: Fact[]) => facts.filter((f) => f.kind === 'probe-ready-order-unmet');
+  const kick = ready(factsOf(probe('\tvirtfoo_fill_rx(vf);\n\tvirtqueue_kick(vf->rx_vq);')));
+  assert.deepEqual(kick.map((f) => f.symbol), ['virtqueue_kick']);
+  assert.match(kick[0]!.detail!, /^virtfoo_probe\(\), the new \.probe of struct virtio_driver virtio_foo_driver, kicks a virtqueue \(virtqueue_kick\(\)\) and never calls virtio_device_ready\(\) itself/);
+  const reg = ready(factsOf(probe('\terr = hwrng_register(&vf->hwrng);\n\tvirtio_device_ready(vdev);')));
+  assert.match(reg[0]!.detail!, /registers the device with its subsystem \(hwrng_register\(\)\) before it calls virtio_device_ready\(\)/);
+  assert.deepEqual(ready(factsOf(probe('\tvirtio_device_ready(vdev);\n\tvirtqueue_kick(vf->rx_vq);\n\terr = hwrng_register(&vf->hwrng);'))), []);
+  // Registering with no ready call of its own: the core sets DRIVER_OK after probe, a pattern too common to flag.
+  assert.deepEqual(ready(factsOf(probe('\terr = hwrng_register(&vf->hwrng);'))), []);
+});
+
+test('ops contract: a driver split into a new file, its probe and remove moved from the old one, is not new code', () => {
+  const body = remove('\tvdev->config->del_vqs(vdev);') + driver('\t.remove =\tvirtfoo_remove,');
+  const oldFile = fileDiff('drivers/virtio/virtio_foo_main.c', {
+    at: 400,
+    body: body.replace(/^\n/, '').split('\n').map((l) => `-${l}`).join('\n'),
+  });
+  assert.equal(unmet(factsOf(newFile('drivers/virtio/virtio_foo.c', body))).length, 1);
+  assert.deepEqual(unmet(factsOf([oldFile, newFile('drivers/virtio/virtio_foo.c', body)])), []);
+});

@@ -8,13 +8,14 @@
 // left is a new driver's teardown, which nothing else reads and reviewers read first.
 import type { Fact } from '../../model/facts.js';
 import type { FileDiff } from '../../model/diff.js';
+import type { PatchScope } from '../uapi/scope.js';
 import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
 import { isCLike } from '../annotate.js';
 import { lineFact } from './types.js';
 import { ANY_CALL, bounded, linesByFunction } from './call-changes.js';
 import { newFunctions } from '../new-code.js';
 import { detector, execIn, gated, mayMatch } from './literal-gate.js';
-import { CONTRACT_OF, type OpsContract, type BodyDuty, type PairDuty } from './ops-duties.js';
+import { CONTRACT_OF, type OpsContract, type BodyDuty, type PairDuty, type OrderDuty } from './ops-duties.js';
 import { resourceOf, pairs } from './resource-roles.js';
 
 /** "static const struct virtio_driver foo_driver = {": the ops type and the instance. */
@@ -140,13 +141,37 @@ function unreleased(duty: PairDuty, inst: Instance, fresh: ReadonlySet<string>, 
   return { call: taken.call, detail: `${setup}(), the new .${duty.setup} of struct ${inst.contract.type} ${inst.name}, calls ${taken.call}() and ${where}: each open and close cycle of the device leaks it, or the next open finds it still held (heuristic, from the call names; not verified)` };
 }
 
-export const opsContractFacts = detector({ files: isCLike }, (file, allHunks) => {
+/** The first call of the new member's body that its order duty wants after `first`, when it comes before it. */
+function orderFinding(duty: OrderDuty, inst: Instance, fn: string, bodies: Map<string, AnnotatedLine[]>): { call: string; detail: string } | null {
+  const { calls } = callsOf(fn, bodies);
+  const first = calls.findIndex(duty.first);
+  for (const then of duty.then) {
+    const at = calls.findIndex(then.is);
+    if (at < 0 || (first < 0 ? !then.evenWithout : first < at)) continue;
+    const when = first < 0 ? `and never calls ${duty.firstWords} itself, so DRIVER_OK is set only after probe returns` : `before it calls ${duty.firstWords}`;
+    return { call: calls[at]!, detail: `${fn}(), the new .${duty.member} of struct ${inst.contract.type} ${inst.name}, ${then.words} (${calls[at]}()) ${when}: ${duty.risk} (heuristic, from the call names; not verified)` };
+  }
+  return null;
+}
+
+/** Functions the patch deletes lines of in another file: one that reappears here was moved, not written. */
+function movedFrom(file: FileDiff, scope: PatchScope | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const other of scope?.files ?? []) {
+    if (other.file === file) continue;
+    for (const h of other.hunks) for (const l of h.lines) if (l.kind === '-' && l.function) out.add(l.function);
+  }
+  return out;
+}
+
+export const opsContractFacts = detector({ files: isCLike }, (file: FileDiff, allHunks: AnnotatedHunk[], scope?: PatchScope) => {
   const hunks = bounded(allHunks);
   if (!mentionsInstance(file, hunks)) return [];
   const sections = file.hunks.length === hunks.length ? file.hunks.map((h) => h.section) : [];
   const instances = instancesIn(hunks, sections);
   if (instances.length === 0) return [];
-  const fresh = newFunctions(file, allHunks);
+  const moved = movedFrom(file, scope);
+  const fresh = new Set([...newFunctions(file, allHunks)].filter((fn) => !moved.has(fn)));
   const bodies = linesByFunction(hunks);
   const out: Fact[] = [];
   for (const inst of instances) {
@@ -158,6 +183,12 @@ export const opsContractFacts = detector({ files: isCLike }, (file, allHunks) =>
       const detail = bodyFinding(duty, inst, fn, bodies, file.status === 'added');
       const line = bodies.get(fn)?.find((l) => l.kind === '+');
       if (detail && line) out.push(lineFact(contract.fact, fn, file, line, { detail }));
+    }
+    for (const duty of contract.orders) {
+      const fn = members.get(duty.member)?.fn;
+      const gap = fn && fresh.has(fn) ? orderFinding(duty, inst, fn, bodies) : null;
+      const line = gap && bodies.get(fn!)?.find((l) => l.kind === '+');
+      if (gap && line) out.push(lineFact(duty.fact, gap.call, file, line, { detail: gap.detail }));
     }
     for (const duty of contract.pairs) {
       const gap = unreleased(duty, inst, fresh, bodies);

@@ -37,6 +37,17 @@ export interface PairDuty {
   readonly teardown: string;
 }
 
+/** A member whose body must make one call before others (set DRIVER_OK before it kicks). */
+export interface OrderDuty {
+  readonly member: string;
+  readonly first: (call: string) => boolean;
+  /** Calls that must come after it, and whether they are wrong even with no `first` at all. */
+  readonly then: readonly { readonly is: (call: string) => boolean; readonly evenWithout: boolean; readonly words: string }[];
+  readonly firstWords: string;
+  readonly risk: string;
+  readonly fact: 'probe-ready-order-unmet';
+}
+
 export interface OpsContract {
   /** The struct the instance is of: "virtio_driver". */
   readonly type: string;
@@ -45,9 +56,12 @@ export interface OpsContract {
   readonly members: readonly MemberDuty[];
   readonly bodies: readonly BodyDuty[];
   readonly pairs: readonly PairDuty[];
+  readonly orders: readonly OrderDuty[];
 }
 
 const resets = (call: string) => call.includes('reset');
+/** Calls that hand the device to its subsystem's users (a netdev, a disk, an adapter, a hwrng). */
+const SUBSYSTEM_REGISTER = /^(register_netdev(ice)?|device_add_disk|add_disk|i2c_add_(numbered_)?adapter|hwrng_register|devm_hwrng_register|input_register_device|snd_card_register|gpiochip_add_data|devm_gpiochip_add_data|iommu_device_register|video_register_device|drm_dev_register|rproc_add|scmi_\w*register\w*|hci_register_dev)$/;
 const deletesVqs = (call: string) => call.endsWith('del_vqs');
 
 const VIRTIO_STOP = {
@@ -73,6 +87,21 @@ export const OPS_CONTRACTS: readonly OpsContract[] = [
       { member: 'probe', ...VIRTIO_STOP, unwinds: true, deleteWords: 'unwinds a failure by deleting the virtqueues', risk: 'on modern PCI, MMIO and CCW deleting the queues does not reset the device, so they stay enabled, the next probe can fail, and the device may still use the rings' },
     ],
     pairs: [],
+    orders: [
+      {
+        member: 'probe',
+        first: (call) => call === 'virtio_device_ready',
+        firstWords: 'virtio_device_ready()',
+        then: [
+          // Notifying before DRIVER_OK is out of spec whether or not probe ever sets it.
+          { is: (call) => /^virtqueue_(kick|notify)$/.test(call), evenWithout: true, words: 'kicks a virtqueue' },
+          // Registering first lets users reach the device before it is live: only when probe sets DRIVER_OK itself, later.
+          { is: (call) => SUBSYSTEM_REGISTER.test(call), evenWithout: false, words: 'registers the device with its subsystem' },
+        ],
+        risk: 'the device may ignore the notification, and callbacks and users arrive before the device is live',
+        fact: 'probe-ready-order-unmet',
+      },
+    ],
   },
   {
     type: 'vfio_device_ops',
@@ -82,6 +111,7 @@ export const OPS_CONTRACTS: readonly OpsContract[] = [
     ],
     bodies: [],
     pairs: [{ setup: 'open_device', teardown: 'close_device' }],
+    orders: [],
   },
 ];
 
