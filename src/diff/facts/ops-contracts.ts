@@ -1,11 +1,15 @@
-// ops-contract-unmet: an ops instance the patch adds or changes does not meet its framework's
-// duties (ops-duties.ts): a member the core calls unconditionally, or one of a set the core
-// requires together, is missing from an instance shown whole; or a teardown member the patch
-// adds (a new virtio driver's .remove or .freeze) deletes the virtqueues without resetting the
-// device first, so the device may still use the rings and raise callbacks into freed memory.
+// An ops instance the patch adds or changes, checked against its framework's duties
+// (ops-duties.ts), each raising its framework's fact (ops-contract-unmet for virtio drivers,
+// vfio-ops-contract-unmet, probe-ready-order-unmet):
+// - a member the core needs, or one of a set it requires together, is missing from an instance
+//   shown whole;
+// - a teardown member the patch adds (a new virtio .remove or .freeze, a probe's error unwind)
+//   deletes the virtqueues without resetting the device first, or before it;
+// - a new probe kicks a queue or registers with its subsystem before virtio_device_ready();
+// - a new open_device acquires what the new close_device does not release.
 // New code on purpose: new-code.ts keeps brand-new functions from giving "changed behaviour"
 // facts, and a changed teardown order is teardown-call-changed's (resource-roles.ts); what is
-// left is a new driver's teardown, which nothing else reads and reviewers read first.
+// left is a new driver's ops bodies, which nothing else reads and reviewers read first.
 import type { Fact } from '../../model/facts.js';
 import type { FileDiff } from '../../model/diff.js';
 import type { PatchScope } from '../uapi/scope.js';
