@@ -46,6 +46,7 @@ import { unwindLabelFacts } from './facts/unwind-labels.js';
 import { encodingConstantFacts } from './facts/encoding-constants.js';
 import { featureOpFacts } from './facts/feature-ops.js';
 import { fallbackFacts } from './facts/fallbacks.js';
+import { opsContractFacts } from './facts/ops-contracts.js';
 import { wholeFiles, type WholeFile } from './tree/whole-file.js';
 import { verifyLayouts } from './tree/verify-layouts.js';
 import { markUnverified } from './tree/layout-claims.js';
@@ -91,6 +92,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   encodingConstantFacts,
   featureOpFacts,
   fallbackFacts,
+  opsContractFacts,
   functionFacts,
 ];
 
