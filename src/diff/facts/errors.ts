@@ -13,6 +13,7 @@ import { bounded } from './call-changes.js';
 import { compat } from '../uapi/compat.js';
 import { detector, gated, matchesIn, mayMatch } from './literal-gate.js';
 import { newUapiNames, namesAny } from './new-uapi-names.js';
+import { swaps } from './error-flow.js';
 
 type ScopedFileProducer = (file: Parameters<FileFactProducer>[0], hunks: Parameters<FileFactProducer>[1], scope?: PatchScope) => Fact[];
 
@@ -66,6 +67,9 @@ export const errorReturnFacts: ScopedFileProducer = detector({ needs: [ERRNO, SI
   const newNames = newUapiNames(scope);
   const reachable = (l: AnnotatedLine) => !(l.ioctlCase && fresh.has(l.ioctlCase)) && (!!l.ioctlCase || byUser(l.function));
   const removed = new Set<string>();
+  // An errno rewritten in place into another is error-flow's "swapped", told as such there.
+  const swapped = new Set<AnnotatedLine>();
+  for (const h of hunks) for (const s of swaps(h.lines)) swapped.add(s.added);
   for (const h of hunks) {
     for (const l of h.lines) {
       if (l.kind !== '-') continue;
@@ -88,7 +92,7 @@ export const errorReturnFacts: ScopedFileProducer = detector({ needs: [ERRNO, SI
         previous = l.code;
         guard = [...guard.slice(-(GUARD_LINES - 1)), l.code];
       }
-      if (l.kind !== '+' || !reachable(l)) continue;
+      if (l.kind !== '+' || swapped.has(l) || !reachable(l)) continue;
       let forNewInterface: boolean | undefined;
       const push = (errno: string, how: string) => {
         // A refusal of a request that names a constant the patch adds: only new userspace meets

@@ -1,0 +1,161 @@
+// error-value-changed on hunks shaped like reviewed ones: an errno swapped in place, an error
+// overwritten before the return, a failure test now followed by success; and the near misses
+// (a default refined under a condition, a rename, a guest driver's helper nobody calls from
+// userspace) that must stay quiet.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileDiff, factsOf } from '../uapi/helpers.js';
+import type { Fact } from '../../../src/model/facts.js';
+
+const flow = (facts: Fact[]) => facts.filter((f) => f.kind === 'error-value-changed').map((f) => f.detail);
+
+test('a fixed errno replaced by the callee\'s code in an attach callback is a swap; errors.ts does not also call it a new error', () => {
+  const facts = factsOf(
+    fileDiff('drivers/iommu/virtio-iommu.c', {
+      at: 690,
+      section: 'static int viommu_attach_dev(struct iommu_domain *domain, struct device *dev)',
+      body: `
+ \t\tret = viommu_domain_finalise(vdev, domain);
+ \t\tif (ret) {
+ \t\t\tvdomain->viommu = NULL;
+-\t\t\treturn -EOPNOTSUPP;
++\t\t\treturn ret;
+ \t\t}`,
+    }),
+  );
+  assert.deepEqual(flow(facts), ["viommu_attach_dev() now hands back the callee's code (ret) where it handed back -EOPNOTSUPP"]);
+});
+
+test('one errno rewritten into another in an ioctl handler is told as a swap, not as a brand-new error', () => {
+  const facts = factsOf(
+    fileDiff('drivers/vdpa/vdpa_user/vduse_dev.c', {
+      at: 1206,
+      section: 'static long vduse_dev_ioctl(struct file *file, unsigned int cmd,',
+      body: `
+ \tcase VDUSE_IOTLB_GET_INFO: {
+-\t\tret = -EINVAL;
++\t\tret = -EPERM;
+ \t\tif (dev->api_version < 1)
+ \t\t\tbreak;`,
+    }),
+  );
+  assert.deepEqual(flow(facts), ['vduse_dev_ioctl() now hands back -EPERM where it handed back -EINVAL']);
+  assert.deepEqual(facts.filter((f) => f.kind === 'error-return-added'), []);
+});
+
+test('an error preset that a new call overwrites before the check that returned it is lost', () => {
+  const facts = factsOf(
+    fileDiff('drivers/vhost/vdpa.c', {
+      at: 600,
+      section: 'static long vhost_vdpa_set_config(struct vhost_vdpa *v,',
+      body: `
+ \tret = -EINVAL;
++\tret = vhost_vdpa_config_prepare(v, &config);
++\tif (ret)
++\t\treturn ret;
+ \tif (config.len > size)
+ \t\tgoto out;`,
+    }),
+  );
+  assert.deepEqual(flow(facts), ['vhost_vdpa_set_config() sets ret to -EINVAL, then overwrites it before it is checked or returned ("ret = vhost_vdpa_config_prepare(v, &config);")']);
+});
+
+test('a guard deleted between an error and a later assignment loses the error', () => {
+  const facts = factsOf(
+    fileDiff('net/vmw_vsock/af_vsock.c', {
+      at: 1200,
+      section: 'static int vsock_connectible_sendmsg(struct socket *sock, struct msghdr *msg,',
+      body: `
+ \terr = -EALREADY;
+-\tif (sk->sk_state == TCP_SYN_SENT)
+-\t\tgoto out;
+ \terr = transport->connect(vsk);`,
+    }),
+  );
+  assert.equal(flow(facts).length, 1);
+  assert.match(flow(facts)[0]!, /vsock_connectible_sendmsg\(\) sets err to -EALREADY, then overwrites it/);
+});
+
+test('return 0 under "if (ret)" in a netlink handler reports a failure as success', () => {
+  const facts = factsOf(
+    fileDiff('drivers/vdpa/vdpa.c', {
+      at: 700,
+      section: 'static int vdpa_nl_cmd_dev_get_doit(struct sk_buff *skb, struct genl_info *info)',
+      body: `
+ \terr = vdpa_dev_fill(vdev, msg, info->snd_portid, info->snd_seq, 0, info->extack);
+ \tif (err)
+-\t\tgoto err;
++\t\treturn 0;`,
+    }),
+  );
+  assert.deepEqual(flow(facts), ['vdpa_nl_cmd_dev_get_doit() returns 0 when "if (err)" says the call failed']);
+});
+
+test('near misses: a default refined under a condition, a preset read by a goto, a rename, a helper no handler calls', () => {
+  const facts = factsOf(
+    fileDiff(
+      'drivers/vhost/vhost.c',
+      {
+        at: 100,
+        section: 'long vhost_vring_ioctl(struct vhost_dev *d, unsigned int ioctl, void __user *argp)',
+        body: `
+ \tr = -ENOENT;
++\tif (vq->private_data)
++\t\tr = 0;
+ \tr = -EINVAL;
++\tif (!s.num)
++\t\tgoto out;
+ \tr = vhost_vq_alloc(vq);`,
+      },
+      {
+        at: 300,
+        section: 'long vhost_dev_ioctl(struct vhost_dev *d, unsigned int ioctl, void __user *argp)',
+        body: `
+ \tif (err)
+-\t\treturn err;
++\t\treturn ret;`,
+      },
+      {
+        at: 500,
+        section: 'static void vhost_worker_flush_helper(struct vhost_worker *worker)',
+        body: `
+-\t\treturn -EBUSY;
++\t\treturn -EAGAIN;`,
+      },
+    ),
+  );
+  assert.deepEqual(flow(facts), []);
+});
+
+test('a checked call made a bare statement in a handler drops its failure; one checked another way still passes it on', () => {
+  const hunk = (added: string) =>
+    fileDiff('drivers/vfio/pci/vfio_pci_core.c', {
+      at: 400,
+      section: 'static int vfio_pci_core_ioctl_reset(struct vfio_pci_core_device *vdev,',
+      body: `
+-\tret = pci_try_reset_function(vdev->pdev);
+-\tif (ret)
+-\t\treturn ret;
+${added}
+ \tvfio_pci_dma_buf_move(vdev, false);`,
+    });
+  assert.deepEqual(flow(factsOf(hunk('+\tpci_try_reset_function(vdev->pdev);'))), [
+    'vfio_pci_core_ioctl_reset() no longer passes on what pci_try_reset_function() returns ("pci_try_reset_function(vdev->pdev);")',
+  ]);
+  assert.deepEqual(flow(factsOf(hunk('+\tret = pci_try_reset_function(vdev->pdev);\n+\tif (ret)\n+\t\tgoto out_unlock;'))), []);
+});
+
+test('a call inserted between a result and its check overwrites the first call\'s failure', () => {
+  const facts = factsOf(
+    fileDiff('drivers/vhost/vhost.c', {
+      at: 1800,
+      section: 'long vhost_vring_ioctl(struct vhost_dev *d, unsigned int ioctl, void __user *argp)',
+      body: `
+ \t\tr = vhost_vq_access_ok(vq, a.desc_user_addr);
++\t\tr = vhost_vq_bind_worker(d, vq);
+ \t\tif (r)
+ \t\t\tbreak;`,
+    }),
+  );
+  assert.deepEqual(flow(facts), ['vhost_vring_ioctl() sets r to the result of vhost_vq_access_ok(), then overwrites it before it is checked or returned ("r = vhost_vq_bind_worker(d, vq);")']);
+});
