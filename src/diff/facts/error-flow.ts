@@ -6,7 +6,9 @@
 //    another "ret = ...;": the error is lost before the return;
 //  - success: "return 0;" as the body of "if (ret)" / "if (IS_ERR(p))": the failure is reported
 //    as success;
-//  - dropped: "ret = foo(...); if (ret) ..." rewritten to a bare "foo(...);": the failure is ignored.
+//  - dropped: "ret = foo(...); if (ret) ..." rewritten to a bare "foo(...);": the failure is ignored;
+//  - count: a read/write/sendmsg/show handler returns another count in place of the one it
+//    returned ("return copied;" → "return len;"): what userspace is told was moved changes.
 // Reviewers raise each of these as "userspace now sees a different error" or "the error is lost".
 import type { Fact } from '../../model/facts.js';
 import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
@@ -57,6 +59,10 @@ export const errorFlowFacts: ScopedFileProducer = detector({ files: isCLike, nee
     if (!h.lines.some((l) => l.kind !== ' ')) continue;
     for (const s of swaps(h.lines)) {
       if (!reachable(s.added)) continue;
+      if (s.count) {
+        push(s.added, `count:${s.from}:${s.to}`, `now returns ${s.to} where it returned ${s.from}`, 'the count userspace gets back (bytes or entries moved) may now mean something else, or be short or long for the same request');
+        continue;
+      }
       push(s.added, `swap:${s.from}:${s.to}`, `now ${s.to === '0' ? 'returns 0' : `hands back ${show(s.to)}`} where it handed back ${show(s.from)}`, s.to === '0' ? 'a failure the caller saw is now reported as success' : 'a caller that tells failures apart by errno now sees another one for the same failure');
     }
     const before = new Set(overwrites(h.lines, '-').map((o) => o.key));
@@ -87,6 +93,21 @@ interface Swap {
   added: AnnotatedLine;
   from: string;
   to: string;
+  /** A count returned by a data call, not an error. */
+  count: boolean;
+}
+
+/** Handlers whose non-negative return is the number of bytes or entries moved. */
+const DATA_CALL = /_(?:read|write|read_iter|write_iter|recvmsg|sendmsg|show|store|splice_read|splice_write)$/;
+/**
+ * Names of lengths. A result variable ("ret") is left out: "return count;" ↔ "return ret;" in a
+ * store is how the error path is restructured, and ret holds the count on success.
+ */
+const LENGTH_NAME = /^(?:len|count|copied|size|written|total|bytes|nbytes|total_written|sent|recvd)$/;
+
+/** Two lengths returned by a data call, one in place of the other. */
+function countChange(from: string, to: string, fn: string | null): boolean {
+  return !!fn && DATA_CALL.test(fn) && LENGTH_NAME.test(from) && LENGTH_NAME.test(to);
 }
 
 /**
@@ -117,9 +138,16 @@ export function swaps(lines: AnnotatedLine[]): Swap[] {
         const t = to[k]!;
         // One side an errno literal, the other another errno, the result variable or (in place
         // of an error) 0; a variable replaced by another variable is a rename.
-        if (f.value === t.value || f.value === '0' || !resultValue(f.value) || !resultValue(t.value)) return;
+        if (f.value === t.value) return;
+        // A data call's return is a count: another count (or the result variable) in its place
+        // changes what read()/write()/sendmsg() tell userspace was moved.
+        if (target === 'return' && countChange(f.value, t.value, t.line.function)) {
+          out.push({ added: t.line, from: f.value, to: t.value, count: true });
+          return;
+        }
+        if (f.value === '0' || !resultValue(f.value) || !resultValue(t.value)) return;
         if (!ERRNO.test(f.value) && !ERRNO.test(t.value)) return;
-        out.push({ added: t.line, from: f.value, to: t.value });
+        out.push({ added: t.line, from: f.value, to: t.value, count: false });
       });
     }
   }

@@ -159,3 +159,44 @@ test('a call inserted between a result and its check overwrites the first call\'
   );
   assert.deepEqual(flow(facts), ['vhost_vring_ioctl() sets r to the result of vhost_vq_access_ok(), then overwrites it before it is checked or returned ("r = vhost_vq_bind_worker(d, vq);")']);
 });
+
+test('a sendmsg handler that returns the requested length where it returned what it copied changes the count userspace reads', () => {
+  const facts = factsOf(
+    fileDiff('net/vmw_vsock/af_vsock.c', {
+      at: 1900,
+      section: 'static int vsock_connectible_sendmsg(struct socket *sock, struct msghdr *msg,',
+      body: `
+ \trelease_sock(sk);
+-\treturn total_written;
++\treturn len;
+ }`,
+    }),
+  );
+  assert.deepEqual(flow(facts), ['vsock_connectible_sendmsg() now returns len where it returned total_written']);
+  // The same rewrite in a helper that is no data call is a refactor.
+  const helper = factsOf(
+    fileDiff('net/vmw_vsock/af_vsock.c', {
+      at: 900,
+      section: 'static int vsock_stream_has_data_helper(struct vsock_sock *vsk)',
+      body: `
+-\treturn total_written;
++\treturn len;`,
+    }),
+  );
+  assert.deepEqual(flow(helper), []);
+});
+
+test('a store that returns the result variable where it returned count is a restructured error path, not a count change', () => {
+  const facts = factsOf(
+    fileDiff('drivers/s390/crypto/vfio_ap_ops.c', {
+      at: 700,
+      section: 'static ssize_t assign_domain_store(struct device *dev,',
+      body: `
+ \tmutex_unlock(&matrix_dev->lock);
+-\treturn count;
++\treturn ret;
+ }`,
+    }),
+  );
+  assert.deepEqual(flow(facts), []);
+});
