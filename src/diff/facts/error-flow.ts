@@ -242,6 +242,8 @@ function count(code: string, ch: string): number {
 const USED_CALL = new RegExp(`^\\s*(?:(?:${RESULT_VAR})\\s*=|if\\s*\\(\\s*!?|return\\s+)\\s*([a-z_]\\w*)\\s*\\(`);
 /** "foo(...);" or "(void)foo(": a call statement whose result nobody reads; group 1 the callee. */
 const BARE_CALL = /^\s*(?:\(void\)\s*)?([a-z_]\w*)\s*\(/;
+/** "static void foo(" at the start of a definition: group 1 the name. */
+const VOID_DEF = /^(?:static\s+)?(?:inline\s+)?void\s+([a-z_]\w*)\s*\(/;
 /** A line after which a new statement starts, and the ends of a call statement's first line. */
 const STATEMENT_END = /[;{}:]$/;
 const STATEMENT_TAIL = /(?:\);|,|\()$/;
@@ -258,8 +260,14 @@ function dropped(lines: AnnotatedLine[]): { at: AnnotatedLine; callee: string }[
   const bare: { at: AnnotatedLine; callee: string }[] = [];
   // The new side's previous line: a call starts a statement only after one ended.
   let previous = ';';
+  // Functions the patch makes void: they have nothing to pass a failure on in.
+  const madeVoid = new Set<string>();
   for (const l of lines) {
     const code = l.code.trim();
+    if (l.kind === '+') {
+      const v = VOID_DEF.exec(l.code);
+      if (v) madeVoid.add(v[1]!);
+    }
     if (l.kind !== ' ' && code !== '') {
       const u = USED_CALL.exec(l.code);
       if (u) (l.kind === '-' ? used : usedNow).add(`${l.function}:${u[1]}`);
@@ -270,7 +278,7 @@ function dropped(lines: AnnotatedLine[]): { at: AnnotatedLine; callee: string }[
     }
     if (l.kind !== '-' && code !== '') previous = code;
   }
-  return bare.filter((b) => used.has(`${b.at.function}:${b.callee}`) && !usedNow.has(`${b.at.function}:${b.callee}`));
+  return bare.filter((b) => !madeVoid.has(b.at.function ?? '') && used.has(`${b.at.function}:${b.callee}`) && !usedNow.has(`${b.at.function}:${b.callee}`));
 }
 
 /** On one side: "return 0;" as the first statement under a guard that tests a failure. */
