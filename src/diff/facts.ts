@@ -10,6 +10,7 @@ import { functionFacts } from './facts/functions.js';
 import { opFacts } from './facts/ops.js';
 import { errorReturnFacts } from './facts/errors.js';
 import { inputCheckFacts } from './facts/input-checks.js';
+import { errorFlowFacts } from './facts/error-flow.js';
 import { configReadFacts } from './facts/config-reads.js';
 import { ioctlEncodingFacts } from './facts/ioctl-encoding.js';
 import { moduleParamFacts } from './facts/module-params.js';
@@ -67,6 +68,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   opFacts,
   errorReturnFacts,
   inputCheckFacts,
+  errorFlowFacts,
   moduleParamFacts,
   waitFacts,
   concurrencyFacts,

@@ -8,7 +8,7 @@ import { functionNameOf, isFunctionStart } from './c-code.js';
 
 /** Facts that say existing code now behaves differently: meaningless for code that did not exist. */
 export const CHANGE_KINDS: ReadonlySet<FactKind> = new Set<FactKind>([
-  'lock-added', 'lock-removed', 'lock-moved', 'barrier-changed', 'rcu-changed', 'work-changed', 'ordering-question', 'error-return-added', 'input-check-changed', 'error-return-removed', 'mapping-lifecycle-changed', 'features-written', 'teardown-call-changed', 'setup-call-unpaired',
+  'lock-added', 'lock-removed', 'lock-moved', 'barrier-changed', 'rcu-changed', 'work-changed', 'ordering-question', 'error-return-added', 'input-check-changed', 'error-return-removed', 'error-value-changed', 'mapping-lifecycle-changed', 'features-written', 'teardown-call-changed', 'setup-call-unpaired',
 ]);
 
 /** Per file's hunks: the symbol facts and the filter below both ask. */

@@ -32,6 +32,7 @@ export const FACT_KINDS = [
   'op-called', // "ops->op(" / "->op(" call (symbol: op name)
   'error-return-added', // "return -EXXX" / "err = -EXXX" added (symbol: EXXX)
   'input-check-changed', // in a function userspace reaches, the condition of a guard that fails with an errno rewritten (symbol: EXXX)
+  'error-value-changed', // in a function userspace reaches, what a failure returns changed: an errno swapped in place, an error overwritten before the return, or "return 0" under a failure test (symbol: the function)
   'error-return-removed', // in a function userspace reaches, a guard that failed with an errno deleted, none in its place (symbol: EXXX)
   'module-param-added', // module_param*() added (symbol: parameter name)
   'wait-added', // a wait/sleep on something userspace controls (symbol: the wait primitive)

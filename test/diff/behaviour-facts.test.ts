@@ -277,3 +277,27 @@ test('a mapping teardown handed over from a renamed helper, of a member the patc
 +\tvhost_iotlb_free(dev->iotlb);
  \tdev->iotlb = NULL;`), [['mapping-lifecycle-changed', 'vhost_iotlb_free']]);
 });
+
+test('a guard split in two keeps its refusal: the copy added word for word is no new error; a new condition is', () => {
+  const facts = (extra: string) =>
+    factsOf(
+      fileDiff('drivers/vdpa/vdpa.c', {
+        at: 620,
+        section: 'static int vdpa_nl_cmd_dev_add_set_doit(struct sk_buff *skb, struct genl_info *info)',
+        body: `
+-\tif ((cfg.mask & mdev->supported) != cfg.mask) {
++\tif (cfg.mask && !(cfg.mask & mdev->supported)) {
+ \t\terr = -EOPNOTSUPP;
+ \t\tgoto err;
+ \t}
++
++\tif (${extra}) {
++\t\terr = -EOPNOTSUPP;
++\t\tgoto err;
++\t}
+ \terr = mdev->ops->dev_add(mdev, name, &cfg);`,
+      }),
+    ).filter((f) => f.kind === 'error-return-added').map((f) => f.symbol);
+  assert.deepEqual(facts('(cfg.mask & mdev->supported) != cfg.mask'), []);
+  assert.deepEqual(facts('cfg.mtu > mdev->max_mtu'), ['EOPNOTSUPP']);
+});

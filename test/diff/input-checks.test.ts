@@ -3,26 +3,28 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileDiff, factsOf } from './uapi/helpers.js';
 import type { Fact } from '../../src/model/facts.js';
-import { shapeOfCond } from '../../src/diff/facts/input-checks.js';
+import { shapeOfCond, widensAcceptedMask } from '../../src/diff/facts/input-checks.js';
 
 const of = (facts: Fact[]) => facts.filter((f) => f.kind === 'input-check-changed' || f.kind === 'error-return-removed').map((f) => [f.kind, f.symbol, f.function]);
 
-test('an ioctl that accepts more offload flags: the guard changed, named with both conditions', () => {
-  const facts = factsOf(
+const offloadGuard = (was: string, now: string) =>
+  factsOf(
     fileDiff('drivers/net/tap.c', {
       at: 980,
       section: 'static long tap_ioctl(struct file *file, unsigned int cmd,',
       body: `
  \tcase TUNSETOFFLOAD:
--\t\tif (arg & ~(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 |
--\t\t\t    TUN_F_TSO_ECN | TUN_F_UFO))
-+\t\tif (arg & ~(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 |
-+\t\t\t    TUN_F_TSO_ECN | TUN_F_UFO | TUN_F_USO4 | TUN_F_USO6))
+-\t\tif (arg & ~(${was}))
++\t\tif (arg & ~(${now}))
  \t\t\treturn -EINVAL;`,
     }),
   );
-  assert.deepEqual(of(facts), [['input-check-changed', 'EINVAL', 'tap_ioctl']]);
-  assert.match(facts.find((f) => f.kind === 'input-check-changed')!.detail!, /^tap_ioctl\(\) now fails with -EINVAL when .*TUN_F_USO4.* instead of when /);
+
+test('an ioctl that accepts more offload flags refuses nothing it accepted: no guard change; one that accepts fewer is one, named with both conditions', () => {
+  assert.deepEqual(of(offloadGuard('TUN_F_CSUM | TUN_F_TSO4 | TUN_F_UFO', 'TUN_F_CSUM | TUN_F_TSO4 | TUN_F_UFO | TUN_F_USO4 | TUN_F_USO6')), []);
+  const narrowed = offloadGuard('TUN_F_CSUM | TUN_F_TSO4 | TUN_F_UFO', 'TUN_F_CSUM | TUN_F_TSO4');
+  assert.deepEqual(of(narrowed), [['input-check-changed', 'EINVAL', 'tap_ioctl']]);
+  assert.match(narrowed.find((f) => f.kind === 'input-check-changed')!.detail!, /^tap_ioctl\(\) now fails with -EINVAL when \(arg&~\(TUN_F_CSUM\|TUN_F_TSO4\)\) instead of when .*TUN_F_UFO/);
 });
 
 test('a guard deleted from a handler is reported; one moved into a helper, a renamed one and an allocation check are not', () => {
@@ -89,6 +91,13 @@ test('a condition shape names no variable and keeps the test', () => {
   assert.equal(shapeOfCond('(!(f & (1ULL << VIRTIO_F_IOMMU_PLATFORM)))'), shapeOfCond('(!(f & (1ULL << VIRTIO_F_ACCESS_PLATFORM)))'));
   assert.notEqual(shapeOfCond('(idx > vq->num)'), shapeOfCond('(idx >= vq->num)'));
   assert.notEqual(shapeOfCond('(arg & ~(A | B))'), shapeOfCond('(arg & ~(A | B | C))'));
+});
+
+test('a complemented mask that only gains constants widens what is accepted; any other rewrite does not', () => {
+  assert.equal(widensAcceptedMask('(arg & ~(A | B))', '(arg & ~(A | B | C))'), true);
+  assert.equal(widensAcceptedMask('(arg & ~(A | B))', '(arg & ~(A))'), false);
+  assert.equal(widensAcceptedMask('(arg & ~(A | B))', '(arg & ~(A | B) || x > C)'), false);
+  assert.equal(widensAcceptedMask('(arg & (A | B))', '(arg & (A | B | C))'), false);
 });
 
 test('a function is a handler by the ops member the patch puts it in, or by its sysfs attribute', () => {

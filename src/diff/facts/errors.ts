@@ -2,7 +2,8 @@
 // "= -EXXX" in a function that did not return it before in this hunk set, and a new
 // interruptible or killable sleep whose result is passed on (the caller now sees -EINTR or
 // -ERESTARTSYS on a pending signal, as VHOST_SET_OWNER did). -EFAULT right after a user copy
-// is the universal idiom, not a new behaviour. Only in functions userspace reaches
+// is the universal idiom, not a new behaviour; nor is a guard the patch deletes and adds again
+// unchanged (moved or split). Only in functions userspace reaches
 // (user-entry.ts: an ioctl case, a handler by name or ops role, or one call from one).
 import type { Fact } from '../../model/facts.js';
 import type { AnnotatedLine } from '../annotate.js';
@@ -13,6 +14,7 @@ import { bounded } from './call-changes.js';
 import { compat } from '../uapi/compat.js';
 import { detector, gated, matchesIn, mayMatch } from './literal-gate.js';
 import { newUapiNames, namesAny } from './new-uapi-names.js';
+import { swaps } from './error-flow.js';
 
 type ScopedFileProducer = (file: Parameters<FileFactProducer>[0], hunks: Parameters<FileFactProducer>[1], scope?: PatchScope) => Fact[];
 
@@ -31,6 +33,8 @@ const SIGNAL = gated(new RegExp(SIGNAL_SLEEP.map(([re]) => re.source).join('|'))
  */
 /** New-side lines before a new error that may hold its condition. */
 const GUARD_LINES = 3;
+/** A guard's first line. */
+const IF_LINE = /^\s*(?:\}\s*else\s+)?if\s*\(/;
 const RESULT_USED = /(\bif\s*\(\s*(?:!\s*)?|=\s*|\breturn\s+)$/;
 
 /**
@@ -66,9 +70,15 @@ export const errorReturnFacts: ScopedFileProducer = detector({ needs: [ERRNO, SI
   const newNames = newUapiNames(scope);
   const reachable = (l: AnnotatedLine) => !(l.ioctlCase && fresh.has(l.ioctlCase)) && (!!l.ioctlCase || byUser(l.function));
   const removed = new Set<string>();
+  // Guard conditions the patch deletes: one added again word for word refuses what it did before.
+  const movedFrom = new Set<string>();
+  // An errno rewritten in place into another is error-flow's "swapped", told as such there.
+  const swapped = new Set<AnnotatedLine>();
+  for (const h of hunks) for (const s of swaps(h.lines)) swapped.add(s.added);
   for (const h of hunks) {
     for (const l of h.lines) {
       if (l.kind !== '-') continue;
+      if (IF_LINE.test(l.code)) movedFrom.add(`${l.function}\u0000${l.code.trim()}`);
       for (const m of matchesIn(l.code, ERRNO)) removed.add(`${l.function}:${m[1]}`);
       if (mayMatch(l.code, SIGNAL)) for (const [re, errno] of SIGNAL_SLEEP) if (re.test(l.code)) removed.add(`${l.function}:${errno}`);
     }
@@ -88,12 +98,15 @@ export const errorReturnFacts: ScopedFileProducer = detector({ needs: [ERRNO, SI
         previous = l.code;
         guard = [...guard.slice(-(GUARD_LINES - 1)), l.code];
       }
-      if (l.kind !== '+' || !reachable(l)) continue;
+      if (l.kind !== '+' || swapped.has(l) || !reachable(l)) continue;
       let forNewInterface: boolean | undefined;
       const push = (errno: string, how: string) => {
         // A refusal of a request that names a constant the patch adds: only new userspace meets
         // it. Asked only of a line that has an error to report.
         if ((forNewInterface ??= namesAny(`${above.join(' ')}${l.code}`, newNames))) return;
+        // The guard above was deleted elsewhere in this function and added here unchanged: a
+        // moved (or split) guard, not a new refusal.
+        if (above.some((a) => movedFrom.has(`${l.function}\u0000${a.trim()}`))) return;
         const key = `${l.function}:${errno}`;
         // One fact per function, request and errno: "if (lock_interruptible()) return -EINTR;" is one.
         if (removed.has(key) || seen.has(`${key}:${ioctl}`)) return;

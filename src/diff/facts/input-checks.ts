@@ -114,6 +114,8 @@ export const inputCheckFacts = detector({ needs: [FAIL] }, (file, allHunks, scop
     // The test now names a constant the patch adds (a new flag let through, a new feature
     // refused when unsupported): it differs only for requests that use the new interface.
     if (namesAny(g.cond, newNames) && !namesAny(was.cond, newNames)) continue;
+    // "(arg & ~(A|B))" → "(arg & ~(A|B|C))": more flags accepted, no request refused that was not before.
+    if (widensAcceptedMask(was.cond, g.cond)) continue;
     out.push(
       lineFact('input-check-changed', g.errno, file, g.at, {
         detail: `${g.fn}() now fails with -${g.errno} when ${clip(g.cond)} instead of when ${clip(was.cond)}`,
@@ -152,6 +154,22 @@ export function shapeOfCond(cond: string): string {
     s = t;
   }
   return s;
+}
+
+/**
+ * The new test is the old one with constants or-ed into a complemented group, "~(A|B)" →
+ * "~(A|B|C)": the mask of accepted bits grew, so the guard refuses strictly less.
+ */
+export function widensAcceptedMask(was: string, now: string): boolean {
+  const old = was.replace(/\s+/g, '');
+  const cur = now.replace(/\s+/g, '');
+  if (!old.includes('~(') || cur.length <= old.length) return false;
+  const known = new Set(old.match(CONSTANT) ?? []);
+  const extra = [...new Set(cur.match(CONSTANT) ?? [])].filter((c) => !known.has(c));
+  if (extra.length === 0) return false;
+  let stripped = cur;
+  for (const c of extra) stripped = stripped.split(`|${c}`).join('');
+  return stripped === old;
 }
 
 const clip = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}...` : s);
