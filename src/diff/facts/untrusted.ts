@@ -16,6 +16,14 @@ const PATH = String.raw`[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]{1,20}\])*`;
 const USER_DEST = gated(new RegExp(String.raw`\b(copy_from_user|get_user|__get_user|copy_struct_from_user|copy_from_iter(?:_full)?|memcpy_from_msg)\s*\(\s*&?\s*(${PATH})`, 'g'), ['_from_', 'get_user']);
 /** vhost_get_avail_idx(vq, &x), vhost_copy_from_user(vq, &x, …): guest memory read into the second argument. */
 const GUEST_DEST = gated(new RegExp(String.raw`\b(vhost_copy_from_user|vhost_get_user|vhost_get_avail\w*|vhost_get_used\w*|vhost_get_desc\w*|vringh_get\w*|vringh_copy_from_user|copy_from_user_toio)\s*\(\s*[\w>.-]+\s*,\s*&?\s*(${PATH})`, 'g'), ['vhost_get_', 'vhost_copy_from_user', 'vringh_', 'copy_from_user_toio']);
+/** virtqueue_get_buf(vq, &len): the device says how many bytes it wrote; nothing makes it tell the truth. */
+const USED_LEN = gated(new RegExp(String.raw`\b(virtqueue_get_buf(?:_ctx)?)\s*\(\s*[\w>.\[\]-]+\s*,\s*&\s*(${PATH})`, 'g'), ['virtqueue_get_buf']);
+/**
+ * A device-side read used in place, with no variable to hold it: memcpy(d, s, le16_to_cpu(h->len)),
+ * vi->sq[virtio16_to_cpu(vdev, x)]. Its last argument names the value.
+ */
+const INLINE_READ = gated(/\b(le(?:16|32|64)_to_cpu|virtio(?:16|32|64)_to_cpu|vhost(?:16|32|64)_to_cpu|virtio_cread(?:8|16|32|64)|vp_ioread(?:8|16|32)|ioread(?:8|16|32))\s*\(/g, ['_to_cpu', 'virtio_cread', 'ioread']);
+const PLACEHOLDER = 'device_value__';
 /** x = nla_get_u32(…), x = virtio_cread32(…), x = le32_to_cpu(…), x = readl(…). */
 const ASSIGNED_FROM = gated(
   new RegExp(
@@ -27,7 +35,7 @@ const ASSIGNED_FROM = gated(
 /** virtio_cread(vdev, struct x, field, &v), virtio_cread_le(…, &v) → v. */
 const CREAD_OUT = gated(new RegExp(String.raw`\bvirtio_cread(?:_le|_feature)?\s*\([^;]*,\s*&\s*(${PATH})\s*\)`, 'g'), ['virtio_cread']);
 
-const SIZE_USE = /\b(kmalloc|kzalloc|kcalloc|kvmalloc|kvzalloc|kvcalloc|kmalloc_array|vmalloc|vzalloc|memcpy|memset|memmove|copy_to_user|copy_from_user|clear_user|alloc_pages|dma_alloc_coherent|g_malloc0?|g_new0?|iov_iter_\w+|memdup_user|bitmap_zalloc|kmemdup)\s*\(/;
+const SIZE_USE = /\b(skb_put|__skb_put|skb_put_data|sg_init_one|kmalloc|kzalloc|kcalloc|kvmalloc|kvzalloc|kvcalloc|kmalloc_array|vmalloc|vzalloc|memcpy|memset|memmove|copy_to_user|copy_from_user|clear_user|alloc_pages|dma_alloc_coherent|g_malloc0?|g_new0?|iov_iter_\w+|memdup_user|bitmap_zalloc|kmemdup)\s*\(/;
 const CHECK_WORDS = /\b(check_(?:add|mul|sub|shl)_overflow|array_index_nospec|array_size|array3_size|struct_size|size_add|size_mul|overflows_type|min|min_t|max|max_t|clamp|clamp_t|umin|MIN|MAX|ARRAY_SIZE|__builtin_\w+_overflow|is_power_of_2|IS_ALIGNED|access_ok)\b/;
 const COPY_OUT = gated(/\b(copy_to_user|clear_user|__copy_to_user)\s*\(/g, ['copy_to_user', 'clear_user']);
 
@@ -51,8 +59,8 @@ function checked(path: string, lines: AnnotatedLine[]): boolean {
 }
 
 function isSourceOf(code: string, path: string): boolean {
-  for (const re of [USER_DEST, GUEST_DEST, ASSIGNED_FROM, CREAD_OUT]) {
-    for (const m of matchesIn(code, re)) if ((re === USER_DEST || re === GUEST_DEST ? m[2] : m[1]) === path) return true;
+  for (const re of [USER_DEST, GUEST_DEST, USED_LEN, ASSIGNED_FROM, CREAD_OUT]) {
+    for (const m of matchesIn(code, re)) if ((re === USER_DEST || re === GUEST_DEST || re === USED_LEN ? m[2] : m[1]) === path) return true;
   }
   return false;
 }
@@ -72,7 +80,8 @@ function riskyUse(code: string, path: string, pointer = false): string | null {
   const tail = pointer ? String.raw`(?:(?:->|\.)\w+)+` : String.raw`(?:(?:->|\.)\w+)*`;
   if (new RegExp(String.raw`\[\s*${p}${tail}\s*\]`).test(code)) return 'as an array index';
   if (LOOP.test(code) && new RegExp(String.raw`;[^;]*<=?\s*${p}${tail}\s*;`).test(code)) return 'as a loop bound';
-  if (new RegExp(String.raw`(?<![\w>.])${p}${tail}\s*(?:\*|<<|\+(?![+=]))\s*\w|\w\s*(?:\*|<<)\s*${p}${tail}(?![\w])`).test(code)) return 'in size arithmetic';
+  // Shifting a half into place ((u64)hi << 32 | lo) composes one register value; it sizes nothing.
+  if (new RegExp(String.raw`(?<![\w>.])${p}${tail}\s*(?:\*|<<(?!\s*(?:8|16|24|32|48)\b)|\+(?![+=]))\s*\w|\w\s*(?:\*|<<)\s*${p}${tail}(?![\w])`).test(code)) return 'in size arithmetic';
   const sz = SIZE_USE.exec(code);
   if (sz) {
     const args = callArguments(code.slice(sz.index + sz[0].length - 1));
@@ -84,7 +93,7 @@ function riskyUse(code: string, path: string, pointer = false): string | null {
   return null;
 }
 
-export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs: [USER_DEST, GUEST_DEST, ASSIGNED_FROM, CREAD_OUT, COPY_OUT] }, (file, allHunks) => {
+export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs: [USER_DEST, GUEST_DEST, USED_LEN, ASSIGNED_FROM, CREAD_OUT, INLINE_READ, COPY_OUT] }, (file, allHunks) => {
   const hunks = bounded(allHunks);
   const out: Fact[] = [];
   const seen = new Set<string>();
@@ -97,6 +106,7 @@ export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs
       if (l.kind === '-') continue;
       for (const m of matchesIn(l.code, USER_DEST)) sources.push({ path: m[2]!, from: `${m[1]}()`, pointer: copiesThroughPointer(m) });
       for (const m of matchesIn(l.code, GUEST_DEST)) sources.push({ path: m[2]!, from: `${m[1]}()`, pointer: !/,\s*&/.test(m[0]) });
+      for (const m of matchesIn(l.code, USED_LEN)) sources.push({ path: m[2]!, from: `the device's used length, ${m[1]}()` });
       for (const m of matchesIn(l.code, ASSIGNED_FROM)) if (!/^(ret|err|rc|r)$/.test(m[1]!)) sources.push({ path: m[1]!, from: `${m[2]}()` });
       for (const m of matchesIn(l.code, CREAD_OUT)) sources.push({ path: m[1]!, from: 'virtio config space' });
     }
@@ -119,6 +129,7 @@ export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs
       }
     }
   }
+  for (const lines of linesByFunction(hunks).values()) for (const f of inlineReads(lines, seen)) out.push(lineFact('untrusted-value-unchecked', f.value, file, f.line, { detail: f.detail }));
   for (const h of hunks) {
     // A computed length for a copy out to userspace.
     for (const l of h.lines) {
@@ -126,7 +137,8 @@ export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs
       for (const m of matchesIn(l.code, COPY_OUT)) {
         const args = l.code.slice(m.index! + m[0].length - 1);
         const len = lastArgument(args);
-        if (!len || /^sizeof\b|^\d+$|^[A-Z_][A-Z0-9_]*$/.test(len) || !/[-+*]|min|max/.test(len)) continue;
+        // min()/max() and arithmetic compute a length; a variable merely named minsz does not.
+        if (!len || /^sizeof\b|^\d+$|^[A-Z_][A-Z0-9_]*$/.test(len) || !/[-+*]|\b(?:min|max)(?:_t)?\s*\(/.test(len)) continue;
         const key = `copy:${len}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -138,7 +150,7 @@ export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs
 });
 
 /** The arguments of the call whose "(" starts `s` (on this line), and whether its ")" is there. */
-function splitCall(s: string): { args: string[]; closed: boolean } {
+function splitCall(s: string): { args: string[]; closed: boolean; end: number } {
   const args: string[] = [];
   let depth = 0;
   let start = 1;
@@ -149,7 +161,7 @@ function splitCall(s: string): { args: string[]; closed: boolean } {
       depth--;
       if (depth === 0) {
         args.push(s.slice(start, i).trim());
-        return { args, closed: true };
+        return { args, closed: true, end: i };
       }
     } else if (c === ',' && depth === 1) {
       args.push(s.slice(start, i).trim());
@@ -157,7 +169,7 @@ function splitCall(s: string): { args: string[]; closed: boolean } {
     }
   }
   args.push(s.slice(start).trim());
-  return { args, closed: false };
+  return { args, closed: false, end: s.length };
 }
 
 function callArguments(s: string): string[] {
@@ -168,4 +180,36 @@ function callArguments(s: string): string[] {
 function lastArgument(s: string): string | null {
   const { args, closed } = splitCall(s);
   return closed ? args[args.length - 1]!.replace(/\s+/g, ' ') || null : null;
+}
+
+/**
+ * Device reads used in place (no variable holds them) as an index, a loop bound or the size of a
+ * call, in a function whose shown lines never compare what they read. Arithmetic on an inline
+ * read is left alone: composing registers and offsets that way is everyday driver code.
+ */
+function inlineReads(lines: AnnotatedLine[], seen: Set<string>): { value: string; line: AnnotatedLine; detail: string }[] {
+  const out: { value: string; line: AnnotatedLine; detail: string }[] = [];
+  for (const l of lines) {
+    if (l.kind !== '+' || CHECK_WORDS.test(l.code)) continue;
+    for (const m of matchesIn(l.code, INLINE_READ)) {
+      const open = m.index! + m[0].length - 1;
+      const { args, closed, end } = splitCall(l.code.slice(open));
+      const value = args[args.length - 1]!.replace(/^&\s*/, '').replace(/\s+/g, '');
+      if (!closed || !value || !/^[A-Za-z_][\w>.\[\]-]*$/.test(value) || seen.has(value)) continue;
+      // The call text replaced by one name, so the same uses as for a stored value apply.
+      const code = l.code.slice(0, m.index!) + PLACEHOLDER + l.code.slice(open + end + 1);
+      const use = riskyUse(code, PLACEHOLDER);
+      if (!use || use === 'in size arithmetic' || comparedRead(value, lines)) continue;
+      seen.add(value);
+      out.push({ value, line: l, detail: `${l.function ? l.function + '() ' : ''}uses ${value} as the device hands it over (${m[1]}()) ${use} with no bound in the patch` });
+    }
+  }
+  return out;
+}
+
+/** Is the field itself, or a read of it, compared or clamped on some line of the function? */
+function comparedRead(value: string, lines: AnnotatedLine[]): boolean {
+  if (checked(value, lines)) return true;
+  const named = new RegExp(String.raw`(?<![\w>.])${esc(value)}(?![\w])`);
+  return lines.some((l) => l.kind !== '-' && !LOOP.test(l.code) && named.test(l.code) && (CHECK_WORDS.test(l.code) || /(?:^|[^-<>])(?:[<>]=?|[!=]=)(?![<>])/.test(l.code.replace(/->|<<|>>/g, ' '))));
 }
