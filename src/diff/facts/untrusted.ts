@@ -4,9 +4,12 @@
 // with no bound or overflow check on it anywhere in the hunks. Also a length passed to
 // copy_to_user/clear_user that the patch computes (a short or long copy leaks or corrupts).
 import type { Fact } from '../../model/facts.js';
-import type { AnnotatedLine } from '../annotate.js';
+import type { AnnotatedLine, AnnotatedHunk } from '../annotate.js';
 import { isCLike } from '../annotate.js';
-import { lineFact, type FileFactProducer } from './types.js';
+import type { FileDiff } from '../../model/diff.js';
+import { functionNameOf } from '../c-code.js';
+import type { PatchScope } from '../uapi/scope.js';
+import { lineFact } from './types.js';
 import { bounded, linesByFunction } from './call-changes.js';
 import { escapeRegExp as esc } from './escape-regexp.js';
 import { detector, gated, matchesIn } from './literal-gate.js';
@@ -24,6 +27,10 @@ const USED_LEN = gated(new RegExp(String.raw`\b(virtqueue_get_buf(?:_ctx)?)\s*\(
  */
 const INLINE_READ = gated(/\b(le(?:16|32|64)_to_cpu|virtio(?:16|32|64)_to_cpu|vhost(?:16|32|64)_to_cpu|virtio_cread(?:8|16|32|64)|vp_ioread(?:8|16|32)|ioread(?:8|16|32))\s*\(/g, ['_to_cpu', 'virtio_cread', 'ioread']);
 const PLACEHOLDER = 'device_value__';
+/** `struct tag *name` in a function's parameter list. */
+const STRUCT_PARAM = /\bstruct\s+([a-z_]\w*)\s*\*\s*([a-z_]\w*)\s*(?=[,)])/g;
+/** A field read through a pointer: what a struct parameter's use needs (its signature may sit in the hunk header). */
+const FIELD_THROUGH = gated(/->\w/, ['->']);
 /** x = nla_get_u32(…), x = virtio_cread32(…), x = le32_to_cpu(…), x = readl(…). */
 const ASSIGNED_FROM = gated(
   new RegExp(
@@ -93,15 +100,21 @@ function riskyUse(code: string, path: string, pointer = false): string | null {
   return null;
 }
 
-export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs: [USER_DEST, GUEST_DEST, USED_LEN, ASSIGNED_FROM, CREAD_OUT, INLINE_READ, COPY_OUT] }, (file, allHunks) => {
+export const untrustedFacts = detector({ files: isCLike, needs: [USER_DEST, GUEST_DEST, USED_LEN, ASSIGNED_FROM, CREAD_OUT, INLINE_READ, COPY_OUT, FIELD_THROUGH] }, (file: FileDiff, allHunks: AnnotatedHunk[], scope?: PatchScope) => {
   const hunks = bounded(allHunks);
   const out: Fact[] = [];
   const seen = new Set<string>();
+  const params = structParams(file, hunks);
+  const userWritten = ioctlArgumentTest(scope);
   // Per function, across every hunk of the file: a value read in one hunk and used in a later
   // one is the same value, and a bound anywhere in the function's shown lines counts.
-  for (const lines of linesByFunction(hunks).values()) {
+  for (const [fn, lines] of linesByFunction(hunks)) {
     // Sources on any line the new file has; risky uses on added lines only.
-    const sources: { path: string; from: string; pointer?: boolean }[] = [];
+    // via: the user field a derived value was copied from (its bound counts too).
+    const sources: { path: string; from: string; pointer?: boolean; lazy?: () => string | null; via?: string }[] = [];
+    // A pointer to a struct that userspace writes through an ioctl: its fields are the caller's
+    // input (asked only when a field is used riskily, so most reviews never load the catalogue).
+    for (const { tag, name } of params.get(fn) ?? []) sources.push({ path: name, from: '', pointer: true, lazy: () => userWritten(tag) });
     for (const l of lines) {
       if (l.kind === '-') continue;
       for (const m of matchesIn(l.code, USER_DEST)) sources.push({ path: m[2]!, from: `${m[1]}()`, pointer: copiesThroughPointer(m) });
@@ -110,7 +123,16 @@ export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs
       for (const m of matchesIn(l.code, ASSIGNED_FROM)) if (!/^(ret|err|rc|r)$/.test(m[1]!)) sources.push({ path: m[1]!, from: `${m[2]}()` });
       for (const m of matchesIn(l.code, CREAD_OUT)) sources.push({ path: m[1]!, from: 'virtio config space' });
     }
-    for (const { path, from, pointer } of sources) {
+    // One step on: "dev->vq_num = config->vq_num" makes dev->vq_num the caller's value too.
+    for (const src of [...sources]) {
+      const copy = new RegExp(String.raw`^\s*(${PATH})\s*=\s*${esc(src.path)}(${src.pointer ? String.raw`(?:->|\.)\w+` : ''})\s*;`);
+      for (const l of lines) {
+        const m = l.kind === '+' ? copy.exec(l.code) : null;
+        if (m && m[1] !== src.path) sources.push({ path: m[1]!, from: src.from, lazy: src.lazy, via: `${src.path}${m[2]}` });
+      }
+    }
+    for (const src of sources) {
+      const { path, pointer } = src;
       if (seen.has(path)) continue;
       for (const l of lines) {
         // Neither a source nor a use of `path` without its name on the line.
@@ -119,10 +141,13 @@ export const untrustedFacts: FileFactProducer = detector({ files: isCLike, needs
         if (isSourceOf(l.code, path)) continue;
         const use = riskyUse(l.code, path, pointer);
         if (!use || checked(path, lines)) continue;
+        if (src.via && checked(src.via, lines)) continue;
+        const from = src.lazy ? src.lazy() : src.from;
+        if (!from) break;
         seen.add(path);
         out.push(
           lineFact('untrusted-value-unchecked', path, file, l, {
-            detail: `${l.function ? l.function + '() ' : ''}uses ${path} (from ${from}) ${use} with no bound or overflow check in the patch`,
+            detail: `${l.function ? l.function + '() ' : ''}uses ${path} (from ${src.via ? `${src.via}, ` : ''}${from}) ${use} with no bound or overflow check in the patch`,
           }),
         );
         break;
@@ -212,4 +237,50 @@ function comparedRead(value: string, lines: AnnotatedLine[]): boolean {
   if (checked(value, lines)) return true;
   const named = new RegExp(String.raw`(?<![\w>.])${esc(value)}(?![\w])`);
   return lines.some((l) => l.kind !== '-' && !LOOP.test(l.code) && named.test(l.code) && (CHECK_WORDS.test(l.code) || /(?:^|[^-<>])(?:[<>]=?|[!=]=)(?![<>])/.test(l.code.replace(/->|<<|>>/g, ' '))));
+}
+
+/** Per function, its `struct tag *name` parameters, from hunk headers and from signatures the patch shows. */
+function structParams(file: FileDiff, hunks: AnnotatedHunk[]): Map<string, { tag: string; name: string }[]> {
+  const out = new Map<string, { tag: string; name: string }[]>();
+  const add = (fn: string | null, text: string) => {
+    if (!fn) return;
+    const list = out.get(fn) ?? [];
+    for (const m of text.matchAll(STRUCT_PARAM)) if (!list.some((p) => p.name === m[2])) list.push({ tag: m[1]!, name: m[2]! });
+    if (list.length) out.set(fn, list);
+  };
+  for (const h of file.hunks) add(functionNameOf(h.section), h.section);
+  for (const h of hunks) {
+    const lines = h.lines;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      if (l.kind === '-' || !l.function || !/^[A-Za-z_]/.test(l.code) || !l.code.includes(`${l.function}(`)) continue;
+      // The signature may wrap: up to the line that closes it.
+      let sig = l.code;
+      for (let j = i + 1; j < Math.min(lines.length, i + 4) && !/\)\s*\{?\s*$/.test(sig); j++) if (lines[j]!.kind !== '-') sig += ' ' + lines[j]!.code;
+      add(l.function, sig);
+    }
+  }
+  return out;
+}
+
+/** "struct tag" → the ioctl userspace fills it for, when one writes it ("the VDUSE_CREATE_DEV argument"). */
+function ioctlArgumentTest(scope?: PatchScope): (tag: string) => string | null {
+  const memo = new Map<string, string | null>();
+  return (tag) => {
+    if (memo.has(tag)) return memo.get(tag)!;
+    let found: string | null = null;
+    if (scope) {
+      const key = `struct ${tag}`;
+      const cat = scope.catalogue();
+      for (const name of [...(scope.ioctlArgs.get(key) ?? []), ...(cat.ioctlArgs.get(key) ?? [])]) {
+        const dir = cat.byName.get(name)?.dir;
+        if (dir === 'write' || dir === 'read-write') {
+          found = `the ${name} argument, ${key}, which userspace fills`;
+          break;
+        }
+      }
+    }
+    memo.set(tag, found);
+    return found;
+  };
 }

@@ -1,7 +1,7 @@
 // Values the device hands the driver: the used length, and ring or header fields read in place.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileDiff, factsOf } from '../uapi/helpers.js';
+import { fileDiff, factsOf, headersDir } from '../uapi/helpers.js';
 import type { Fact } from '../../../src/model/facts.js';
 
 const unchecked = (facts: Fact[]) => facts.filter((f) => f.kind === 'untrusted-value-unchecked').map((f) => [f.symbol, f.detail]);
@@ -71,4 +71,52 @@ test('a copy out of a length named minsz is no computed length; min() of two siz
   assert.deepEqual(copyLengths(named), []);
   const computed = factsOf(fileDiff('drivers/vhost/vdpa.c', { at: 300, section, body: `\n+\tif (copy_to_user(argp, &info, min(size, sizeof(info))))\n+\t\treturn -EFAULT;` }));
   assert.deepEqual(copyLengths(computed), ['min(size, sizeof(info))']);
+});
+
+// A uAPI header in the shape of a real one: a config struct userspace writes with an _IOW ioctl,
+// and one the kernel fills (_IOR).
+const VDUSE_H = `#define VDUSE_BASE 0x81
+struct vduse_dev_config {
+	__u32 vq_num;
+	__u32 config_size;
+};
+#define VDUSE_CREATE_DEV _IOW(VDUSE_BASE, 0x02, struct vduse_dev_config)
+struct vduse_vq_info {
+	__u32 index;
+	__u32 num;
+};
+#define VDUSE_VQ_GET_INFO _IOR(VDUSE_BASE, 0x15, struct vduse_vq_info)
+`;
+
+test('a field of a struct userspace writes through an ioctl, copied into the device and sizing an allocation, is a fact', () => {
+  const ctx = { headersDir: headersDir({ 'vduse.h': VDUSE_H }) };
+  const body = (check: string) => `
+ 	dev->device_id = config->device_id;
++	dev->vq_num = config->vq_num;
+${check}+	dev->vqs = kcalloc(dev->vq_num, sizeof(*dev->vqs), GFP_KERNEL);
+ 	if (!dev->vqs)`;
+  const diff = (check: string) => fileDiff('drivers/vdpa/vdpa_user/vduse_dev.c', { at: 1500, section: 'static int vduse_create_dev(struct vduse_dev_config *config, void *config_buf, u64 api_version)', body: body(check) });
+  const facts = unchecked(factsOf(diff(''), ctx));
+  assert.deepEqual(facts.map(([s]) => s), ['dev->vq_num']);
+  assert.match(String(facts[0]![1]), /uses dev->vq_num \(from config->vq_num, the VDUSE_CREATE_DEV argument, struct vduse_dev_config, which userspace fills\) as a size for kcalloc\(\)/);
+  // Bounded where it is copied: no fact.
+  assert.deepEqual(unchecked(factsOf(diff('+\tif (config->vq_num > 0xffff)\n+\t\treturn -EINVAL;\n'), ctx)), []);
+  // Without the header, nothing says userspace writes the struct: no fact.
+  assert.deepEqual(unchecked(factsOf(diff(''))), []);
+});
+
+test('a struct the kernel fills for userspace (an _IOR argument) is no user input', () => {
+  const ctx = { headersDir: headersDir({ 'vduse.h': VDUSE_H }) };
+  const facts = factsOf(
+    fileDiff('drivers/vdpa/vdpa_user/vduse_dev.c', {
+      at: 900,
+      section: 'static void vduse_fill_vq_info(struct vduse_dev *dev, struct vduse_vq_info *vq_info)',
+      body: `
+ 	struct vduse_virtqueue *vq;
++	vq = dev->vqs[vq_info->index];
+ 	vq_info->num = vq->num;`,
+    }),
+    ctx,
+  );
+  assert.deepEqual(unchecked(facts), []);
 });
