@@ -120,7 +120,11 @@ export const untrustedFacts = detector({ files: isCLike, needs: [USER_DEST, GUES
       for (const m of matchesIn(l.code, USER_DEST)) sources.push({ path: m[2]!, from: `${m[1]}()`, pointer: copiesThroughPointer(m) });
       for (const m of matchesIn(l.code, GUEST_DEST)) sources.push({ path: m[2]!, from: `${m[1]}()`, pointer: !/,\s*&/.test(m[0]) });
       for (const m of matchesIn(l.code, USED_LEN)) sources.push({ path: m[2]!, from: `the device's used length, ${m[1]}()` });
-      for (const m of matchesIn(l.code, ASSIGNED_FROM)) if (!/^(ret|err|rc|r)$/.test(m[1]!)) sources.push({ path: m[1]!, from: `${m[2]}()` });
+      for (const m of matchesIn(l.code, ASSIGNED_FROM)) {
+        // "*p = le32_to_cpu(…)" stores through p: the pointer is the kernel's own.
+        if (/^(ret|err|rc|r)$/.test(m[1]!) || /\*\s*$/.test(l.code.slice(0, m.index!))) continue;
+        sources.push({ path: m[1]!, from: `${m[2]}()` });
+      }
       for (const m of matchesIn(l.code, CREAD_OUT)) sources.push({ path: m[1]!, from: 'virtio config space' });
     }
     // One step on: "dev->vq_num = config->vq_num" makes dev->vq_num the caller's value too.
@@ -163,7 +167,7 @@ export const untrustedFacts = detector({ files: isCLike, needs: [USER_DEST, GUES
         const args = l.code.slice(m.index! + m[0].length - 1);
         const len = lastArgument(args);
         // min()/max() and arithmetic compute a length; a variable merely named minsz does not.
-        if (!len || /^sizeof\b|^\d+$|^[A-Z_][A-Z0-9_]*$/.test(len) || !/[-+*]|\b(?:min|max)(?:_t)?\s*\(/.test(len)) continue;
+        if (!len || /^sizeof\b|^\d+$|^[A-Z_][A-Z0-9_]*$/.test(len) || !/[-+*]|\b(?:min|max)(?:_t)?\s*\(/.test(len.replace(/->/g, '.'))) continue;
         const key = `copy:${len}`;
         if (seen.has(key)) continue;
         seen.add(key);

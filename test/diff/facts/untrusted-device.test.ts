@@ -71,6 +71,9 @@ test('a copy out of a length named minsz is no computed length; min() of two siz
   assert.deepEqual(copyLengths(named), []);
   const computed = factsOf(fileDiff('drivers/vhost/vdpa.c', { at: 300, section, body: `\n+\tif (copy_to_user(argp, &info, min(size, sizeof(info))))\n+\t\treturn -EFAULT;` }));
   assert.deepEqual(copyLengths(computed), ['min(size, sizeof(info))']);
+  // A length kept in a field (zdev->fmb_length) is read, not computed: the arrow is no minus.
+  const field = factsOf(fileDiff('drivers/vfio/pci/vfio_pci_zdev.c', { at: 300, section: 'static int vfio_pci_zdev_fmb_read(struct zpci_dev *zdev, void __user *arg)', body: `\n+\tif (copy_to_user(arg, zdev->fmb, zdev->fmb_length))\n+\t\treturn -EFAULT;` }));
+  assert.deepEqual(copyLengths(field), []);
 });
 
 // A uAPI header in the shape of a real one: a config struct userspace writes with an _IOW ioctl,
@@ -117,6 +120,20 @@ test('a struct the kernel fills for userspace (an _IOR argument) is no user inpu
  	vq_info->num = vq->num;`,
     }),
     ctx,
+  );
+  assert.deepEqual(unchecked(facts), []);
+});
+
+test('a device value stored through a pointer makes the pointer no device value', () => {
+  const facts = factsOf(
+    fileDiff('drivers/vfio/pci/vfio_pci_config.c', {
+      at: 1200,
+      section: 'static int vfio_pci_get_ecap_content(struct pci_dev *pdev, u8 *buf)',
+      body: `
+ 	__le32 *dwordp = (__le32 *)buf;
++	*dwordp = le32_to_cpu(val);
++	dwordp + 1;`,
+    }),
   );
   assert.deepEqual(unchecked(facts), []);
 });
