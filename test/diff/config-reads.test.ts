@@ -63,3 +63,35 @@ test('a gated field newly read with no test of its feature is a fact; a tested o
     [],
   );
 });
+
+test('a field the patch itself adds to a virtio config struct with its feature, read without that feature, is a fact', () => {
+  // The installed header does not have the field yet: only the patch says what gates it.
+  const ctx = { headersDir: headersDir({ 'virtio_blk.h': HEADER }) };
+  const header = fileDiff('include/uapi/linux/virtio_blk.h', {
+    at: 120,
+    section: 'struct virtio_blk_config {',
+    body: `
+ \t__u8 unused1[3];
++
++\t/* secure erase fields that are defined in the virtio spec */
++\t/* the next 3 entries are guarded by VIRTIO_BLK_F_SECURE_ERASE */
++\t__virtio32 max_secure_erase_sectors;
++\t__virtio32 max_secure_erase_seg;
++\t__virtio32 secure_erase_sector_alignment;
+ } __attribute__((packed));`,
+  });
+  const driver = (gate: string) =>
+    fileDiff('drivers/block/virtio_blk.c', {
+      at: 1300,
+      section: 'static int virtblk_probe(struct virtio_device *vdev)',
+      body: `
+ \tblk_queue_max_discard_segments(q, 1);
+${gate}+\tvirtio_cread(vdev, struct virtio_blk_config, max_secure_erase_seg, &v);
++\tmax_discard_segs = min_not_zero(v, MAX_DISCARD_SEGMENTS);`,
+    });
+  const facts = factsOf([header, driver('')], ctx).filter((f) => f.kind === 'config-field-ungated');
+  assert.deepEqual(facts.map((f) => [f.symbol, f.function]), [['max_secure_erase_seg', 'virtblk_probe']]);
+  assert.match(facts[0]!.detail!, /exists only with VIRTIO_BLK_F_SECURE_ERASE \(linux\/virtio_blk\.h as this patch writes it\)/);
+  const gated = factsOf([header, driver('+\tif (virtio_has_feature(vdev, VIRTIO_BLK_F_SECURE_ERASE)) {\n')], ctx).filter((f) => f.kind === 'config-field-ungated');
+  assert.deepEqual(gated, []);
+});

@@ -10,7 +10,7 @@ import { lineFact } from './types.js';
 import { bounded } from './call-changes.js';
 import { detector, gated, execIn } from './literal-gate.js';
 import type { PatchScope } from '../uapi/scope.js';
-import { configGatesOf } from '../uapi/config-gates.js';
+import { configGates, configGatesOf } from '../uapi/config-gates.js';
 
 const FIELD_READ = gated(/\b(?:virtio_cread\w*\s*\([^,()]+,\s*|offsetof\s*\(\s*)struct\s+(virtio_\w+_config)\s*,\s*([a-z_]\w*)/, ['virtio_cread', 'offsetof']);
 /** Reads that test the feature themselves, and writes (about the driver's side, not the field's existence). */
@@ -39,14 +39,43 @@ export const configReadFacts = detector({ files: isCLike, needs: [FIELD_READ] },
     const key = `${l.function}\u0000${field}`;
     // A read the patch removes somewhere in the file has moved, not appeared.
     if (before.has(`${struct}.${field}`) || seen.has(key)) continue;
-    const feature = configGatesOf(struct, scope?.ctx.headersDir)?.get(field);
+    const feature = patchGates(scope, struct).get(field) ?? configGatesOf(struct, scope?.ctx.headersDir)?.get(field);
     if (!feature || text.get(l.function)!.includes(feature)) continue;
     seen.add(key);
     out.push(
       lineFact('config-field-ungated', field, file, l, {
-        detail: `${l.function}() now reads ${struct}.${field}, which exists only with ${feature} (linux/${struct.replace(/_config$/, '')}.h), and no line the patch shows of ${l.function}() tests ${feature} (a test outside those lines is not seen: not verified against the tree)`,
+        detail: `${l.function}() now reads ${struct}.${field}, which exists only with ${feature} (linux/${struct.replace(/_config$/, '')}.h${patchGates(scope, struct).has(field) ? ' as this patch writes it' : ''}), and no line the patch shows of ${l.function}() tests ${feature} (a test outside those lines is not seen: not verified against the tree)`,
       }),
     );
   }
   return out;
 });
+
+const patchGateCache = new WeakMap<PatchScope, Map<string, Map<string, string>>>();
+
+/**
+ * Gates the patch itself writes into a virtio uAPI header: a field added with its feature in
+ * the same patch as the driver's read of it is not in the installed header yet.
+ */
+function patchGates(scope: PatchScope | undefined, struct: string): Map<string, string> {
+  if (!scope) return new Map();
+  let byStruct = patchGateCache.get(scope);
+  if (!byStruct) {
+    byStruct = new Map();
+    patchGateCache.set(scope, byStruct);
+  }
+  const known = byStruct.get(struct);
+  if (known) return known;
+  // The new side of each hunk inside the struct, reopened so the comment rules of the real header apply.
+  const gates = new Map<string, string>();
+  const opening = new RegExp(String.raw`^\s*struct\s+${struct}\s*\{`);
+  for (const { file, hunks } of scope.files) {
+    if (file.role !== 'uapi-header' || !/virtio_\w+\.h$/.test(file.path)) continue;
+    for (const h of hunks) {
+      const inside = h.lines.filter((l) => l.kind !== '-' && l.aggregate === `struct ${struct}` && !opening.test(l.text)).map((l) => l.text);
+      if (inside.length) for (const [f, g] of configGates(`struct ${struct} {\n${inside.join('\n')}\n};\n`, struct)) gates.set(f, g);
+    }
+  }
+  byStruct.set(struct, gates);
+  return gates;
+}
