@@ -40,9 +40,9 @@ const ASSIGNED_FROM = gated(
   ['nla_get_', 'read', '_to_cpu', 'vdpa_get_config', 'ldl_', 'ldq_', 'lduw_', 'tswap', 'vring_'],
 );
 /** virtio_cread(vdev, struct x, field, &v), virtio_cread_le(…, &v) → v. */
-const CREAD_OUT = gated(new RegExp(String.raw`\bvirtio_cread(?:_le|_feature)?\s*\([^;]*,\s*&\s*(${PATH})\s*\)`, 'g'), ['virtio_cread']);
+const CREAD_OUT = gated(new RegExp(String.raw`\bvirtio_cread(?:_le)?(?:_feature)?\s*\([^;]*,\s*&\s*(${PATH})\s*\)`, 'g'), ['virtio_cread']);
 
-const SIZE_USE = /\b(skb_put|__skb_put|skb_put_data|sg_init_one|kmalloc|kzalloc|kcalloc|kvmalloc|kvzalloc|kvcalloc|kmalloc_array|vmalloc|vzalloc|memcpy|memset|memmove|copy_to_user|copy_from_user|clear_user|alloc_pages|dma_alloc_coherent|g_malloc0?|g_new0?|iov_iter_\w+|memdup_user|bitmap_zalloc|kmemdup)\s*\(/;
+const SIZE_USE = /\b(skb_put|__skb_put|skb_put_data|sg_init_one|\w*alloc_skb\w*|devm_kzalloc|devm_kmalloc|devm_kcalloc|kmalloc|kzalloc|kcalloc|kvmalloc|kvzalloc|kvcalloc|kmalloc_array|vmalloc|vzalloc|memcpy|memset|memmove|copy_to_user|copy_from_user|clear_user|alloc_pages|dma_alloc_coherent|g_malloc0?|g_new0?|iov_iter_\w+|memdup_user|bitmap_zalloc|kmemdup)\s*\(/;
 const CHECK_WORDS = /\b(check_(?:add|mul|sub|shl)_overflow|array_index_nospec|array_size|array3_size|struct_size|size_add|size_mul|overflows_type|min|min_t|max|max_t|clamp|clamp_t|umin|MIN|MAX|ARRAY_SIZE|__builtin_\w+_overflow|is_power_of_2|IS_ALIGNED|access_ok)\b/;
 const COPY_OUT = gated(/\b(copy_to_user|clear_user|__copy_to_user)\s*\(/g, ['copy_to_user', 'clear_user']);
 
@@ -87,15 +87,27 @@ function riskyUse(code: string, path: string, pointer = false): string | null {
   const tail = pointer ? String.raw`(?:(?:->|\.)\w+)+` : String.raw`(?:(?:->|\.)\w+)*`;
   if (new RegExp(String.raw`\[\s*${p}${tail}\s*\]`).test(code)) return 'as an array index';
   if (LOOP.test(code) && new RegExp(String.raw`;[^;]*<=?\s*${p}${tail}\s*;`).test(code)) return 'as a loop bound';
+  // A zero the other side hands over divides by zero (num_queues = 0, blk_size = 0).
+  if (new RegExp(String.raw`[\w)\]]\s*[/%]\s*${p}${tail}(?![\w(])|\b(?:do_div|DIV_ROUND_UP\w*|div_u64|div64_u64|roundup|rounddown)\s*\([^,()]+,\s*${p}${tail}\s*\)`).test(code)) return 'as a divisor';
   // Shifting a half into place ((u64)hi << 32 | lo) composes one register value; it sizes nothing.
   if (new RegExp(String.raw`(?<![\w>.])${p}${tail}\s*(?:\*|<<(?!\s*(?:8|16|24|32|48)\b)|\+(?![+=]))\s*\w|\w\s*(?:\*|<<)\s*${p}${tail}(?![\w])`).test(code)) return 'in size arithmetic';
   const sz = SIZE_USE.exec(code);
   if (sz) {
     const args = callArguments(code.slice(sz.index + sz[0].length - 1));
     // Allocators take the size first (kcalloc/kmalloc_array: count and size); copies take it last.
-    const sizeArgs = /alloc|^g_new|^g_malloc|^bitmap_zalloc/.test(sz[1]!) && !/dma_alloc/.test(sz[1]!) ? args.slice(0, /calloc|_array|g_new/.test(sz[1]!) ? 2 : 1) : args.slice(-1);
+    const name = sz[1]!;
+    // Where each kind of call takes its size: skb allocators anywhere (a device or napi pointer
+    // beside it names no value), devm_ and dma_ after the device, others first (count and size
+    // for the array forms), copies last.
+    const sizeArgs = /alloc_skb/.test(name)
+      ? args
+      : /^devm_|^dma_alloc/.test(name)
+        ? args.slice(1, /calloc/.test(name) ? 3 : 2)
+        : /alloc|^g_new|^g_malloc|^bitmap_zalloc/.test(name)
+          ? args.slice(0, /calloc|_array|g_new/.test(name) ? 2 : 1)
+          : args.slice(-1);
     const named = pointer ? new RegExp(String.raw`(?<![\w>.])${p}${tail}`) : mention(path);
-    if (sizeArgs.some((a) => named.test(a) && !new RegExp(String.raw`sizeof\s*\(?\s*\*?\s*${p}`).test(a))) return `as a size for ${sz[1]}()`;
+    if (sizeArgs.some((a) => named.test(a) && !new RegExp(String.raw`sizeof\s*\(?\s*\*?\s*${p}`).test(a))) return `as a size for ${name}()`;
   }
   return null;
 }

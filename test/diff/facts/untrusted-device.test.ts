@@ -137,3 +137,15 @@ test('a device value stored through a pointer makes the pointer no device value'
   );
   assert.deepEqual(unchecked(facts), []);
 });
+
+test('a config value read into a variable divides, or sizes an skb or a devm allocation, with nothing bounding it', () => {
+  const section = 'static int virtio_foo_probe(struct virtio_device *vdev)';
+  const uses = (line: string, check = '') =>
+    unchecked(factsOf(fileDiff('drivers/virtio/virtio_foo.c', { at: 300, section, body: `\n \tu32 n, size;\n+\tvirtio_cread_le(vdev, struct virtio_foo_config, num_queues, &n);\n${check}+\t${line}\n \treturn 0;` }))).map(([, d]) => String(d).replace(/^.*\) (as [^)]*\(?\)?).*$/, '$1'));
+  assert.deepEqual(uses('per_queue = total / n;'), ['as a divisor with no bound or overflow check in the patch']);
+  assert.deepEqual(uses('skb = netdev_alloc_skb(dev, n);'), ['as a size for netdev_alloc_skb()']);
+  assert.deepEqual(uses('names = devm_kzalloc(&vdev->dev, n, GFP_KERNEL);'), ['as a size for devm_kzalloc()']);
+  // A zero check is the bound a divisor needs; a device pointer beside the size names no value.
+  assert.deepEqual(uses('per_queue = total / n;', '+\tif (!n)\n+\t\treturn -EINVAL;\n'), []);
+  assert.deepEqual(uses('names = devm_kzalloc(&vdev->dev, sizeof(*names), GFP_KERNEL);'), []);
+});
