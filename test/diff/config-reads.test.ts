@@ -95,3 +95,52 @@ ${gate}+\tvirtio_cread(vdev, struct virtio_blk_config, max_secure_erase_seg, &v)
   const gated = factsOf([header, driver('+\tif (virtio_has_feature(vdev, VIRTIO_BLK_F_SECURE_ERASE)) {\n')], ctx).filter((f) => f.kind === 'config-field-ungated');
   assert.deepEqual(gated, []);
 });
+
+test('a gated field read as a value out of a config copy is a fact; tested, or written by a device filling its config, it is not', () => {
+  const ctx = { headersDir: headersDir({ 'virtio_net.h': NET_HEADER }) };
+  const kinds = (diff: string) => factsOf(diff, ctx).filter((f) => f.kind === 'config-field-ungated').map((f) => [f.symbol, f.function]);
+  const section = 'static int vdpa_dev_net_config_fill(struct vdpa_device *vdev, struct sk_buff *msg)';
+  const fill = (gate: string) =>
+    fileDiff('drivers/vdpa/vdpa.c', {
+      at: 800,
+      section,
+      body: `
+ \tstruct virtio_net_config config = {};
+ \tvdev->config->get_config(vdev, 0, &config, sizeof(config));
+${gate}+\tval_u16 = __virtio16_to_cpu(true, config.max_virtqueue_pairs);
++\tif (nla_put_u16(msg, VDPA_ATTR_DEV_NET_CFG_MAX_VQP, val_u16))
++\t\treturn -EMSGSIZE;`,
+    });
+  assert.deepEqual(kinds(fill('')), [['max_virtqueue_pairs', 'vdpa_dev_net_config_fill']]);
+  assert.deepEqual(kinds(fill('+\tif (!(features & BIT_ULL(VIRTIO_NET_F_MQ)))\n+\t\treturn 0;\n')), []);
+  // A parameter copy read in a helper, from the hunk header's signature.
+  assert.deepEqual(
+    kinds(fileDiff('drivers/vdpa/vdpa.c', { at: 760, section: 'static int vdpa_dev_net_status_fill(struct sk_buff *msg, const struct virtio_net_config *config)', body: `\n \tu16 val_u16;\n+\tval_u16 = __virtio16_to_cpu(true, config->status);\n+\tmtu = config->mtu;` })),
+    [['status', 'vdpa_dev_net_status_fill']],
+  );
+  // A debugfs dump of the raw copy prints it: no fact.
+  assert.deepEqual(
+    kinds(fileDiff('drivers/vdpa/pds/debugfs.c', { at: 200, section: 'static int config_show(struct seq_file *seq, void *v)', body: `\n \tstruct virtio_net_config vc;\n+\tseq_printf(seq, "max_virtqueue_pairs:  %d\\n",\n+\t\t   __virtio16_to_cpu(true, vc.max_virtqueue_pairs));` })),
+    [],
+  );
+  // A device (a simulator) filling its own config writes the field: no fact.
+  assert.deepEqual(
+    kinds(fileDiff('drivers/vdpa/vdpa_sim/vdpa_sim_net.c', { at: 200, section: 'static void vdpasim_net_get_config(struct vdpasim *vdpasim, void *config)', body: `\n \tstruct virtio_net_config *net_config = config;\n+\tnet_config->mtu = cpu_to_vdpasim16(vdpasim, 1500);\n+\tnet_config->max_virtqueue_pairs = cpu_to_vdpasim16(vdpasim, 1);` })),
+    [],
+  );
+});
+
+const NET_HEADER = `struct virtio_net_config {
+\t/* The config defining mac address (if VIRTIO_NET_F_MAC) */
+\t__u8 mac[ETH_ALEN];
+\t/* See VIRTIO_NET_F_STATUS and VIRTIO_NET_S_* above */
+\t__virtio16 status;
+\t/* Maximum number of each of transmit and receive queues;
+\t * see VIRTIO_NET_F_MQ and VIRTIO_NET_CTRL_MQ.
+\t * Legal values are between 1 and 0x8000
+\t */
+\t__virtio16 max_virtqueue_pairs;
+\t/* Default maximum transmit unit advice */
+\t__virtio16 mtu;
+} __attribute__((packed));
+`;
