@@ -12,7 +12,7 @@ import type { PatchScope } from '../uapi/scope.js';
 import { lineFact } from './types.js';
 import { bounded, linesByFunction } from './call-changes.js';
 import { escapeRegExp as esc } from './escape-regexp.js';
-import { detector, gated, matchesIn } from './literal-gate.js';
+import { detector, gated, matchesIn, execIn } from './literal-gate.js';
 
 const PATH = String.raw`[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]{1,20}\])*`;
 /** copy_from_user(&x, …), get_user(x, …), copy_struct_from_user(&x, …), memdup_user → x. */
@@ -27,6 +27,8 @@ const USED_LEN = gated(new RegExp(String.raw`\b(virtqueue_get_buf(?:_ctx)?)\s*\(
  */
 const INLINE_READ = gated(/\b(le(?:16|32|64)_to_cpu|virtio(?:16|32|64)_to_cpu|vhost(?:16|32|64)_to_cpu|virtio_cread(?:8|16|32|64)|vp_ioread(?:8|16|32)|ioread(?:8|16|32))\s*\(/g, ['_to_cpu', 'virtio_cread', 'ioread']);
 const PLACEHOLDER = 'device_value__';
+/** "len < sizeof(*p)": the check that p's fields are there at all. */
+const LENGTH_CHECK = gated(/\b([A-Za-z_][\w>.-]*)\s*<\s*sizeof\s*\(\s*\*\s*([a-z_]\w*)\s*\)/, ['sizeof']);
 /** `struct tag *name` in a function's parameter list. */
 const STRUCT_PARAM = /\bstruct\s+([a-z_]\w*)\s*\*\s*([a-z_]\w*)\s*(?=[,)])/g;
 /** A field read through a pointer: what a struct parameter's use needs (its signature may sit in the hunk header). */
@@ -112,7 +114,7 @@ function riskyUse(code: string, path: string, pointer = false): string | null {
   return null;
 }
 
-export const untrustedFacts = detector({ files: isCLike, needs: [USER_DEST, GUEST_DEST, USED_LEN, ASSIGNED_FROM, CREAD_OUT, INLINE_READ, COPY_OUT, FIELD_THROUGH] }, (file: FileDiff, allHunks: AnnotatedHunk[], scope?: PatchScope) => {
+export const untrustedFacts = detector({ files: isCLike, needs: [USER_DEST, GUEST_DEST, USED_LEN, ASSIGNED_FROM, CREAD_OUT, INLINE_READ, COPY_OUT, FIELD_THROUGH, LENGTH_CHECK] }, (file: FileDiff, allHunks: AnnotatedHunk[], scope?: PatchScope) => {
   const hunks = bounded(allHunks);
   const out: Fact[] = [];
   const seen = new Set<string>();
@@ -170,7 +172,10 @@ export const untrustedFacts = detector({ files: isCLike, needs: [USER_DEST, GUES
       }
     }
   }
-  for (const lines of linesByFunction(hunks).values()) for (const f of inlineReads(lines, seen)) out.push(lineFact('untrusted-value-unchecked', f.value, file, f.line, { detail: f.detail }));
+  for (const lines of linesByFunction(hunks).values()) {
+    for (const f of inlineReads(lines, seen)) out.push(lineFact('untrusted-value-unchecked', f.value, file, f.line, { detail: f.detail }));
+    for (const f of readBeforeLengthCheck(lines)) out.push(lineFact('untrusted-value-unchecked', f.value, file, f.line, { detail: f.detail }));
+  }
   for (const h of hunks) {
     // A computed length for a copy out to userspace.
     for (const l of h.lines) {
@@ -299,4 +304,26 @@ function ioctlArgumentTest(scope?: PatchScope): (tag: string) => string | null {
     memo.set(tag, found);
     return found;
   };
+}
+
+/**
+ * A field of a buffer the other side filled read on an added line above the check that the
+ * buffer is long enough for it ("if (len < sizeof(*p))"): the read has already happened.
+ */
+function readBeforeLengthCheck(lines: AnnotatedLine[]): { value: string; line: AnnotatedLine; detail: string }[] {
+  const out: { value: string; line: AnnotatedLine; detail: string }[] = [];
+  const shown = lines.filter((l) => l.kind !== '-');
+  for (let j = 0; j < shown.length; j++) {
+    const c = shown[j]!.kind === '+' ? execIn(shown[j]!.code, LENGTH_CHECK) : null;
+    if (!c) continue;
+    const field = new RegExp(String.raw`(?<![\w>.])${esc(c[2]!)}->([a-z_]\w*)`);
+    for (let i = 0; i < j; i++) {
+      const l = shown[i]!;
+      const m = l.kind === '+' && !/\bsizeof\b/.test(l.code) ? field.exec(l.code) : null;
+      if (!m) continue;
+      out.push({ value: `${c[2]}->${m[1]}`, line: l, detail: `${l.function ? l.function + '() ' : ''}reads ${c[2]}->${m[1]} before it checks ${c[1]} against sizeof(*${c[2]}): a short buffer from the other side is read past its end before the check refuses it` });
+      break;
+    }
+  }
+  return out;
 }

@@ -149,3 +149,16 @@ test('a config value read into a variable divides, or sizes an skb or a devm all
   assert.deepEqual(uses('per_queue = total / n;', '+\tif (!n)\n+\t\treturn -EINVAL;\n'), []);
   assert.deepEqual(uses('names = devm_kzalloc(&vdev->dev, sizeof(*names), GFP_KERNEL);'), []);
 });
+
+test('a field read from a buffer the device filled before the check that the buffer is long enough is a fact; after it, it is not', () => {
+  const section = 'static int viommu_add_resv_mem(struct viommu_endpoint *vdev, struct virtio_iommu_probe_resv_mem *mem, size_t len)';
+  const body = (order: 'late' | 'early') => {
+    const read = '+\tu64 start = le64_to_cpu(mem->start);\n';
+    const check = '+\tif (len < sizeof(*mem))\n+\t\treturn -EINVAL;\n';
+    return `\n \tstruct iommu_resv_region *region;\n${order === 'late' ? read + check : check + read} \treturn 0;`;
+  };
+  const late = unchecked(factsOf(fileDiff('drivers/iommu/virtio-iommu.c', { at: 500, section, body: body('late') })));
+  assert.deepEqual(late.map(([s]) => s), ['mem->start']);
+  assert.match(String(late[0]![1]), /reads mem->start before it checks len against sizeof\(\*mem\)/);
+  assert.deepEqual(unchecked(factsOf(fileDiff('drivers/iommu/virtio-iommu.c', { at: 500, section, body: body('early') }))), []);
+});
