@@ -315,7 +315,8 @@ function readBeforeLengthCheck(lines: AnnotatedLine[]): { value: string; line: A
   const shown = lines.filter((l) => l.kind !== '-');
   for (let j = 0; j < shown.length; j++) {
     const c = shown[j]!.kind === '+' ? execIn(shown[j]!.code, LENGTH_CHECK) : null;
-    if (!c) continue;
+    // A size field inside the struct itself (info->argsz) says how much of a whole kernel copy the caller meant, not how much is there.
+    if (!c || c[1]!.startsWith(`${c[2]}->`) || c[1]!.startsWith(`${c[2]}.`)) continue;
     const field = new RegExp(String.raw`(?<![\w>.])${esc(c[2]!)}->([a-z_]\w*)`);
     for (let i = 0; i < j; i++) {
       const l = shown[i]!;

@@ -161,4 +161,16 @@ test('a field read from a buffer the device filled before the check that the buf
   assert.deepEqual(late.map(([s]) => s), ['mem->start']);
   assert.match(String(late[0]![1]), /reads mem->start before it checks len against sizeof\(\*mem\)/);
   assert.deepEqual(unchecked(factsOf(fileDiff('drivers/iommu/virtio-iommu.c', { at: 500, section, body: body('early') }))), []);
+  // The struct's own size field (VFIO's argsz) measures a whole kernel copy: no fact.
+  const argsz = factsOf(
+    fileDiff('drivers/vfio/vfio_main.c', {
+      at: 900,
+      section: 'static int vfio_device_add_caps(struct vfio_device_info *info, struct vfio_info_cap *caps)',
+      body: `
++	info->flags |= VFIO_DEVICE_FLAGS_CAPS;
++	if (info->argsz < sizeof(*info) + caps->size)
++		return -ENOSPC;`,
+    }),
+  );
+  assert.deepEqual(unchecked(argsz), []);
 });
