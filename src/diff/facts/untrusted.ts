@@ -3,6 +3,10 @@
 // little-endian ring fields, MMIO) and then uses in arithmetic, as an index, or as a size,
 // with no bound or overflow check on it anywhere in the hunks. Also a length passed to
 // copy_to_user/clear_user that the patch computes (a short or long copy leaks or corrupts).
+// The other side's values include the used length virtqueue_get_buf() returns, device reads used
+// in place (an index or size with no variable), fields of a struct userspace writes through an
+// ioctl (the uAPI catalogue's _IOW/_IOWR argument types) and what the patch copies them into,
+// and a buffer's field read above the check that the buffer is long enough for it.
 import type { Fact } from '../../model/facts.js';
 import type { AnnotatedLine, AnnotatedHunk } from '../annotate.js';
 import { isCLike } from '../annotate.js';
