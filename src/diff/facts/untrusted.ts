@@ -58,17 +58,30 @@ const mention = (path: string) => new RegExp(String.raw`(?<![\w>.])${esc(path)}(
 
 /** Is `path` compared against something (or clamped) anywhere in these lines? */
 function checked(path: string, lines: AnnotatedLine[]): boolean {
+  return boundOf(path, lines) !== null;
+}
+
+/**
+ * How `path` is bounded in these lines: 'sound', or 'sum' when every bound adds it to something
+ * first ("off + len > size"), which wraps for a large enough value; null when nothing bounds it.
+ */
+function boundOf(path: string, lines: AnnotatedLine[]): 'sound' | 'sum' | null {
   const p = esc(path);
   const named = mention(path);
   const cmp = new RegExp(String.raw`(?<![\w>.])${p}(?:(?:->|\.)\w+)*\s*(?:[<>]=?|==|!=)(?![<>])|(?:[<>]=?|==|!=)\s*${p}(?![\w])|\b(?:if|while|WARN_ON\w*|BUG_ON)\s*\(\s*!?\s*${p}\s*\)`);
+  const sum = new RegExp(String.raw`\+\s*${p}\s*(?:[<>]=?)(?![<>])`);
+  let found: 'sum' | null = null;
   for (const l of lines) {
     if (l.kind === '-') continue;
     // A loop that runs up to the value ("for (i = 0; i < n; i++)") uses it; it does not bound it.
     if (LOOP.test(l.code)) continue;
-    if (cmp.test(l.code)) return true;
-    if (CHECK_WORDS.test(l.code) && named.test(l.code)) return true;
+    if (CHECK_WORDS.test(l.code) && named.test(l.code)) return 'sound';
+    const m = cmp.exec(l.code);
+    if (!m) continue;
+    if (!sum.test(l.code) || new RegExp(String.raw`(?<![+]\s*)${p}\s*(?:[<>]=?|==|!=)(?![<>])`).test(l.code.replace(sum, ' '))) return 'sound';
+    found = 'sum';
   }
-  return false;
+  return found;
 }
 
 function isSourceOf(code: string, path: string): boolean {
@@ -161,15 +174,18 @@ export const untrustedFacts = detector({ files: isCLike, needs: [USER_DEST, GUES
         if (l.kind !== '+' || !l.code.includes(path)) continue;
         // The source line itself (copy_from_user(&x, p, sizeof(x))) is not a use.
         if (isSourceOf(l.code, path)) continue;
-        const use = riskyUse(l.code, path, pointer);
-        if (!use || checked(path, lines)) continue;
+        const risky = riskyUse(l.code, path, pointer);
+        const bound = risky ? boundOf(path, lines) : 'sound';
+        if (!risky || bound === 'sound') continue;
+        // Bounded only inside a sum: the check itself can wrap (a huge length makes off + len small).
+        const use = bound === 'sum' ? `${risky}, bounded only by a sum that can wrap before it is compared, and` : risky;
         if (src.via && checked(src.via, lines)) continue;
         const from = src.lazy ? src.lazy() : src.from;
         if (!from) break;
         seen.add(path);
         out.push(
           lineFact('untrusted-value-unchecked', path, file, l, {
-            detail: `${l.function ? l.function + '() ' : ''}uses ${path} (from ${src.via ? `${src.via}, ` : ''}${from}) ${use} with no bound or overflow check in the patch`,
+            detail: `${l.function ? l.function + '() ' : ''}uses ${path} (from ${src.via ? `${src.via}, ` : ''}${from}) ${use} with no ${bound === 'sum' ? '' : 'bound or '}overflow check in the patch`,
           }),
         );
         break;

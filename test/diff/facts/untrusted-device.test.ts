@@ -174,3 +174,17 @@ test('a field read from a buffer the device filled before the check that the buf
   );
   assert.deepEqual(unchecked(argsz), []);
 });
+
+test('a length from the backend bounded only inside a sum is a fact (the sum wraps); compared on its own, it is not', () => {
+  const section = 'static struct sk_buff *receive_small_xdp(struct virtnet_info *vi, struct receive_queue *rq, void *buf, unsigned int len)';
+  const body = (check: string) => `
+ \tunsigned int buflen;
++\tbuf = virtqueue_get_buf(rq->vq, &buflen);
++\tif (${check})
++\t\tgoto err;
++\tmemcpy(page_address(page) + page_off, buf, buflen);`;
+  const facts = unchecked(factsOf(fileDiff('drivers/net/virtio_net.c', { at: 1000, section, body: body('page_off + buflen > PAGE_SIZE') })));
+  assert.deepEqual(facts.map(([s]) => s), ['buflen']);
+  assert.match(String(facts[0]![1]), /as a size for memcpy\(\), bounded only by a sum that can wrap before it is compared, and with no overflow check in the patch/);
+  assert.deepEqual(unchecked(factsOf(fileDiff('drivers/net/virtio_net.c', { at: 1000, section, body: body('buflen > PAGE_SIZE - page_off') }))), []);
+});
