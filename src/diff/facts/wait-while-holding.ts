@@ -1,0 +1,330 @@
+// wait-while-holding: a function that waits for another context, or calls into a function,
+// while it holds a lock that this context or function takes itself. Reviewers of vhost, vdpa,
+// VFIO, vsock and virtio code answer such a patch with "this can deadlock":
+// - waits-on-lock-taker: a wait (flush_work, cancel_*_sync, flush_workqueue, kthread_stop,
+//   free_irq/synchronize_irq, del_timer_sync, wait_for_completion, a vhost flush) inside a
+//   section of lock L, where the work function, timer, irq handler, thread function or the
+//   completer of the completion it waits for takes L itself (directly or one call down);
+// - relocks-through-callee: a call inside L to a function of the patch whose body takes L;
+// - waits-in-atomic: one of those waits inside a spinlock or RCU read section (they sleep).
+// Only pairings the patch creates count: the wait or call line is added, the lock around it
+// is added, or the waited-for function newly takes the lock. Brand-new functions are included
+// on purpose (the kind is not in new-code.ts's CHANGE_KINDS): a new driver's teardown that
+// flushes its work under the lock the work takes deadlocks from its first day, and that is when
+// reviewers read it. What each context takes is read from the lines the review sees (the
+// patch's hunks, or whole files inside a tree), not verified. A plain new nesting of two locks
+// and mutex/user-copy calls under a spinlock are ordering-questions.ts's (not repeated here).
+import type { Fact } from '../../model/facts.js';
+import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
+import type { PatchScope } from '../uapi/scope.js';
+import { lineFact } from './types.js';
+import { ANY_CALL, bounded, firstArgument } from './call-changes.js';
+import { detector, gated, matchesIn } from './literal-gate.js';
+import { LOCK_DROP, LOCK_TAKE } from './sync-calls.js';
+
+/** Lock calls: group 1 takes, group 2 drops, group 3 is a guard type (guard(mutex)(&x)). */
+const LOCKS = gated(
+  new RegExp(String.raw`\b(?:(${LOCK_TAKE}|lock_sock|rcu_read_lock|lockdep_assert_held\w*)|(${LOCK_DROP}|release_sock|rcu_read_unlock))\s*\(|\b(?:scoped_)?guard\s*\(\s*(\w+)\s*[,)]`, 'g'),
+  ['lock', 'down_', 'up_', 'guard', 'release_sock'],
+);
+/** Waits, with what identifies the context each waits for. */
+const WAITS = gated(
+  /\b(flush_work|flush_delayed_work|cancel_work_sync|cancel_delayed_work_sync|disable_work_sync|disable_delayed_work_sync|flush_workqueue|drain_workqueue|destroy_workqueue|kthread_stop|kthread_park|free_irq|synchronize_irq|disable_irq|del_timer_sync|timer_delete_sync|timer_shutdown_sync|hrtimer_cancel|tasklet_kill|wait_for_completion\w*|vhost_\w*flush\w*|synchronize_rcu\w*|synchronize_srcu\w*|synchronize_net|rcu_barrier)\s*\(/g,
+  ['flush', '_sync', 'destroy_workqueue', 'kthread_', 'irq', 'hrtimer_cancel', 'tasklet_kill', 'wait_for_completion', 'synchronize_', 'rcu_barrier'],
+);
+/** Waits ordering-questions' sleep-in-atomic list does not name (it has wait_for_completion). */
+const SLEEPS_UNSEEN = /^(?!wait_for_completion)/;
+/** Registrations of a context: group 1 the call, the handler is found by argument position. */
+const REGISTERS = gated(
+  /\b(INIT_WORK|INIT_DELAYED_WORK|INIT_WORK_ONSTACK|vhost_work_init|vhost_poll_init|timer_setup|tasklet_setup|tasklet_init|kthread_run|kthread_create|kthread_run_worker|request_irq|request_threaded_irq|devm_request_irq|devm_request_threaded_irq|queue_work|queue_delayed_work|mod_delayed_work|complete|complete_all)\s*\(/g,
+  ['INIT_', 'vhost_work_init', 'vhost_poll_init', 'timer_setup', 'tasklet_', 'kthread_', 'request_', 'queue_', 'mod_delayed_work', 'complete'],
+);
+
+/** The n-th argument (0-based) of the call whose "(" is at `open`, spaces and a leading & removed. */
+function argument(code: string, open: number, n: number): string {
+  let depth = 0;
+  let index = 0;
+  let start = open + 1;
+  for (let i = open; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return index === n ? clean(code.slice(start, i)) : '';
+    else if (c === ',' && depth === 1) {
+      if (index === n) return clean(code.slice(start, i));
+      index++;
+      start = i + 1;
+    }
+  }
+  return '';
+}
+const clean = (s: string) => s.replace(/\s+/g, '').replace(/^&/, '');
+
+const partsOf = (expr: string) => expr.replace(/\[[^\]]*\]/g, '').replace(/[()*&]/g, '').split(/->|\./).filter((p) => /^\w+$/.test(p));
+/**
+ * What names a lock or a workqueue across functions: its last two members ("&vq->dev->mutex"
+ * and "&dev->mutex" are both "dev.mutex"; "&n->vqs[i].vq.mutex" is "vq.mutex").
+ */
+function keyOf(expr: string): string {
+  return partsOf(expr).slice(-2).join('.');
+}
+/** Pointer variables declared on a line ("struct vhost_dev *d = ...", a parameter) → their struct. */
+const DECLARED = /\bstruct\s+(\w+)\s*\*\s*(\w+)/g;
+function declare(code: string, types: Map<string, string>): void {
+  if (code.includes('struct')) for (const m of code.matchAll(DECLARED)) types.set(m[2]!, m[1]!);
+}
+/**
+ * The names a lock goes by: its last two members, and for "var->member" the struct the variable
+ * points to ("d->mutex" with "struct vhost_dev *d" is also "vhost_dev.mutex", as is "dev->mutex"
+ * in a function taking "struct vhost_dev *dev").
+ */
+function lockKeys(expr: string, types: Map<string, string>): string[] {
+  const parts = partsOf(expr);
+  const out = [parts.slice(-2).join('.')];
+  const type = parts.length === 2 ? types.get(parts[0]!) : undefined;
+  if (type) out.push(`${type}.${parts[1]}`);
+  return out;
+}
+/** The member a work item, timer or completion is reached by: "&vi->refill.work" → "refill". */
+function memberKey(expr: string): string {
+  const parts = expr.replace(/\[[^\]]*\]/g, '').replace(/[()*&]/g, '').split(/->|\./).filter((p) => /^\w+$/.test(p));
+  if (parts.length > 1 && /^(?:work|timer)$/.test(parts[parts.length - 1]!)) parts.pop();
+  return parts[parts.length - 1] ?? '';
+}
+
+interface Held {
+  keys: string[];
+  /** As the code spells it, for the finding. */
+  name: string;
+  atomic: boolean;
+  /** The line that took it (null: taken above the shown lines, or asserted). */
+  at: AnnotatedLine | null;
+}
+
+/** A lock call on a line: taken or dropped, with the lock it names. */
+interface LockCall {
+  take: boolean;
+  keys: string[];
+  name: string;
+  atomic: boolean;
+  assert: boolean;
+}
+function lockCalls(code: string, types: Map<string, string>): LockCall[] {
+  const out: LockCall[] = [];
+  for (const m of matchesIn(code, LOCKS)) {
+    const open = code.indexOf('(', m.index! + m[0].length - 1);
+    if (m[3] !== undefined) {
+      // guard(mutex)(&x) / scoped_guard(spinlock, &x): the lock is the next argument list's first.
+      const type = m[3];
+      const guarded = m[0].trimEnd().endsWith(',') ? argument(code, code.indexOf('(', m.index!), 1) : firstArgument(code, code.indexOf('(', m.index! + m[0].length));
+      const name = type === 'rcu' ? 'rcu' : guarded;
+      if (name) out.push({ take: true, keys: name === 'rcu' ? ['rcu'] : lockKeys(name, types), name, atomic: /spin|rcu|irq/.test(type), assert: false });
+      continue;
+    }
+    const call = m[1] ?? m[2]!;
+    if (/_init$|_is_locked$|_trylock/.test(call)) continue;
+    const rcu = /^rcu_read/.test(call);
+    const sock = /_sock$/.test(call);
+    const name = rcu ? 'rcu' : sock ? 'the socket lock' : firstArgument(code, open);
+    if (!name) continue;
+    out.push({ take: m[1] !== undefined, keys: rcu ? ['rcu'] : sock ? ['sock'] : lockKeys(name, types), name, atomic: rcu || /^(?:spin_lock|raw_spin_lock|read_lock|write_lock|xa_lock)/.test(call), assert: /^lockdep_assert/.test(call) });
+  }
+  return out;
+}
+
+/** Per function of the patch (new side): the locks it takes (with whether the take is added) and what it calls. */
+interface Body {
+  takes: Map<string, boolean>;
+  calls: Set<string>;
+}
+
+/** Every function the review sees, and the contexts registered with a handler, over the whole patch. */
+interface Index {
+  bodies: Map<string, Body>;
+  /** member key of a work item/timer/tasklet/thread/irq/completion → functions that run it or complete it. */
+  handlers: Map<string, Set<string>>;
+  /** workqueue key → member keys of the items queued on it. */
+  queued: Map<string, Set<string>>;
+  /** Functions registered as vhost work or poll handlers (what a vhost flush waits for). */
+  vhostWork: Set<string>;
+}
+
+const indexOf = new WeakMap<object, Index>();
+
+function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  (m.get(k) ?? m.set(k, new Set()).get(k)!).add(v);
+}
+
+/** Handler argument position per registration. */
+const HANDLER_ARG: Record<string, number> = { INIT_WORK: 1, INIT_DELAYED_WORK: 1, INIT_WORK_ONSTACK: 1, vhost_work_init: 1, vhost_poll_init: 1, timer_setup: 1, tasklet_setup: 1, tasklet_init: 1, kthread_run: 0, kthread_create: 0, kthread_run_worker: 0, request_irq: 1, devm_request_irq: 2, request_threaded_irq: 1, devm_request_threaded_irq: 2 };
+/** The second handler of a threaded irq. */
+const THREAD_ARG: Record<string, number> = { request_threaded_irq: 2, devm_request_threaded_irq: 3 };
+
+function buildIndex(all: AnnotatedHunk[][]): Index {
+  const idx: Index = { bodies: new Map(), handlers: new Map(), queued: new Map(), vhostWork: new Set() };
+  const types = new Map<string, Map<string, string>>();
+  for (const hunks of all) for (const h of bounded(hunks)) for (const l of h.lines) {
+    if (l.kind === '-' || !l.function) continue;
+    const fn = l.function;
+    const body = idx.bodies.get(fn) ?? idx.bodies.set(fn, { takes: new Map(), calls: new Set() }).get(fn)!;
+    const code = l.code;
+    const declared = types.get(fn) ?? types.set(fn, new Map()).get(fn)!;
+    declare(code, declared);
+    if (!code.includes('(')) continue;
+    for (const c of lockCalls(code, declared)) if (c.take && !c.assert) for (const k of c.keys) body.takes.set(k, (body.takes.get(k) ?? false) || l.kind === '+');
+    for (const m of code.matchAll(ANY_CALL)) if (m[1] !== fn) body.calls.add(m[1]!);
+    for (const m of matchesIn(code, REGISTERS)) {
+      const call = m[1]!;
+      const open = m.index! + m[0].length - 1;
+      if (call === fn) continue;
+      if (call === 'complete' || call === 'complete_all') {
+        addTo(idx.handlers, `done:${memberKey(argument(code, open, 0))}`, fn);
+        continue;
+      }
+      if (/^(?:queue_work|queue_delayed_work|mod_delayed_work)$/.test(call)) {
+        addTo(idx.queued, keyOf(argument(code, open, 0)), memberKey(argument(code, open, 1)));
+        continue;
+      }
+      const handler = argument(code, open, HANDLER_ARG[call] ?? 1);
+      const thread = THREAD_ARG[call] !== undefined ? argument(code, open, THREAD_ARG[call]!) : '';
+      // What the context is reached by later: the item's member, the stored task, the irq number.
+      const target = /^kthread_/.test(call) ? /(\S+?)\s*=\s*kthread_/.exec(code)?.[1] ?? '' : argument(code, open, 0);
+      const key = /irq$/.test(call) ? `irq:${memberKey(target)}` : /^kthread_/.test(call) ? `task:${memberKey(target)}` : memberKey(target);
+      for (const f of [handler, thread]) {
+        if (!/^[A-Za-z_]\w*$/.test(f) || f === 'NULL') continue;
+        if (key) addTo(idx.handlers, key, f);
+        if (/^vhost_(?:work|poll)_init$/.test(call)) idx.vhostWork.add(f);
+      }
+    }
+  }
+  return idx;
+}
+
+/** The functions a wait waits for, by the object it names. */
+function waitedFor(idx: Index, call: string, code: string, open: number): Set<string> {
+  const first = argument(code, open, 0);
+  if (/^vhost_\w*flush/.test(call)) return idx.vhostWork;
+  if (/^(?:flush_workqueue|drain_workqueue|destroy_workqueue)$/.test(call)) {
+    const out = new Set<string>();
+    for (const item of idx.queued.get(keyOf(first)) ?? []) for (const f of idx.handlers.get(item) ?? []) out.add(f);
+    return out;
+  }
+  if (/^kthread_/.test(call)) return idx.handlers.get(`task:${memberKey(first)}`) ?? new Set();
+  if (/irq$/.test(call)) return idx.handlers.get(`irq:${memberKey(first)}`) ?? new Set();
+  if (/^wait_for_completion/.test(call)) return idx.handlers.get(`done:${memberKey(first)}`) ?? new Set();
+  if (/^synchronize_|^rcu_barrier/.test(call)) return new Set();
+  return idx.handlers.get(memberKey(first)) ?? new Set();
+}
+
+/** Does `fn` (or a function it calls, one hop) take the lock `key`? With whether that take is added, and where. */
+function takesLock(idx: Index, fn: string, keys: string[]): { via: string; added: boolean } | null {
+  const body = idx.bodies.get(fn);
+  if (!body) return null;
+  const own = takenBy(body, keys);
+  if (own !== undefined) return { via: fn, added: own };
+  for (const c of body.calls) {
+    const callee = idx.bodies.get(c);
+    const added = callee && takenBy(callee, keys);
+    if (added !== undefined) return { via: c, added };
+  }
+  return null;
+}
+/** Whether a body takes a lock under one of its names: undefined if not, else whether that take is added. */
+function takenBy(body: Body, keys: string[]): boolean | undefined {
+  let out: boolean | undefined;
+  for (const k of keys) {
+    const added = body.takes.get(k);
+    if (added !== undefined) out = (out ?? false) || added;
+  }
+  return out;
+}
+
+const fnName = (l: AnnotatedLine) => (l.function ? `${l.function}()` : 'this code');
+
+export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }, (file, allHunks, scope?: PatchScope) => {
+  const hunks = bounded(allHunks);
+  const key = scope ?? hunks;
+  let idx = indexOf.get(key);
+  if (!idx) indexOf.set(key, (idx = buildIndex(scope ? scope.files.map((f) => f.hunks) : [hunks])));
+  const out: Fact[] = [];
+  const once = new Set<string>();
+  const emit = (what: string, symbol: string, l: AnnotatedLine, detail: string) => {
+    const k = `${what}\u0000${l.function ?? ''}\u0000${symbol}`;
+    if (once.has(k)) return;
+    once.add(k);
+    out.push(lineFact('wait-while-holding', symbol, file, l, { detail: `${detail} (read from the patch's lines, not verified)` }));
+  };
+  for (const h of hunks) {
+    // Lines the same function removes, to tell a moved line from a new one.
+    const removed = new Set<string>();
+    for (const l of h.lines) if (l.kind === '-') removed.add(`${l.function ?? ''}\u0000${l.code.trim()}`);
+    let fn: string | null | undefined;
+    let held: Held[] = [];
+    let types = new Map<string, string>();
+    for (const l of h.lines) {
+      if (l.kind === '-') continue;
+      if (l.function !== fn) {
+        fn = l.function;
+        held = [];
+        types = new Map();
+      }
+      const code = l.code;
+      declare(code, types);
+      if (!fn || !code.includes('(')) continue;
+      const locks = lockCalls(code, types);
+      // Calls on the line run before its own lock call releases (spin_unlock after a flush on one line is rare).
+      if (held.length > 0) check(l, fn, held, removed.has(`${fn}\u0000${code.trim()}`));
+      for (const c of locks) {
+        if (c.take) {
+          if (!held.some((x) => x.keys[0] === c.keys[0])) held.push({ keys: c.keys, name: c.name, atomic: c.atomic, at: c.assert ? null : l });
+        } else {
+          const was = held.length;
+          held = held.filter((x) => x.keys[0] !== c.keys[0]);
+          // Released without a take in sight: it was held from above the shown lines. Lines
+          // before it are not revisited; the lock is simply gone from here on.
+          if (was === held.length) continue;
+        }
+      }
+    }
+  }
+
+  function check(l: AnnotatedLine, fn: string, held: Held[], moved: boolean) {
+    const code = l.code;
+    const lineAdded = l.kind === '+' && !moved;
+    for (const m of matchesIn(code, WAITS)) {
+      const call = m[1]!;
+      if (call === fn) continue;
+      const open = m.index! + m[0].length - 1;
+      const object = argument(code, open, 0) || call;
+      const atomic = held.find((x) => x.atomic);
+      if (atomic && SLEEPS_UNSEEN.test(call) && (lineAdded || atomic.at?.kind === '+')) {
+        emit('atomic', call, l, `${fn}() now calls ${call}(${object === call ? '' : object}) inside ${atomic.name === 'rcu' ? 'an RCU read section' : atomic.name} (atomic context): ${call}() sleeps until what it waits for finishes, which must not happen under a spinlock or RCU read lock`);
+        continue;
+      }
+      for (const target of waitedFor(idx!, call, code, open)) {
+        if (target === fn) continue;
+        for (const x of held) {
+          if (x.keys[0] === 'rcu') continue;
+          const t = takesLock(idx!, target, x.keys);
+          if (!t || !(lineAdded || x.at?.kind === '+' || t.added)) continue;
+          const via = t.via === target ? '' : ` (through ${t.via}())`;
+          emit('wait', object, l, `${fn}() now waits in ${call}(${object === call ? '' : object}) while holding ${x.name}, and ${target}(), which that call waits for, takes ${x.name} itself${via}: each waits for the other, a deadlock`);
+          return;
+        }
+      }
+    }
+    // relocks-through-callee: a call made under the lock to a function of the patch that takes it.
+    for (const m of code.matchAll(ANY_CALL)) {
+      const callee = m[1]!;
+      if (callee === fn || /lock|guard|_held|^if$|^for$|^while$|^switch$|^return$|^sizeof$/.test(callee)) continue;
+      for (const x of held) {
+        if (x.keys[0] === 'rcu') continue;
+        const body = idx!.bodies.get(callee);
+        const added = body && takenBy(body, x.keys);
+        if (added === undefined || !(lineAdded || x.at?.kind === '+' || added)) continue;
+        emit('relock', callee, l, `${fn}() now calls ${callee}() while holding ${x.name}, and ${callee}() takes ${x.name} itself: the second acquisition waits for the first forever, a self-deadlock`);
+        return;
+      }
+    }
+  }
+  return out;
+});

@@ -1,0 +1,174 @@
+// wait-while-holding: a wait for a context, or a call into a function, made under a lock that
+// context or function takes itself; and a sleeping wait under a spinlock. Hunks written for these
+// tests in the shape of reviewed archive patches (a vdpa ioctl calling a vhost helper under the
+// device mutex, a remove path flushing its work under the lock the work takes).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileDiff, factsOf } from '../uapi/helpers.js';
+import type { Fact } from '../../../src/model/facts.js';
+
+const of = (facts: Fact[]) => facts.filter((f) => f.kind === 'wait-while-holding').map((f) => [f.symbol, f.function]);
+
+const VHOST_HELPER = fileDiff('drivers/vhost/vhost.c', {
+  at: 2790,
+  section: 'void vhost_set_backend_features(struct vhost_dev *dev, u64 features)',
+  body: `
+ void vhost_set_backend_features(struct vhost_dev *dev, u64 features)
+ {
+ \tstruct vhost_virtqueue *vq;
+ \tint i;
+ 
+ \tmutex_lock(&dev->mutex);
+ \tfor (i = 0; i < dev->nvqs; ++i) {
+ \t\tvq = dev->vqs[i];
+ \t\tmutex_lock(&vq->mutex);
+-\t\tvq->acked_backend_features = features;
++\t\tWRITE_ONCE(vq->acked_backend_features, features);
+ \t\tmutex_unlock(&vq->mutex);
+ \t}
+ \tmutex_unlock(&dev->mutex);
+ }`,
+});
+
+const IOCTL = 'static long vhost_vdpa_unlocked_ioctl(struct file *filep,';
+const ioctl = (body: string) => fileDiff('drivers/vhost/vdpa.c', { at: 430, section: IOCTL, body });
+
+test('a call added under the device mutex to a helper that takes the same mutex (through another pointer name) is a self-deadlock', () => {
+  const facts = factsOf([
+    ioctl(`
+ \tstruct vhost_vdpa *v = filep->private_data;
+ \tstruct vhost_dev *d = &v->vdev;
+ \tu64 features;
+ \tlong r = 0;
+ 
+ \tmutex_lock(&d->mutex);
+ \tswitch (cmd) {
++\tcase VHOST_SET_BACKEND_FEATURES:
++\t\tif (copy_from_user(&features, featurep, sizeof(features)))
++\t\t\treturn -EFAULT;
++\t\tvhost_set_backend_features(&v->vdev, features);
++\t\tbreak;
+ \tcase VHOST_VDPA_GET_DEVICE_ID:
+ \t\tr = vhost_vdpa_get_device_id(v, argp);
+ \t\tbreak;`),
+    VHOST_HELPER,
+  ]);
+  assert.deepEqual(of(facts), [['vhost_set_backend_features', 'vhost_vdpa_unlocked_ioctl']]);
+  const f = facts.find((x) => x.kind === 'wait-while-holding')!;
+  assert.match(f.detail!, /^vhost_vdpa_unlocked_ioctl\(\) now calls vhost_set_backend_features\(\) while holding d->mutex, and vhost_set_backend_features\(\) takes d->mutex itself/);
+  assert.match(f.detail!, /not verified/);
+});
+
+test('the same call made after the mutex is dropped, or a helper that takes only the vq mutex, is no fact', () => {
+  const after = factsOf([
+    ioctl(`
+ \tstruct vhost_dev *d = &v->vdev;
+ 
+ \tmutex_lock(&d->mutex);
+ \tr = vhost_vdpa_get_device_id(v, argp);
+ \tmutex_unlock(&d->mutex);
++\tif (cmd == VHOST_SET_BACKEND_FEATURES)
++\t\tvhost_set_backend_features(&v->vdev, features);
+ \treturn r;`),
+    VHOST_HELPER,
+  ]);
+  assert.deepEqual(of(after), []);
+  const vqOnly = factsOf([
+    ioctl(`
+ \tstruct vhost_dev *d = &v->vdev;
+ 
+ \tmutex_lock(&d->mutex);
++\tvhost_vdpa_set_acked(v, features);
+ \tmutex_unlock(&d->mutex);`),
+    fileDiff('drivers/vhost/vdpa.c', {
+      at: 300,
+      section: 'static void vhost_vdpa_set_acked(struct vhost_vdpa *v, u64 features)',
+      body: `
+ static void vhost_vdpa_set_acked(struct vhost_vdpa *v, u64 features)
+ {
+ \tstruct vhost_virtqueue *vq = v->vdev.vqs[0];
+ 
+ \tmutex_lock(&vq->mutex);
++\tvq->acked_backend_features = features;
+ \tmutex_unlock(&vq->mutex);
+ }`,
+    }),
+  ]);
+  assert.deepEqual(of(vqOnly), []);
+});
+
+const REMOVE = 'static void mydev_remove(struct virtio_device *vdev)';
+const workHunks = (remove: string) =>
+  fileDiff(
+    'drivers/virtio/virtio_mydev.c',
+    {
+      at: 120,
+      section: 'static void mydev_event_work(struct work_struct *work)',
+      body: `
+ static void mydev_event_work(struct work_struct *work)
+ {
+ \tstruct mydev *md = container_of(work, struct mydev, event_work);
+ 
+ \tmutex_lock(&md->lock);
+ \tmydev_handle_events(md);
+ \tmutex_unlock(&md->lock);
+ }`,
+    },
+    {
+      at: 200,
+      section: 'static int mydev_probe(struct virtio_device *vdev)',
+      body: `
+ \tmutex_init(&md->lock);
+ \tINIT_WORK(&md->event_work, mydev_event_work);
+ \tvdev->priv = md;`,
+    },
+    { at: 260, section: REMOVE, body: remove },
+  );
+
+test('a flush added under the lock the flushed work function takes is a deadlock, named by the work item', () => {
+  const facts = factsOf(
+    workHunks(`
+ \tstruct mydev *md = vdev->priv;
+ 
+ \tmutex_lock(&md->lock);
+ \tmd->removing = true;
++\tflush_work(&md->event_work);
+ \tmutex_unlock(&md->lock);
+ \tvirtio_reset_device(vdev);`),
+  );
+  assert.deepEqual(of(facts), [['md->event_work', 'mydev_remove']]);
+  const f = facts.find((x) => x.kind === 'wait-while-holding')!;
+  assert.match(f.detail!, /^mydev_remove\(\) now waits in flush_work\(md->event_work\) while holding md->lock, and mydev_event_work\(\), which that call waits for, takes md->lock itself/);
+});
+
+test('the flush after the unlock (the usual fix) is no fact', () => {
+  const facts = factsOf(
+    workHunks(`
+ \tstruct mydev *md = vdev->priv;
+ 
+ \tmutex_lock(&md->lock);
+ \tmd->removing = true;
+ \tmutex_unlock(&md->lock);
++\tflush_work(&md->event_work);
+ \tvirtio_reset_device(vdev);`),
+  );
+  assert.deepEqual(of(facts), []);
+});
+
+test('a synchronize_irq() added inside a spinlock sleeps in atomic context', () => {
+  const facts = factsOf(
+    fileDiff('drivers/vdpa/mydev/main.c', {
+      at: 80,
+      section: 'static void mydev_free_irq(struct mydev_hw *hw, int qid)',
+      body: `
+ \tunsigned long flags;
+ 
+ \tspin_lock_irqsave(&hw->irq_lock, flags);
++\tsynchronize_irq(hw->vring[qid].irq);
+ \thw->vring[qid].cb.callback = NULL;
+ \tspin_unlock_irqrestore(&hw->irq_lock, flags);`,
+    }),
+  );
+  assert.deepEqual(of(facts), [['synchronize_irq', 'mydev_free_irq']]);
+  assert.match(facts.find((x) => x.kind === 'wait-while-holding')!.detail!, /inside hw->irq_lock \(atomic context\)/);
+});
