@@ -32,6 +32,8 @@ const WAITS = gated(
   /\b(flush_work|flush_delayed_work|cancel_work_sync|cancel_delayed_work_sync|disable_work_sync|disable_delayed_work_sync|flush_workqueue|drain_workqueue|destroy_workqueue|kthread_stop|kthread_park|free_irq|synchronize_irq|disable_irq|del_timer_sync|timer_delete_sync|timer_shutdown_sync|hrtimer_cancel|tasklet_kill|wait_for_completion\w*|vhost_\w*flush\w*|synchronize_rcu\w*|synchronize_srcu\w*|synchronize_net|rcu_barrier)\s*\(/g,
   ['flush', '_sync', 'destroy_workqueue', 'kthread_', 'irq', 'hrtimer_cancel', 'tasklet_kill', 'wait_for_completion', 'synchronize_', 'rcu_barrier'],
 );
+/** A virtqueue's mutex, by member or by type: "vq->mutex", "n->vqs[i].vq.mutex", "struct vhost_virtqueue *x; x->mutex". */
+const VQ_MUTEX = /^(?:vq|vhost_virtqueue)\.mutex$/;
 /** Waits ordering-questions' sleep-in-atomic list does not name (it has wait_for_completion). */
 const SLEEPS_UNSEEN = /^(?!wait_for_completion)/;
 /** Registrations of a context: group 1 the call, the handler is found by argument position. */
@@ -134,6 +136,8 @@ function lockCalls(code: string, types: Map<string, string>): LockCall[] {
 /** Per function of the patch (new side): the locks it takes (with whether the take is added) and what it calls. */
 interface Body {
   takes: Map<string, boolean>;
+  /** Locks it expects its caller to hold: it asserts them, or drops them before taking them. */
+  expects: Set<string>;
   calls: Set<string>;
 }
 
@@ -162,37 +166,48 @@ const THREAD_ARG: Record<string, number> = { request_threaded_irq: 2, devm_reque
 function buildIndex(all: AnnotatedHunk[][]): Index {
   const idx: Index = { bodies: new Map(), handlers: new Map(), queued: new Map(), vhostWork: new Set() };
   const types = new Map<string, Map<string, string>>();
-  for (const hunks of all) for (const h of bounded(hunks)) for (const l of h.lines) {
-    if (l.kind === '-' || !l.function) continue;
-    const fn = l.function;
-    const body = idx.bodies.get(fn) ?? idx.bodies.set(fn, { takes: new Map(), calls: new Set() }).get(fn)!;
-    const code = l.code;
-    const declared = types.get(fn) ?? types.set(fn, new Map()).get(fn)!;
-    declare(code, declared);
-    if (!code.includes('(')) continue;
-    for (const c of lockCalls(code, declared)) if (c.take && !c.assert) for (const k of c.keys) body.takes.set(k, (body.takes.get(k) ?? false) || l.kind === '+');
-    for (const m of code.matchAll(ANY_CALL)) if (m[1] !== fn) body.calls.add(m[1]!);
-    for (const m of matchesIn(code, REGISTERS)) {
-      const call = m[1]!;
-      const open = m.index! + m[0].length - 1;
-      if (call === fn) continue;
-      if (call === 'complete' || call === 'complete_all') {
-        addTo(idx.handlers, `done:${memberKey(argument(code, open, 0))}`, fn);
-        continue;
+  for (const hunks of all) for (const h of bounded(hunks)) {
+    // Functions whose start (the definition line) this hunk shows: only there is every line
+    // before a lock call visible, so a take is not the re-take after an unlock above the hunk.
+    const started = new Set<string>();
+    for (const l of h.lines) {
+      if (l.kind === '-' || !l.function) continue;
+      const fn = l.function;
+      const body = idx.bodies.get(fn) ?? idx.bodies.set(fn, { takes: new Map(), expects: new Set(), calls: new Set() }).get(fn)!;
+      const code = l.code;
+      if (!started.has(fn) && /^[A-Za-z_]/.test(code) && code.includes(`${fn}(`)) started.add(fn);
+      const declared = types.get(fn) ?? types.set(fn, new Map()).get(fn)!;
+      declare(code, declared);
+      if (!code.includes('(')) continue;
+      for (const c of lockCalls(code, declared)) {
+        for (const k of c.keys) {
+          if (c.take && !c.assert && started.has(fn)) body.takes.set(k, (body.takes.get(k) ?? false) || l.kind === '+');
+          else if (!body.takes.has(k)) body.expects.add(k);
+        }
       }
-      if (/^(?:queue_work|queue_delayed_work|mod_delayed_work)$/.test(call)) {
-        addTo(idx.queued, keyOf(argument(code, open, 0)), memberKey(argument(code, open, 1)));
-        continue;
-      }
-      const handler = argument(code, open, HANDLER_ARG[call] ?? 1);
-      const thread = THREAD_ARG[call] !== undefined ? argument(code, open, THREAD_ARG[call]!) : '';
-      // What the context is reached by later: the item's member, the stored task, the irq number.
-      const target = /^kthread_/.test(call) ? /(\S+?)\s*=\s*kthread_/.exec(code)?.[1] ?? '' : argument(code, open, 0);
-      const key = /irq$/.test(call) ? `irq:${memberKey(target)}` : /^kthread_/.test(call) ? `task:${memberKey(target)}` : memberKey(target);
-      for (const f of [handler, thread]) {
-        if (!/^[A-Za-z_]\w*$/.test(f) || f === 'NULL') continue;
-        if (key) addTo(idx.handlers, key, f);
-        if (/^vhost_(?:work|poll)_init$/.test(call)) idx.vhostWork.add(f);
+      for (const m of code.matchAll(ANY_CALL)) if (m[1] !== fn) body.calls.add(m[1]!);
+      for (const m of matchesIn(code, REGISTERS)) {
+        const call = m[1]!;
+        const open = m.index! + m[0].length - 1;
+        if (call === fn) continue;
+        if (call === 'complete' || call === 'complete_all') {
+          addTo(idx.handlers, `done:${memberKey(argument(code, open, 0))}`, fn);
+          continue;
+        }
+        if (/^(?:queue_work|queue_delayed_work|mod_delayed_work)$/.test(call)) {
+          addTo(idx.queued, keyOf(argument(code, open, 0)), memberKey(argument(code, open, 1)));
+          continue;
+        }
+        const handler = argument(code, open, HANDLER_ARG[call] ?? 1);
+        const thread = THREAD_ARG[call] !== undefined ? argument(code, open, THREAD_ARG[call]!) : '';
+        // What the context is reached by later: the item's member, the stored task, the irq number.
+        const target = /^kthread_/.test(call) ? /(\S+?)\s*=\s*kthread_/.exec(code)?.[1] ?? '' : argument(code, open, 0);
+        const key = /irq$/.test(call) ? `irq:${memberKey(target)}` : /^kthread_/.test(call) ? `task:${memberKey(target)}` : memberKey(target);
+        for (const f of [handler, thread]) {
+          if (!/^[A-Za-z_]\w*$/.test(f) || f === 'NULL') continue;
+          if (key) addTo(idx.handlers, key, f);
+          if (/^vhost_(?:work|poll)_init$/.test(call)) idx.vhostWork.add(f);
+        }
       }
     }
   }
@@ -230,6 +245,7 @@ function takesLock(idx: Index, fn: string, keys: string[]): { via: string; added
 }
 /** Whether a body takes a lock under one of its names: undefined if not, else whether that take is added. */
 function takenBy(body: Body, keys: string[]): boolean | undefined {
+  if (keys.some((k) => body.expects.has(k))) return undefined;
   let out: boolean | undefined;
   for (const k of keys) {
     const added = body.takes.get(k);
@@ -299,6 +315,14 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
       if (atomic && SLEEPS_UNSEEN.test(call) && (lineAdded || atomic.at?.kind === '+')) {
         emit('atomic', call, l, `${fn}() now calls ${call}(${object === call ? '' : object}) inside ${atomic.name === 'rcu' ? 'an RCU read section' : atomic.name} (atomic context): ${call}() sleeps until what it waits for finishes, which must not happen under a spinlock or RCU read lock`);
         continue;
+      }
+      // Every vhost work and poll handler runs with its virtqueue's mutex taken (vhost.h's
+      // contract; handle_tx/handle_rx and the vsock and scsi kicks all start that way), so a
+      // vhost flush under a virtqueue mutex waits for a handler that waits for that mutex.
+      const vqMutex = /^vhost_\w*flush/.test(call) ? held.find((x) => x.keys.some((k) => VQ_MUTEX.test(k))) : undefined;
+      if (vqMutex && (lineAdded || vqMutex.at?.kind === '+')) {
+        emit('wait', object, l, `${fn}() now waits in ${call}(${object === call ? '' : object}) while holding ${vqMutex.name}, and the vhost work handlers that call waits for take their virtqueue's mutex: each waits for the other, a deadlock`);
+        return;
       }
       for (const target of waitedFor(idx!, call, code, open)) {
         if (target === fn) continue;

@@ -172,3 +172,74 @@ test('a synchronize_irq() added inside a spinlock sleeps in atomic context', () 
   assert.deepEqual(of(facts), [['synchronize_irq', 'mydev_free_irq']]);
   assert.match(facts.find((x) => x.kind === 'wait-while-holding')!.detail!, /inside hw->irq_lock \(atomic context\)/);
 });
+
+test('a helper that drops the caller\'s lock before it takes it again expects the lock held: no fact', () => {
+  const facts = factsOf(
+    fileDiff(
+      'drivers/virtio/virtio_mem.c',
+      {
+        at: 770,
+        section: 'static int virtio_mem_sbm_try_remove_unplugged_mb(struct virtio_mem *vm,',
+        body: `
++static int virtio_mem_try_remove(struct virtio_mem *vm, unsigned long mb_id)
++{
++\tint rc;
++
++\tmutex_unlock(&vm->hotplug_mutex);
++\trc = virtio_mem_remove_mb(vm, mb_id);
++\tmutex_lock(&vm->hotplug_mutex);
++\treturn rc;
++}`,
+      },
+      {
+        at: 2300,
+        section: 'static int virtio_mem_unplug_pending_mb(struct virtio_mem *vm)',
+        body: `
++\tmutex_lock(&vm->hotplug_mutex);
++\trc = virtio_mem_try_remove(vm, id);
++\tmutex_unlock(&vm->hotplug_mutex);`,
+      },
+    ),
+  );
+  assert.deepEqual(of(facts), []);
+});
+
+test('a vhost flush added under a virtqueue mutex waits for handlers that take that mutex', () => {
+  const body = (flush: string) => `
+ \tstruct vhost_virtqueue *vq = &n->vqs[index].vq;
+ 
+ \tmutex_lock(&vq->mutex);
+ \tsock = vhost_vq_get_backend(vq);
+${flush}
+ \tmutex_unlock(&vq->mutex);`;
+  const at = (b: string) => factsOf(fileDiff('drivers/vhost/net.c', { at: 1500, section: 'static long vhost_net_set_backend(struct vhost_net *n, unsigned index, int fd)', body: b }));
+  const facts = at(body('+\tvhost_vq_flush(vq);'));
+  assert.deepEqual(of(facts), [['vq', 'vhost_net_set_backend']]);
+  assert.match(facts.find((x) => x.kind === 'wait-while-holding')!.detail!, /while holding vq->mutex, and the vhost work handlers/);
+  // Under the device mutex (how vhost ioctls flush) it is the normal order: no fact.
+  const dev = factsOf(fileDiff('drivers/vhost/net.c', { at: 1700, section: 'static long vhost_net_ioctl(struct file *f, unsigned int ioctl,', body: `
+ \tmutex_lock(&n->dev.mutex);
+ \tr = vhost_dev_ioctl(&n->dev, ioctl, argp);
++\tvhost_dev_flush(&n->dev);
+ \tmutex_unlock(&n->dev.mutex);` }));
+  assert.deepEqual(of(dev), []);
+});
+
+test('a helper whose start the hunk does not show may drop the lock above: its take is not counted', () => {
+  const facts = factsOf(
+    fileDiff(
+      'drivers/s390/cio/vfio_ccw_fsm.c',
+      { at: 60, section: 'int vfio_ccw_sch_quiesce(struct subchannel *sch)', body: `
+ \t\tflush_workqueue(vfio_ccw_work_q);
+ \t\tspin_lock_irq(&sch->lock);
+-\t\tret = cio_disable_subchannel(sch);
++\t\tret = cio_disable_subchannel(sch) ?: 0;
+ \t} while (ret == -EBUSY);` },
+      { at: 400, section: 'static void fsm_close(struct vfio_ccw_private *private,', body: `
+ \tspin_lock_irq(&sch->lock);
++\tret = vfio_ccw_sch_quiesce(sch);
+ \tspin_unlock_irq(&sch->lock);` },
+    ),
+  );
+  assert.deepEqual(of(facts), []);
+});
