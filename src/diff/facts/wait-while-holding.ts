@@ -98,8 +98,6 @@ interface Held {
   /** As the code spells it, for the finding. */
   name: string;
   atomic: boolean;
-  /** The line that took it (null: taken above the shown lines, or asserted). */
-  at: AnnotatedLine | null;
 }
 
 /** A lock call on a line: taken or dropped, with the lock it names. */
@@ -227,7 +225,19 @@ function waitedFor(idx: Index, call: string, code: string, open: number): Set<st
   if (/irq$/.test(call)) return idx.handlers.get(`irq:${memberKey(first)}`) ?? new Set();
   if (/^wait_for_completion/.test(call)) return idx.handlers.get(`done:${memberKey(first)}`) ?? new Set();
   if (/^synchronize_|^rcu_barrier/.test(call)) return new Set();
-  return idx.handlers.get(memberKey(first)) ?? new Set();
+  const member = memberKey(first);
+  return idx.handlers.get(member) ?? namedAfter(idx, member);
+}
+
+/**
+ * With the INIT_WORK out of sight, the handler the driver named after the item:
+ * "vsock->rx_work" is run by virtio_transport_rx_work(). Only distinctive member names.
+ */
+function namedAfter(idx: Index, member: string): Set<string> {
+  const out = new Set<string>();
+  if (member.length < 6 || !member.includes('_')) return out;
+  for (const fn of idx.bodies.keys()) if (fn.endsWith(`_${member}`) || fn === member) out.add(fn);
+  return out;
 }
 
 /** Does `fn` (or a function it calls, one hop) take the lock `key`? With whether that take is added, and where. */
@@ -270,14 +280,23 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
     out.push(lineFact('wait-while-holding', symbol, file, l, { detail: `${detail} (read from the patch's lines, not verified)` }));
   };
   for (const h of hunks) {
-    // Lines the same function removes, to tell a moved line from a new one.
-    const removed = new Set<string>();
-    for (const l of h.lines) if (l.kind === '-') removed.add(`${l.function ?? ''}\u0000${l.code.trim()}`);
+    // The pairings the old side already had: a line under a lock, per function. One that the
+    // new side has and the old did not is the patch's (a wait or call added or moved under the
+    // lock, or the lock moved around it).
+    const before = new Set<string>();
+    walk(h, '-', (l, fn, held) => {
+      for (const x of held) before.add(`${fn}\u0000${l.code.trim()}\u0000${x.keys[0]}`);
+    });
+    walk(h, '+', (l, fn, held) => check(l, fn, held, (x) => !before.has(`${fn}\u0000${l.code.trim()}\u0000${x.keys[0]}`)));
+  }
+
+  /** Each line of one side (context included) with the locks held as it runs, per function. */
+  function walk(h: AnnotatedHunk, side: '+' | '-', visit: (l: AnnotatedLine, fn: string, held: Held[]) => void) {
     let fn: string | null | undefined;
     let held: Held[] = [];
     let types = new Map<string, string>();
     for (const l of h.lines) {
-      if (l.kind === '-') continue;
+      if (l.kind !== ' ' && l.kind !== side) continue;
       if (l.function !== fn) {
         fn = l.function;
         held = [];
@@ -288,31 +307,24 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
       if (!fn || !code.includes('(')) continue;
       const locks = lockCalls(code, types);
       // Calls on the line run before its own lock call releases (spin_unlock after a flush on one line is rare).
-      if (held.length > 0) check(l, fn, held, removed.has(`${fn}\u0000${code.trim()}`));
+      if (held.length > 0) visit(l, fn, held);
       for (const c of locks) {
-        if (c.take) {
-          if (!held.some((x) => x.keys[0] === c.keys[0])) held.push({ keys: c.keys, name: c.name, atomic: c.atomic, at: c.assert ? null : l });
-        } else {
-          const was = held.length;
-          held = held.filter((x) => x.keys[0] !== c.keys[0]);
-          // Released without a take in sight: it was held from above the shown lines. Lines
-          // before it are not revisited; the lock is simply gone from here on.
-          if (was === held.length) continue;
-        }
+        // A release with no take in sight was held from above the shown lines; from here on it is gone.
+        if (!c.take) held = held.filter((x) => x.keys[0] !== c.keys[0]);
+        else if (!held.some((x) => x.keys[0] === c.keys[0])) held.push({ keys: c.keys, name: c.name, atomic: c.atomic });
       }
     }
   }
 
-  function check(l: AnnotatedLine, fn: string, held: Held[], moved: boolean) {
+  function check(l: AnnotatedLine, fn: string, held: Held[], isNew: (x: Held) => boolean) {
     const code = l.code;
-    const lineAdded = l.kind === '+' && !moved;
     for (const m of matchesIn(code, WAITS)) {
       const call = m[1]!;
       if (call === fn) continue;
       const open = m.index! + m[0].length - 1;
       const object = argument(code, open, 0) || call;
       const atomic = held.find((x) => x.atomic);
-      if (atomic && SLEEPS_UNSEEN.test(call) && (lineAdded || atomic.at?.kind === '+')) {
+      if (atomic && SLEEPS_UNSEEN.test(call) && isNew(atomic)) {
         emit('atomic', call, l, `${fn}() now calls ${call}(${object === call ? '' : object}) inside ${atomic.name === 'rcu' ? 'an RCU read section' : atomic.name} (atomic context): ${call}() sleeps until what it waits for finishes, which must not happen under a spinlock or RCU read lock`);
         continue;
       }
@@ -320,7 +332,7 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
       // contract; handle_tx/handle_rx and the vsock and scsi kicks all start that way), so a
       // vhost flush under a virtqueue mutex waits for a handler that waits for that mutex.
       const vqMutex = /^vhost_\w*flush/.test(call) ? held.find((x) => x.keys.some((k) => VQ_MUTEX.test(k))) : undefined;
-      if (vqMutex && (lineAdded || vqMutex.at?.kind === '+')) {
+      if (vqMutex && isNew(vqMutex)) {
         emit('wait', object, l, `${fn}() now waits in ${call}(${object === call ? '' : object}) while holding ${vqMutex.name}, and the vhost work handlers that call waits for take their virtqueue's mutex: each waits for the other, a deadlock`);
         return;
       }
@@ -329,7 +341,7 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
         for (const x of held) {
           if (x.keys[0] === 'rcu') continue;
           const t = takesLock(idx!, target, x.keys);
-          if (!t || !(lineAdded || x.at?.kind === '+' || t.added)) continue;
+          if (!t || !(isNew(x) || t.added)) continue;
           const via = t.via === target ? '' : ` (through ${t.via}())`;
           emit('wait', object, l, `${fn}() now waits in ${call}(${object === call ? '' : object}) while holding ${x.name}, and ${target}(), which that call waits for, takes ${x.name} itself${via}: each waits for the other, a deadlock`);
           return;
@@ -344,7 +356,7 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
         if (x.keys[0] === 'rcu') continue;
         const body = idx!.bodies.get(callee);
         const added = body && takenBy(body, x.keys);
-        if (added === undefined || !(lineAdded || x.at?.kind === '+' || added)) continue;
+        if (added === undefined || !(isNew(x) || added)) continue;
         emit('relock', callee, l, `${fn}() now calls ${callee}() while holding ${x.name}, and ${callee}() takes ${x.name} itself: the second acquisition waits for the first forever, a self-deadlock`);
         return;
       }

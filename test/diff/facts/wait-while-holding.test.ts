@@ -4,7 +4,13 @@
 // device mutex, a remove path flushing its work under the lock the work takes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileDiff, factsOf } from '../uapi/helpers.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileDiff, factsOf, patchOf, NO_HEADERS } from '../uapi/helpers.js';
+import { analyzeDiff } from '../../../src/diff/facts.js';
+import { treeAt } from '../../../src/diff/tree/detect.js';
 import type { Fact } from '../../../src/model/facts.js';
 
 const of = (facts: Fact[]) => facts.filter((f) => f.kind === 'wait-while-holding').map((f) => [f.symbol, f.function]);
@@ -240,6 +246,85 @@ test('a helper whose start the hunk does not show may drop the lock above: its t
 +\tret = vfio_ccw_sch_quiesce(sch);
  \tspin_unlock_irq(&sch->lock);` },
     ),
+  );
+  assert.deepEqual(of(facts), []);
+});
+
+// Inside a tree the whole file is read: the work function and its INIT_WORK far above the hunk.
+const DRIVER = `// SPDX-License-Identifier: GPL-2.0
+static void demo_event_work(struct work_struct *work)
+{
+	struct demo *d = container_of(work, struct demo, event_work);
+
+	mutex_lock(&d->lock);
+	demo_handle_events(d);
+	mutex_unlock(&d->lock);
+}
+
+static int demo_probe(struct virtio_device *vdev)
+{
+	struct demo *d = kzalloc(sizeof(*d), GFP_KERNEL);
+
+	if (!d)
+		return -ENOMEM;
+	mutex_init(&d->lock);
+	INIT_WORK(&d->event_work, demo_event_work);
+	vdev->priv = d;
+	return 0;
+}
+
+static void demo_a(void)
+{
+}
+
+static void demo_b(void)
+{
+}
+
+static void demo_remove(struct virtio_device *vdev)
+{
+	struct demo *d = vdev->priv;
+
+	mutex_lock(&d->lock);
+	d->removing = true;
+	mutex_unlock(&d->lock);
+	flush_work(&d->event_work);
+	virtio_reset_device(vdev);
+	kfree(d);
+}
+`;
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd, encoding: 'utf8' });
+
+test('inside a tree: a flush moved under the lock is a deadlock when the work function far above the hunk takes that lock; from the hunk alone it is not known', () => {
+  const root = mkdtempSync(join(tmpdir(), 'pr-wwh-'));
+  mkdirSync(join(root, 'include/uapi/linux'), { recursive: true });
+  mkdirSync(join(root, 'drivers/virtio'), { recursive: true });
+  writeFileSync(join(root, 'MAINTAINERS'), 'DEMO\n');
+  writeFileSync(join(root, 'include/uapi/linux/demo.h'), '#define DEMO 1\n');
+  writeFileSync(join(root, 'drivers/virtio/demo.c'), DRIVER);
+  git(root, 'init', '-q');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'base');
+  writeFileSync(join(root, 'drivers/virtio/demo.c'), DRIVER.replace('\tmutex_unlock(&d->lock);\n\tflush_work(&d->event_work);\n', '\tflush_work(&d->event_work);\n\tmutex_unlock(&d->lock);\n'));
+  const diff = git(root, 'diff');
+  git(root, 'checkout', '-q', '.');
+  assert.deepEqual(of(analyzeDiff(patchOf(diff), { headersDir: NO_HEADERS }).facts), []);
+  const facts = analyzeDiff(patchOf(diff), { headersDir: NO_HEADERS, tree: treeAt(root)! }).facts;
+  assert.deepEqual(of(facts), [['d->event_work', 'demo_remove']]);
+  assert.match(facts.find((x) => x.kind === 'wait-while-holding')!.detail!, /demo_event_work\(\), which that call waits for, takes d->lock itself/);
+});
+
+test('a flush the old code already made under the lock is not the patch\'s: an unrelated line added beside it is no fact', () => {
+  const facts = factsOf(
+    workHunks(`
+ \tstruct mydev *md = vdev->priv;
+ 
+ \tmutex_lock(&md->lock);
++\tmd->removing = true;
+ \tflush_work(&md->event_work);
+ \tmutex_unlock(&md->lock);
+ \tvirtio_reset_device(vdev);`),
   );
   assert.deepEqual(of(facts), []);
 });
