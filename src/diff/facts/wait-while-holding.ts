@@ -18,7 +18,7 @@ import type { Fact } from '../../model/facts.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import type { PatchScope } from '../uapi/scope.js';
 import { lineFact } from './types.js';
-import { ANY_CALL, bounded, firstArgument } from './call-changes.js';
+import { ANY_CALL, bounded, firstArgument, nthArgument } from './call-changes.js';
 import { detector, gated, matchesIn } from './literal-gate.js';
 import { LOCK_DROP, LOCK_TAKE } from './sync-calls.js';
 
@@ -42,24 +42,8 @@ const REGISTERS = gated(
   ['INIT_', 'vhost_work_init', 'vhost_poll_init', 'timer_setup', 'tasklet_', 'kthread_', 'request_', 'queue_', 'mod_delayed_work', 'complete'],
 );
 
-/** The n-th argument (0-based) of the call whose "(" is at `open`, spaces and a leading & removed. */
-function argument(code: string, open: number, n: number): string {
-  let depth = 0;
-  let index = 0;
-  let start = open + 1;
-  for (let i = open; i < code.length; i++) {
-    const c = code[i];
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return index === n ? clean(code.slice(start, i)) : '';
-    else if (c === ',' && depth === 1) {
-      if (index === n) return clean(code.slice(start, i));
-      index++;
-      start = i + 1;
-    }
-  }
-  return '';
-}
-const clean = (s: string) => s.replace(/\s+/g, '').replace(/^&/, '');
+/** The n-th argument (0-based) of the call whose "(" is at `open`, without spaces and a leading &. */
+const argument = (code: string, open: number, n: number) => nthArgument(code, open, n).replace(/^&/, '');
 
 const partsOf = (expr: string) => expr.replace(/\[[^\]]*\]/g, '').replace(/[()*&]/g, '').split(/->|\./).filter((p) => /^\w+$/.test(p));
 /**
@@ -271,13 +255,11 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
   const key = scope ?? hunks;
   let idx = indexOf.get(key);
   if (!idx) indexOf.set(key, (idx = buildIndex(scope ? scope.files.map((f) => f.hunks) : [hunks])));
-  const out: Fact[] = [];
-  const once = new Set<string>();
+  // One fact per function and waited-for object or callee: the first line that shows it.
+  const found = new Map<string, Fact>();
   const emit = (what: string, symbol: string, l: AnnotatedLine, detail: string) => {
-    const k = `${what}\u0000${l.function ?? ''}\u0000${symbol}`;
-    if (once.has(k)) return;
-    once.add(k);
-    out.push(lineFact('wait-while-holding', symbol, file, l, { detail: `${detail} (read from the patch's lines, not verified)` }));
+    const at = [what, l.function, symbol].join('\u0000');
+    if (!found.has(at)) found.set(at, lineFact('wait-while-holding', symbol, file, l, { detail: `${detail} (read from the patch's lines, not verified)` }));
   };
   for (const h of hunks) {
     // The pairings the old side already had: a line under a lock, per function. One that the
@@ -362,5 +344,5 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
       }
     }
   }
-  return out;
+  return [...found.values()];
 });
