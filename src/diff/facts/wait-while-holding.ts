@@ -82,7 +82,10 @@ interface Held {
   /** As the code spells it, for the finding. */
   name: string;
   atomic: boolean;
+  /** Taken by this caller around its call of the function (one hop), not by the function. */
+  by?: string;
 }
+const heldName = (x: Held) => (x.by ? `${x.name} (taken by its caller ${x.by}())` : x.name);
 
 /** A lock call on a line: taken or dropped, with the lock it names. */
 interface LockCall {
@@ -261,19 +264,34 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
     const at = [what, l.function, symbol].join('\u0000');
     if (!found.has(at)) found.set(at, lineFact('wait-while-holding', symbol, file, l, { detail: `${detail} (read from the patch's lines, not verified)` }));
   };
+  // Locks a caller holds around its call of a function of this file, per side (one hop): the
+  // callee runs under them, as an ioctl's sub-handler runs under the mutex its dispatcher took.
+  const inherited = { '+': new Map<string, Held[]>(), '-': new Map<string, Held[]>() };
+  for (const side of ['-', '+'] as const) {
+    for (const h of hunks) {
+      walk(h, side, null, (l, fn, held) => {
+        for (const m of l.code.matchAll(ANY_CALL)) {
+          const callee = m[1]!;
+          if (callee === fn || !idx!.bodies.has(callee)) continue;
+          const list = inherited[side].get(callee) ?? inherited[side].set(callee, []).get(callee)!;
+          for (const x of held) if (!x.by && !list.some((y) => y.keys[0] === x.keys[0])) list.push({ ...x, by: fn });
+        }
+      });
+    }
+  }
   for (const h of hunks) {
     // The pairings the old side already had: a line under a lock, per function. One that the
     // new side has and the old did not is the patch's (a wait or call added or moved under the
     // lock, or the lock moved around it).
     const before = new Set<string>();
-    walk(h, '-', (l, fn, held) => {
+    walk(h, '-', inherited['-'], (l, fn, held) => {
       for (const x of held) before.add(`${fn}\u0000${l.code.trim()}\u0000${x.keys[0]}`);
     });
-    walk(h, '+', (l, fn, held) => check(l, fn, held, (x) => !before.has(`${fn}\u0000${l.code.trim()}\u0000${x.keys[0]}`)));
+    walk(h, '+', inherited['+'], (l, fn, held) => check(l, fn, held, (x) => !before.has(`${fn}\u0000${l.code.trim()}\u0000${x.keys[0]}`)));
   }
 
   /** Each line of one side (context included) with the locks held as it runs, per function. */
-  function walk(h: AnnotatedHunk, side: '+' | '-', visit: (l: AnnotatedLine, fn: string, held: Held[]) => void) {
+  function walk(h: AnnotatedHunk, side: '+' | '-', callers: Map<string, Held[]> | null, visit: (l: AnnotatedLine, fn: string, held: Held[]) => void) {
     let fn: string | null | undefined;
     let held: Held[] = [];
     let types = new Map<string, string>();
@@ -287,6 +305,8 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
       const code = l.code;
       declare(code, types);
       if (!fn || !code.includes('(')) continue;
+      // The function's start is shown: what its callers hold, it runs under.
+      if (callers && held.length === 0 && /^[A-Za-z_]/.test(code) && code.includes(`${fn}(`)) held = [...(callers.get(fn) ?? [])];
       const locks = lockCalls(code, types);
       // Calls on the line run before its own lock call releases (spin_unlock after a flush on one line is rare).
       if (held.length > 0) visit(l, fn, held);
@@ -307,7 +327,7 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
       const object = argument(code, open, 0) || call;
       const atomic = held.find((x) => x.atomic);
       if (atomic && SLEEPS_UNSEEN.test(call) && isNew(atomic)) {
-        emit('atomic', call, l, `${fn}() now calls ${call}(${object === call ? '' : object}) inside ${atomic.name === 'rcu' ? 'an RCU read section' : atomic.name} (atomic context): ${call}() sleeps until what it waits for finishes, which must not happen under a spinlock or RCU read lock`);
+        emit('atomic', call, l, `${fn}() now calls ${call}(${object === call ? '' : object}) inside ${atomic.name === 'rcu' ? 'an RCU read section' : heldName(atomic)} (atomic context): ${call}() sleeps until what it waits for finishes, which must not happen under a spinlock or RCU read lock`);
         continue;
       }
       // Every vhost work and poll handler runs with its virtqueue's mutex taken (vhost.h's
@@ -315,7 +335,7 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
       // vhost flush under a virtqueue mutex waits for a handler that waits for that mutex.
       const vqMutex = /^vhost_\w*flush/.test(call) ? held.find((x) => x.keys.some((k) => VQ_MUTEX.test(k))) : undefined;
       if (vqMutex && isNew(vqMutex)) {
-        emit('wait', object, l, `${fn}() now waits in ${call}(${object === call ? '' : object}) while holding ${vqMutex.name}, and the vhost work handlers that call waits for take their virtqueue's mutex: each waits for the other, a deadlock`);
+        emit('wait', object, l, `${fn}() now waits in ${call}(${object === call ? '' : object}) while holding ${heldName(vqMutex)}, and the vhost work handlers that call waits for take their virtqueue's mutex: each waits for the other, a deadlock`);
         return;
       }
       for (const target of waitedFor(idx!, call, code, open)) {
@@ -325,7 +345,7 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
           const t = takesLock(idx!, target, x.keys);
           if (!t || !(isNew(x) || t.added)) continue;
           const via = t.via === target ? '' : ` (through ${t.via}())`;
-          emit('wait', object, l, `${fn}() now waits in ${call}(${object === call ? '' : object}) while holding ${x.name}, and ${target}(), which that call waits for, takes ${x.name} itself${via}: each waits for the other, a deadlock`);
+          emit('wait', object, l, `${fn}() now waits in ${call}(${object === call ? '' : object}) while holding ${heldName(x)}, and ${target}(), which that call waits for, takes ${x.name} itself${via}: each waits for the other, a deadlock`);
           return;
         }
       }
@@ -339,7 +359,7 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
         const body = idx!.bodies.get(callee);
         const added = body && takenBy(body, x.keys);
         if (added === undefined || !(isNew(x) || added)) continue;
-        emit('relock', callee, l, `${fn}() now calls ${callee}() while holding ${x.name}, and ${callee}() takes ${x.name} itself: the second acquisition waits for the first forever, a self-deadlock`);
+        emit('relock', callee, l, `${fn}() now calls ${callee}() while holding ${heldName(x)}, and ${callee}() takes ${x.name} itself: the second acquisition waits for the first forever, a self-deadlock`);
         return;
       }
     }

@@ -328,3 +328,53 @@ test('a flush the old code already made under the lock is not the patch\'s: an u
   );
   assert.deepEqual(of(facts), []);
 });
+
+test('a function whose caller holds the lock: a flush it adds waits for a work function that takes that lock', () => {
+  const hunks = (setBackend: string) =>
+    fileDiff(
+      'drivers/vhost/demo.c',
+      {
+        at: 100,
+        section: 'static void demo_event_work(struct work_struct *work)',
+        body: `
+ static void demo_event_work(struct work_struct *work)
+ {
+ \tstruct demo *d = container_of(work, struct demo, event_work);
+ 
+ \tmutex_lock(&d->mutex);
+ \tdemo_handle_events(d);
+ \tmutex_unlock(&d->mutex);
+ }`,
+      },
+      { at: 200, section: 'static int demo_open(struct inode *inode, struct file *f)', body: `
+ \tmutex_init(&d->mutex);
+ \tINIT_WORK(&d->event_work, demo_event_work);` },
+      { at: 300, section: 'static long demo_set_backend(struct demo *d, int fd)', body: setBackend },
+      { at: 400, section: 'static long demo_ioctl(struct file *f, unsigned int ioctl,', body: `
+ \tmutex_lock(&d->mutex);
+ \tswitch (ioctl) {
+ \tcase DEMO_SET_BACKEND:
+ \t\tr = demo_set_backend(d, fd);
+ \t\tbreak;` },
+    );
+  const facts = factsOf(
+    hunks(`
+ static long demo_set_backend(struct demo *d, int fd)
+ {
+ \tstruct socket *sock = demo_get_socket(fd);
+ 
++\tflush_work(&d->event_work);
+ \td->sock = sock;`),
+  );
+  assert.deepEqual(of(facts), [['d->event_work', 'demo_set_backend']]);
+  assert.match(facts.find((x) => x.kind === 'wait-while-holding')!.detail!, /while holding d->mutex \(taken by its caller demo_ioctl\(\)\), and demo_event_work\(\)/);
+  // The same flush where the hunk does not show the function's start: what ran above may have dropped the lock.
+  const cut = factsOf(
+    hunks(`
+ \tstruct socket *sock = demo_get_socket(fd);
+ 
++\tflush_work(&d->event_work);
+ \td->sock = sock;`),
+  );
+  assert.deepEqual(of(cut), []);
+});
