@@ -17,6 +17,7 @@
 import type { Fact } from '../../model/facts.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import type { PatchScope } from '../uapi/scope.js';
+import { siblingDefinition } from '../tree/sibling-definitions.js';
 import { lineFact } from './types.js';
 import { ANY_CALL, bounded, firstArgument, nthArgument } from './call-changes.js';
 import { detector, gated, matchesIn } from './literal-gate.js';
@@ -227,14 +228,32 @@ function namedAfter(idx: Index, member: string): Set<string> {
   return out;
 }
 
+/** The body of a function read whole from the tree (nothing in it is the patch's). */
+function bodyFromText(fn: string, lines: string[]): Body {
+  const body: Body = { takes: new Map(), expects: new Set(), calls: new Set() };
+  const types = new Map<string, string>();
+  for (const code of lines) {
+    declare(code, types);
+    if (!code.includes('(')) continue;
+    for (const c of lockCalls(code, types)) {
+      for (const k of c.keys) {
+        if (c.take && !c.assert) body.takes.set(k, false);
+        else if (!body.takes.has(k)) body.expects.add(k);
+      }
+    }
+    for (const m of code.matchAll(ANY_CALL)) if (m[1] !== fn) body.calls.add(m[1]!);
+  }
+  return body;
+}
+
 /** Does `fn` (or a function it calls, one hop) take the lock `key`? With whether that take is added, and where. */
-function takesLock(idx: Index, fn: string, keys: string[]): { via: string; added: boolean } | null {
-  const body = idx.bodies.get(fn);
+function takesLock(bodyOf: (fn: string) => Body | undefined, fn: string, keys: string[]): { via: string; added: boolean } | null {
+  const body = bodyOf(fn);
   if (!body) return null;
   const own = takenBy(body, keys);
   if (own !== undefined) return { via: fn, added: own };
   for (const c of body.calls) {
-    const callee = idx.bodies.get(c);
+    const callee = bodyOf(c);
     const added = callee && takenBy(callee, keys);
     if (added !== undefined) return { via: c, added };
   }
@@ -258,6 +277,18 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
   const key = scope ?? hunks;
   let idx = indexOf.get(key);
   if (!idx) indexOf.set(key, (idx = buildIndex(scope ? scope.files.map((f) => f.hunks) : [hunks])));
+  // Inside a tree, a function defined in another file of the same directory is read from there.
+  const tree = scope?.ctx.tree;
+  const fromTree = new Map<string, Body | undefined>();
+  const bodyOf = (fn: string): Body | undefined => {
+    const seen = idx!.bodies.get(fn);
+    if (seen || !tree) return seen;
+    if (!fromTree.has(fn)) {
+      const lines = siblingDefinition(tree, file.path, fn);
+      fromTree.set(fn, lines ? bodyFromText(fn, lines) : undefined);
+    }
+    return fromTree.get(fn);
+  };
   // One fact per function and waited-for object or callee: the first line that shows it.
   const found = new Map<string, Fact>();
   const emit = (what: string, symbol: string, l: AnnotatedLine, detail: string) => {
@@ -342,7 +373,7 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
         if (target === fn) continue;
         for (const x of held) {
           if (x.keys[0] === 'rcu') continue;
-          const t = takesLock(idx!, target, x.keys);
+          const t = takesLock(bodyOf, target, x.keys);
           if (!t || !(isNew(x) || t.added)) continue;
           const via = t.via === target ? '' : ` (through ${t.via}())`;
           emit('wait', object, l, `${fn}() now waits in ${call}(${object === call ? '' : object}) while holding ${heldName(x)}, and ${target}(), which that call waits for, takes ${x.name} itself${via}: each waits for the other, a deadlock`);
@@ -356,7 +387,7 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
       if (callee === fn || /lock|guard|_held|^if$|^for$|^while$|^switch$|^return$|^sizeof$/.test(callee)) continue;
       for (const x of held) {
         if (x.keys[0] === 'rcu') continue;
-        const body = idx!.bodies.get(callee);
+        const body = bodyOf(callee);
         const added = body && takenBy(body, x.keys);
         if (added === undefined || !(isNew(x) || added)) continue;
         emit('relock', callee, l, `${fn}() now calls ${callee}() while holding ${heldName(x)}, and ${callee}() takes ${x.name} itself: the second acquisition waits for the first forever, a self-deadlock`);

@@ -378,3 +378,70 @@ test('a function whose caller holds the lock: a flush it adds waits for a work f
   );
   assert.deepEqual(of(cut), []);
 });
+
+// The shape of the vhost-vdpa backend-feature ioctls (fixed by moving the call out from under
+// the device mutex): the dispatcher takes the mutex, the vring sub-handler gains a call into a
+// vhost core helper of another file of the directory, and that helper takes the mutex again.
+const VHOST_C = `// SPDX-License-Identifier: GPL-2.0
+void vhost_set_backend_features(struct vhost_dev *dev, u64 features)
+{
+	int i;
+
+	mutex_lock(&dev->mutex);
+	for (i = 0; i < dev->nvqs; ++i)
+		dev->vqs[i]->acked_backend_features = features;
+	mutex_unlock(&dev->mutex);
+}
+`;
+const VDPA_C = `// SPDX-License-Identifier: GPL-2.0
+static long vhost_vdpa_vring_ioctl(struct vhost_vdpa *v, unsigned int cmd,
+				   void __user *argp)
+{
+	u64 features;
+	long r = 0;
+
+	switch (cmd) {
+	case VHOST_SET_VRING_NUM:
+		r = vhost_vdpa_set_num(v, argp);
+		break;
+	}
+	return r;
+}
+
+static long vhost_vdpa_unlocked_ioctl(struct file *filep,
+				      unsigned int cmd, unsigned long arg)
+{
+	struct vhost_vdpa *v = filep->private_data;
+	struct vhost_dev *d = &v->vdev;
+	void __user *argp = (void __user *)arg;
+	long r;
+
+	mutex_lock(&d->mutex);
+	r = vhost_vdpa_vring_ioctl(v, cmd, argp);
+	mutex_unlock(&d->mutex);
+	return r;
+}
+`;
+
+test('inside a tree: a helper of another file of the directory that takes the mutex the dispatcher holds is read from the tree', () => {
+  const root = mkdtempSync(join(tmpdir(), 'pr-wwh-'));
+  mkdirSync(join(root, 'include/uapi/linux'), { recursive: true });
+  mkdirSync(join(root, 'drivers/vhost'), { recursive: true });
+  writeFileSync(join(root, 'MAINTAINERS'), 'DEMO\n');
+  writeFileSync(join(root, 'include/uapi/linux/demo.h'), '#define DEMO 1\n');
+  writeFileSync(join(root, 'drivers/vhost/vhost.c'), VHOST_C);
+  writeFileSync(join(root, 'drivers/vhost/vdpa.c'), VDPA_C);
+  git(root, 'init', '-q');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'base');
+  writeFileSync(
+    join(root, 'drivers/vhost/vdpa.c'),
+    VDPA_C.replace('\t\tbreak;\n\t}\n\treturn r;', '\t\tbreak;\n\tcase VHOST_SET_BACKEND_FEATURES:\n\t\tif (copy_from_user(&features, argp, sizeof(features)))\n\t\t\treturn -EFAULT;\n\t\tvhost_set_backend_features(&v->vdev, features);\n\t\tbreak;\n\t}\n\treturn r;'),
+  );
+  const diff = git(root, 'diff');
+  git(root, 'checkout', '-q', '.');
+  assert.deepEqual(of(analyzeDiff(patchOf(diff), { headersDir: NO_HEADERS }).facts), []);
+  const facts = analyzeDiff(patchOf(diff), { headersDir: NO_HEADERS, tree: treeAt(root)! }).facts;
+  assert.deepEqual(of(facts), [['vhost_set_backend_features', 'vhost_vdpa_vring_ioctl']]);
+  assert.match(facts.find((x) => x.kind === 'wait-while-holding')!.detail!, /^vhost_vdpa_vring_ioctl\(\) now calls vhost_set_backend_features\(\) while holding d->mutex \(taken by its caller vhost_vdpa_unlocked_ioctl\(\)\), and vhost_set_backend_features\(\) takes d->mutex itself/);
+});
