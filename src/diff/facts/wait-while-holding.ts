@@ -293,7 +293,7 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
   const found = new Map<string, Fact>();
   const emit = (what: string, symbol: string, l: AnnotatedLine, detail: string) => {
     const at = [what, l.function, symbol].join('\u0000');
-    if (!found.has(at)) found.set(at, lineFact('wait-while-holding', symbol, file, l, { detail: `${detail} (read from the patch's lines, not verified)` }));
+    if (!found.has(at)) found.set(at, lineFact('wait-while-holding', symbol, file, l, { detail: `${detail} (read from the code in view: the patch, or whole files inside a tree; not verified)` }));
   };
   // Locks a caller holds around its call of a function of this file, per side (one hop): the
   // callee runs under them, as an ioctl's sub-handler runs under the mutex its dispatcher took.
