@@ -17,7 +17,7 @@
 import type { Fact } from '../../model/facts.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import type { PatchScope } from '../uapi/scope.js';
-import { siblingDefinition } from '../tree/sibling-definitions.js';
+import { siblingDefinition, siblingOps } from '../tree/sibling-definitions.js';
 import { lineFact } from './types.js';
 import { ANY_CALL, bounded, firstArgument, nthArgument } from './call-changes.js';
 import { detector, gated, matchesIn } from './literal-gate.js';
@@ -25,7 +25,7 @@ import { LOCK_DROP, LOCK_TAKE } from './sync-calls.js';
 
 /** Lock calls: group 1 takes, group 2 drops, group 3 is a guard type (guard(mutex)(&x)). */
 const LOCKS = gated(
-  new RegExp(String.raw`\b(?:(${LOCK_TAKE}|lock_sock|rcu_read_lock|lockdep_assert_held\w*)|(${LOCK_DROP}|release_sock|rcu_read_unlock))\s*\(|\b(?:scoped_)?guard\s*\(\s*(\w+)\s*[,)]`, 'g'),
+  new RegExp(String.raw`\b(?:(${LOCK_TAKE}|lock_sock(?:_nested|_fast)?|rcu_read_lock|lockdep_assert_held\w*)|(${LOCK_DROP}|release_sock|rcu_read_unlock))\s*\(|\b(?:scoped_)?guard\s*\(\s*(\w+)\s*[,)]`, 'g'),
   ['lock', 'down_', 'up_', 'guard', 'release_sock'],
 );
 /** Waits, with what identifies the context each waits for. */
@@ -111,7 +111,7 @@ function lockCalls(code: string, types: Map<string, string>): LockCall[] {
     const call = m[1] ?? m[2]!;
     if (/_init$|_is_locked$|_trylock/.test(call)) continue;
     const rcu = /^rcu_read/.test(call);
-    const sock = /_sock$/.test(call);
+    const sock = /^(?:lock_sock|release_sock)/.test(call);
     const name = rcu ? 'rcu' : sock ? 'the socket lock' : firstArgument(code, open);
     if (!name) continue;
     out.push({ take: m[1] !== undefined, keys: rcu ? ['rcu'] : sock ? ['sock'] : lockKeys(name, types), name, atomic: rcu || /^(?:spin_lock|raw_spin_lock|read_lock|write_lock|xa_lock)/.test(call), assert: /^lockdep_assert/.test(call) });
@@ -136,6 +136,8 @@ interface Index {
   queued: Map<string, Set<string>>;
   /** Functions registered as vhost work or poll handlers (what a vhost flush waits for). */
   vhostWork: Set<string>;
+  /** Ops member → the functions the patch's ops tables put there (".release = fn,"). */
+  ops: Map<string, Set<string>>;
 }
 
 const indexOf = new WeakMap<object, Index>();
@@ -144,20 +146,28 @@ function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
   (m.get(k) ?? m.set(k, new Set()).get(k)!).add(v);
 }
 
+/** ".release = virtio_transport_release," in an ops table. */
+const OP_ASSIGN = /^\s*\.([a-z_]\w*)\s*=\s*&?([a-z_]\w*)\s*,?\s*$/;
+/** A call through an ops member: "vsk->transport->release(vsk)", "ops->set_status(vdpa, 0)". */
+const MEMBER_CALL = /->\s*([a-z_]\w*)\s*\(/g;
+
 /** Handler argument position per registration. */
 const HANDLER_ARG: Record<string, number> = { INIT_WORK: 1, INIT_DELAYED_WORK: 1, INIT_WORK_ONSTACK: 1, vhost_work_init: 1, vhost_poll_init: 1, timer_setup: 1, tasklet_setup: 1, tasklet_init: 1, kthread_run: 0, kthread_create: 0, kthread_run_worker: 0, request_irq: 1, devm_request_irq: 2, request_threaded_irq: 1, devm_request_threaded_irq: 2 };
 /** The second handler of a threaded irq. */
 const THREAD_ARG: Record<string, number> = { request_threaded_irq: 2, devm_request_threaded_irq: 3 };
 
 function buildIndex(all: AnnotatedHunk[][]): Index {
-  const idx: Index = { bodies: new Map(), handlers: new Map(), queued: new Map(), vhostWork: new Set() };
+  const idx: Index = { bodies: new Map(), handlers: new Map(), queued: new Map(), vhostWork: new Set(), ops: new Map() };
   const types = new Map<string, Map<string, string>>();
   for (const hunks of all) for (const h of bounded(hunks)) {
     // Functions whose start (the definition line) this hunk shows: only there is every line
     // before a lock call visible, so a take is not the re-take after an unlock above the hunk.
     const started = new Set<string>();
     for (const l of h.lines) {
-      if (l.kind === '-' || !l.function) continue;
+      if (l.kind === '-') continue;
+      const op = l.code.includes('=') ? OP_ASSIGN.exec(l.code) : null;
+      if (op) addTo(idx.ops, op[1]!, op[2]!);
+      if (!l.function) continue;
       const fn = l.function;
       const body = idx.bodies.get(fn) ?? idx.bodies.set(fn, { takes: new Map(), expects: new Set(), calls: new Set() }).get(fn)!;
       const code = l.code;
@@ -381,16 +391,25 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
         }
       }
     }
-    // relocks-through-callee: a call made under the lock to a function of the patch that takes it.
-    for (const m of code.matchAll(ANY_CALL)) {
-      const callee = m[1]!;
+    // relocks-through-callee: a call made under the lock to a function that takes it, directly
+    // or through an ops member whose installed function does.
+    const calls: { callee: string; via?: string }[] = [];
+    for (const m of code.matchAll(ANY_CALL)) if (code[m.index! - 1] !== '>') calls.push({ callee: m[1]! });
+    if (code.includes('->')) {
+      for (const m of code.matchAll(MEMBER_CALL)) {
+        const member = m[1]!;
+        for (const impl of new Set([...(idx!.ops.get(member) ?? []), ...(tree ? siblingOps(tree, file.path, member) : [])])) calls.push({ callee: impl, via: member });
+      }
+    }
+    for (const { callee, via } of calls) {
       if (callee === fn || /lock|guard|_held|^if$|^for$|^while$|^switch$|^return$|^sizeof$/.test(callee)) continue;
+      const body = bodyOf(callee);
       for (const x of held) {
-        if (x.keys[0] === 'rcu') continue;
-        const body = bodyOf(callee);
-        const added = body && takenBy(body, x.keys);
+        if (x.keys[0] === 'rcu' || !body) continue;
+        const added = takenBy(body, x.keys);
         if (added === undefined || !(isNew(x) || added)) continue;
-        emit('relock', callee, l, `${fn}() now calls ${callee}() while holding ${heldName(x)}, and ${callee}() takes ${x.name} itself: the second acquisition waits for the first forever, a self-deadlock`);
+        const what = via ? `->${via}(), which runs ${callee}(),` : `${callee}()`;
+        emit('relock', via ? `${via}` : callee, l, `${fn}() now calls ${what} while holding ${heldName(x)}, and ${callee}() takes ${x.name} itself: the second acquisition waits for the first forever, a self-deadlock`);
         return;
       }
     }

@@ -445,3 +445,71 @@ test('inside a tree: a helper of another file of the directory that takes the mu
   assert.deepEqual(of(facts), [['vhost_set_backend_features', 'vhost_vdpa_vring_ioctl']]);
   assert.match(facts.find((x) => x.kind === 'wait-while-holding')!.detail!, /^vhost_vdpa_vring_ioctl\(\) now calls vhost_set_backend_features\(\) while holding d->mutex \(taken by its caller vhost_vdpa_unlocked_ioctl\(\)\), and vhost_set_backend_features\(\) takes d->mutex itself/);
 });
+
+// The shape of the AF_VSOCK transport release deadlock: connect holds the socket lock and
+// reassigns the transport, whose release op (installed in another file of the directory)
+// takes the socket lock again.
+const AF_VSOCK = `// SPDX-License-Identifier: GPL-2.0-only
+int vsock_assign_transport(struct vsock_sock *vsk, struct vsock_sock *psk)
+{
+	const struct vsock_transport *new_transport = vsock_pick(vsk);
+
+	if (vsk->transport) {
+		if (vsk->transport == new_transport)
+			return 0;
+	}
+	vsk->transport = new_transport;
+	return 0;
+}
+
+static int vsock_connect(struct socket *sock, struct sockaddr *addr,
+			 int addr_len, int flags)
+{
+	struct sock *sk = sock->sk;
+	struct vsock_sock *vsk = vsock_sk(sk);
+	int err;
+
+	lock_sock(sk);
+	err = vsock_assign_transport(vsk, NULL);
+	release_sock(sk);
+	return err;
+}
+`;
+const TRANSPORT = `// SPDX-License-Identifier: GPL-2.0-only
+void demo_transport_release(struct vsock_sock *vsk)
+{
+	struct sock *sk = &vsk->sk;
+
+	lock_sock_nested(sk, SINGLE_DEPTH_NESTING);
+	demo_close(vsk);
+	release_sock(sk);
+}
+`;
+const TABLE = `// SPDX-License-Identifier: GPL-2.0-only
+static struct virtio_transport demo_transport = {
+	.transport = {
+		.release = demo_transport_release,
+	},
+};
+`;
+
+test('inside a tree: an ops call added under the socket lock whose installed function takes the socket lock again', () => {
+  const root = mkdtempSync(join(tmpdir(), 'pr-wwh-'));
+  mkdirSync(join(root, 'include/uapi/linux'), { recursive: true });
+  mkdirSync(join(root, 'net/vmw_vsock'), { recursive: true });
+  writeFileSync(join(root, 'MAINTAINERS'), 'DEMO\n');
+  writeFileSync(join(root, 'include/uapi/linux/demo.h'), '#define DEMO 1\n');
+  writeFileSync(join(root, 'net/vmw_vsock/af_vsock.c'), AF_VSOCK);
+  writeFileSync(join(root, 'net/vmw_vsock/demo_transport_common.c'), TRANSPORT);
+  writeFileSync(join(root, 'net/vmw_vsock/demo_transport.c'), TABLE);
+  git(root, 'init', '-q');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'base');
+  writeFileSync(join(root, 'net/vmw_vsock/af_vsock.c'), AF_VSOCK.replace('\t\t\treturn 0;\n\t}\n', '\t\t\treturn 0;\n\t\tvsk->transport->release(vsk);\n\t}\n'));
+  const diff = git(root, 'diff');
+  git(root, 'checkout', '-q', '.');
+  assert.deepEqual(of(analyzeDiff(patchOf(diff), { headersDir: NO_HEADERS }).facts), []);
+  const facts = analyzeDiff(patchOf(diff), { headersDir: NO_HEADERS, tree: treeAt(root)! }).facts;
+  assert.deepEqual(of(facts), [['release', 'vsock_assign_transport']]);
+  assert.match(facts.find((x) => x.kind === 'wait-while-holding')!.detail!, /^vsock_assign_transport\(\) now calls ->release\(\), which runs demo_transport_release\(\), while holding the socket lock \(taken by its caller vsock_connect\(\)\)/);
+});
