@@ -4,16 +4,23 @@
 // - waits-on-lock-taker: a wait (flush_work, cancel_*_sync, flush_workqueue, kthread_stop,
 //   free_irq/synchronize_irq, del_timer_sync, wait_for_completion, a vhost flush) inside a
 //   section of lock L, where the work function, timer, irq handler, thread function or the
-//   completer of the completion it waits for takes L itself (directly or one call down);
-// - relocks-through-callee: a call inside L to a function of the patch whose body takes L;
+//   completer of the completion it waits for takes L itself (directly or one call down); a
+//   vhost flush under a virtqueue mutex always is (every vhost handler takes its vq's mutex);
+// - relocks-through-callee: a call inside L to a function that takes L, directly or through an
+//   ops member ("->release()") whose installed function does;
 // - waits-in-atomic: one of those waits inside a spinlock or RCU read section (they sleep).
-// Only pairings the patch creates count: the wait or call line is added, the lock around it
-// is added, or the waited-for function newly takes the lock. Brand-new functions are included
-// on purpose (the kind is not in new-code.ts's CHANGE_KINDS): a new driver's teardown that
-// flushes its work under the lock the work takes deadlocks from its first day, and that is when
-// reviewers read it. What each context takes is read from the lines the review sees (the
-// patch's hunks, or whole files inside a tree), not verified. A plain new nesting of two locks
-// and mutex/user-copy calls under a spinlock are ordering-questions.ts's (not repeated here).
+// L is held when the function takes it, or when a caller in the file takes it around its call
+// and the function's start is shown (one hop: an ioctl sub-handler under its dispatcher's
+// mutex). A callee counts as taking L only where its start is shown and it neither drops L
+// first nor asserts it held (then it expects the caller's lock).
+// Only pairings the patch creates count: the old side did not run that line under that lock,
+// or the waited-for function newly takes it. Brand-new functions are included on purpose (the
+// kind is not in new-code.ts's CHANGE_KINDS): a new driver's teardown that flushes its work
+// under the lock the work takes deadlocks from its first day, and that is when reviewers read
+// it. What each context takes is read from the code in view: the patch's hunks, or inside a
+// tree whole files plus the functions and ops tables of the patched file's directory
+// (tree/sibling-definitions.ts); not verified. A plain new nesting of two locks and
+// mutex/user-copy calls under a spinlock are ordering-questions.ts's (not repeated here).
 import type { Fact } from '../../model/facts.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import type { PatchScope } from '../uapi/scope.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileDiff, factsOf, patchOf, NO_HEADERS } from '../uapi/helpers.js';
 import { analyzeDiff } from '../../../src/diff/facts.js';
 import { treeAt } from '../../../src/diff/tree/detect.js';
@@ -296,19 +296,29 @@ static void demo_remove(struct virtio_device *vdev)
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd, encoding: 'utf8' });
 
-test('inside a tree: a flush moved under the lock is a deadlock when the work function far above the hunk takes that lock; from the hunk alone it is not known', () => {
+/** A committed kernel tree holding `files`, and the diff that replaces `path` by `edited` there. */
+function treeDiff(files: Record<string, string>, path: string, edited: string): { root: string; diff: string } {
   const root = mkdtempSync(join(tmpdir(), 'pr-wwh-'));
-  mkdirSync(join(root, 'include/uapi/linux'), { recursive: true });
-  mkdirSync(join(root, 'drivers/virtio'), { recursive: true });
-  writeFileSync(join(root, 'MAINTAINERS'), 'DEMO\n');
-  writeFileSync(join(root, 'include/uapi/linux/demo.h'), '#define DEMO 1\n');
-  writeFileSync(join(root, 'drivers/virtio/demo.c'), DRIVER);
+  const all: Record<string, string> = { MAINTAINERS: 'DEMO\n', 'include/uapi/linux/demo.h': '#define DEMO 1\n', ...files };
+  for (const [name, text] of Object.entries(all)) {
+    mkdirSync(dirname(join(root, name)), { recursive: true });
+    writeFileSync(join(root, name), text);
+  }
   git(root, 'init', '-q');
   git(root, 'add', '-A');
   git(root, 'commit', '-qm', 'base');
-  writeFileSync(join(root, 'drivers/virtio/demo.c'), DRIVER.replace('\tmutex_unlock(&d->lock);\n\tflush_work(&d->event_work);\n', '\tflush_work(&d->event_work);\n\tmutex_unlock(&d->lock);\n'));
+  writeFileSync(join(root, path), edited);
   const diff = git(root, 'diff');
   git(root, 'checkout', '-q', '.');
+  return { root, diff };
+}
+
+test('inside a tree: a flush moved under the lock is a deadlock when the work function far above the hunk takes that lock; from the hunk alone it is not known', () => {
+  const { root, diff } = treeDiff(
+    { 'drivers/virtio/demo.c': DRIVER },
+    'drivers/virtio/demo.c',
+    DRIVER.replace('\tmutex_unlock(&d->lock);\n\tflush_work(&d->event_work);\n', '\tflush_work(&d->event_work);\n\tmutex_unlock(&d->lock);\n'),
+  );
   assert.deepEqual(of(analyzeDiff(patchOf(diff), { headersDir: NO_HEADERS }).facts), []);
   const facts = analyzeDiff(patchOf(diff), { headersDir: NO_HEADERS, tree: treeAt(root)! }).facts;
   assert.deepEqual(of(facts), [['d->event_work', 'demo_remove']]);
@@ -424,22 +434,11 @@ static long vhost_vdpa_unlocked_ioctl(struct file *filep,
 `;
 
 test('inside a tree: a helper of another file of the directory that takes the mutex the dispatcher holds is read from the tree', () => {
-  const root = mkdtempSync(join(tmpdir(), 'pr-wwh-'));
-  mkdirSync(join(root, 'include/uapi/linux'), { recursive: true });
-  mkdirSync(join(root, 'drivers/vhost'), { recursive: true });
-  writeFileSync(join(root, 'MAINTAINERS'), 'DEMO\n');
-  writeFileSync(join(root, 'include/uapi/linux/demo.h'), '#define DEMO 1\n');
-  writeFileSync(join(root, 'drivers/vhost/vhost.c'), VHOST_C);
-  writeFileSync(join(root, 'drivers/vhost/vdpa.c'), VDPA_C);
-  git(root, 'init', '-q');
-  git(root, 'add', '-A');
-  git(root, 'commit', '-qm', 'base');
-  writeFileSync(
-    join(root, 'drivers/vhost/vdpa.c'),
+  const { root, diff } = treeDiff(
+    { 'drivers/vhost/vhost.c': VHOST_C, 'drivers/vhost/vdpa.c': VDPA_C },
+    'drivers/vhost/vdpa.c',
     VDPA_C.replace('\t\tbreak;\n\t}\n\treturn r;', '\t\tbreak;\n\tcase VHOST_SET_BACKEND_FEATURES:\n\t\tif (copy_from_user(&features, argp, sizeof(features)))\n\t\t\treturn -EFAULT;\n\t\tvhost_set_backend_features(&v->vdev, features);\n\t\tbreak;\n\t}\n\treturn r;'),
   );
-  const diff = git(root, 'diff');
-  git(root, 'checkout', '-q', '.');
   assert.deepEqual(of(analyzeDiff(patchOf(diff), { headersDir: NO_HEADERS }).facts), []);
   const facts = analyzeDiff(patchOf(diff), { headersDir: NO_HEADERS, tree: treeAt(root)! }).facts;
   assert.deepEqual(of(facts), [['vhost_set_backend_features', 'vhost_vdpa_vring_ioctl']]);
@@ -494,20 +493,11 @@ static struct virtio_transport demo_transport = {
 `;
 
 test('inside a tree: an ops call added under the socket lock whose installed function takes the socket lock again', () => {
-  const root = mkdtempSync(join(tmpdir(), 'pr-wwh-'));
-  mkdirSync(join(root, 'include/uapi/linux'), { recursive: true });
-  mkdirSync(join(root, 'net/vmw_vsock'), { recursive: true });
-  writeFileSync(join(root, 'MAINTAINERS'), 'DEMO\n');
-  writeFileSync(join(root, 'include/uapi/linux/demo.h'), '#define DEMO 1\n');
-  writeFileSync(join(root, 'net/vmw_vsock/af_vsock.c'), AF_VSOCK);
-  writeFileSync(join(root, 'net/vmw_vsock/demo_transport_common.c'), TRANSPORT);
-  writeFileSync(join(root, 'net/vmw_vsock/demo_transport.c'), TABLE);
-  git(root, 'init', '-q');
-  git(root, 'add', '-A');
-  git(root, 'commit', '-qm', 'base');
-  writeFileSync(join(root, 'net/vmw_vsock/af_vsock.c'), AF_VSOCK.replace('\t\t\treturn 0;\n\t}\n', '\t\t\treturn 0;\n\t\tvsk->transport->release(vsk);\n\t}\n'));
-  const diff = git(root, 'diff');
-  git(root, 'checkout', '-q', '.');
+  const { root, diff } = treeDiff(
+    { 'net/vmw_vsock/af_vsock.c': AF_VSOCK, 'net/vmw_vsock/demo_transport_common.c': TRANSPORT, 'net/vmw_vsock/demo_transport.c': TABLE },
+    'net/vmw_vsock/af_vsock.c',
+    AF_VSOCK.replace('\t\t\treturn 0;\n\t}\n', '\t\t\treturn 0;\n\t\tvsk->transport->release(vsk);\n\t}\n'),
+  );
   assert.deepEqual(of(analyzeDiff(patchOf(diff), { headersDir: NO_HEADERS }).facts), []);
   const facts = analyzeDiff(patchOf(diff), { headersDir: NO_HEADERS, tree: treeAt(root)! }).facts;
   assert.deepEqual(of(facts), [['release', 'vsock_assign_transport']]);
