@@ -42,8 +42,12 @@ const WAITS = gated(
 );
 /** A virtqueue's mutex, by member or by type: "vq->mutex", "n->vqs[i].vq.mutex", "struct vhost_virtqueue *x; x->mutex". */
 const VQ_MUTEX = /^(?:vq|vhost_virtqueue)\.mutex$/;
-/** Waits ordering-questions' sleep-in-atomic list does not name (it has wait_for_completion). */
-const SLEEPS_UNSEEN = /^(?!wait_for_completion)/;
+/**
+ * Waits that sleep and that ordering-questions' sleep-in-atomic list does not name (it has
+ * wait_for_completion). A timer's synchronous delete spins rather than sleeps: under a spinlock
+ * it is wrong only if the callback takes that lock, which waits-on-lock-taker checks.
+ */
+const SLEEPS_UNSEEN = /^(?!wait_for_completion|del_timer_sync|timer_delete_sync|timer_shutdown_sync|hrtimer_cancel)/;
 /** Registrations of a context: group 1 the call, the handler is found by argument position. */
 const REGISTERS = gated(
   /\b(INIT_WORK|INIT_DELAYED_WORK|INIT_WORK_ONSTACK|vhost_work_init|vhost_poll_init|timer_setup|tasklet_setup|tasklet_init|kthread_run|kthread_create|kthread_run_worker|request_irq|request_threaded_irq|devm_request_irq|devm_request_threaded_irq|queue_work|queue_delayed_work|mod_delayed_work|complete|complete_all)\s*\(/g,
@@ -80,7 +84,7 @@ function lockKeys(expr: string, types: Map<string, string>): string[] {
 }
 /** The member a work item, timer or completion is reached by: "&vi->refill.work" → "refill". */
 function memberKey(expr: string): string {
-  const parts = expr.replace(/\[[^\]]*\]/g, '').replace(/[()*&]/g, '').split(/->|\./).filter((p) => /^\w+$/.test(p));
+  const parts = partsOf(expr);
   if (parts.length > 1 && /^(?:work|timer)$/.test(parts[parts.length - 1]!)) parts.pop();
   return parts[parts.length - 1] ?? '';
 }
@@ -184,8 +188,9 @@ function buildIndex(all: AnnotatedHunk[][]): Index {
       if (!code.includes('(')) continue;
       for (const c of lockCalls(code, declared)) {
         for (const k of c.keys) {
-          if (c.take && !c.assert && started.has(fn)) body.takes.set(k, (body.takes.get(k) ?? false) || l.kind === '+');
-          else if (!body.takes.has(k)) body.expects.add(k);
+          if (c.take && !c.assert) {
+            if (started.has(fn)) body.takes.set(k, (body.takes.get(k) ?? false) || l.kind === '+');
+          } else if (!body.takes.has(k)) body.expects.add(k);
         }
       }
       for (const m of code.matchAll(ANY_CALL)) if (m[1] !== fn) body.calls.add(m[1]!);

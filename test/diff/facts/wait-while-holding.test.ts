@@ -503,3 +503,18 @@ test('inside a tree: an ops call added under the socket lock whose installed fun
   assert.deepEqual(of(facts), [['release', 'vsock_assign_transport']]);
   assert.match(facts.find((x) => x.kind === 'wait-while-holding')!.detail!, /^vsock_assign_transport\(\) now calls ->release\(\), which runs demo_transport_release\(\), while holding the socket lock \(taken by its caller vsock_connect\(\)\)/);
 });
+
+test('a timer deleted synchronously under a spinlock its callback does not take is no fact (it spins, it does not sleep)', () => {
+  const facts = factsOf(
+    fileDiff('drivers/vdpa/mydev/main.c', {
+      at: 80,
+      section: 'static void mydev_stop(struct mydev_hw *hw)',
+      body: `
+ \tspin_lock_irqsave(&hw->irq_lock, flags);
++\tdel_timer_sync(&hw->watchdog);
+ \thw->running = false;
+ \tspin_unlock_irqrestore(&hw->irq_lock, flags);`,
+    }),
+  );
+  assert.deepEqual(of(facts), []);
+});
