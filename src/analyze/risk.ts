@@ -12,6 +12,7 @@ export const RISK_CATEGORIES: Partial<Record<FactKind, Category[]>> = {
   'rcu-changed': ['ordering-race', 'reset-and-mapping-lifecycle'],
   'work-changed': ['ordering-race'],
   'ordering-question': ['ordering-race'],
+  'wait-while-holding': ['ordering-race'],
   'untrusted-value-unchecked': ['untrusted-userspace-security'],
   'user-copy-length': ['untrusted-userspace-security'],
   'ref-unbalanced': ['reset-and-mapping-lifecycle'],

@@ -48,6 +48,7 @@ import { encodingConstantFacts } from './facts/encoding-constants.js';
 import { featureOpFacts } from './facts/feature-ops.js';
 import { fallbackFacts } from './facts/fallbacks.js';
 import { opsContractFacts } from './facts/ops-contracts.js';
+import { waitWhileHoldingFacts } from './facts/wait-while-holding.js';
 import { wholeFiles, type WholeFile } from './tree/whole-file.js';
 import { verifyLayouts } from './tree/verify-layouts.js';
 import { markUnverified } from './tree/layout-claims.js';
@@ -90,6 +91,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   lockScopeFacts,
   publicationOrderFacts,
   orderingQuestionFacts,
+  waitWhileHoldingFacts,
   unwindLabelFacts,
   encodingConstantFacts,
   featureOpFacts,

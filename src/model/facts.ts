@@ -86,6 +86,7 @@ export const FACT_KINDS = [
   'probe-ready-order-unmet', // a new virtio probe kicks a virtqueue or registers with its subsystem before it sets DRIVER_OK (symbol: the call)
   'setup-call-unpaired', // a probe/open/bind path takes a resource with no release added, moves it, or drops its error-path release (symbol: the call)
   'published-before-init', // an object registered, installed or inserted in a table before a later line initialises it or can fail without unpublishing it (symbol: the publishing call)
+  'wait-while-holding', // a wait (flush/cancel_sync/kthread_stop/free_irq/completion/vhost flush) or a call made under a lock that the waited-for context or the callee takes itself, or a wait inside a spinlock/RCU section (symbol: the waited object or the callee)
   'used-after-release', // an object used after a free or a put/unregister that can drop its last reference, in the same function (symbol: the object)
   'feature-passthrough-changed', // a bit added to or removed from a list of features QEMU passes through or masks (symbol: the bit)
   // uAPI declarations (include/uapi, QEMU linux-headers, standard-headers)

@@ -80,6 +80,26 @@ export function firstArgument(code: string, open: number): string {
     .slice(0, 80);
 }
 
+/** The n-th argument (0-based) of the call whose "(" is at `open`, spaces removed. */
+export function nthArgument(code: string, open: number, n: number): string {
+  let depth = 0;
+  let index = 0;
+  let start = open + 1;
+  for (let i = open; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')') {
+      depth--;
+      if (depth === 0) return index === n ? code.slice(start, i).replace(/\s+/g, '') : '';
+    } else if (c === ',' && depth === 1) {
+      if (index === n) return code.slice(start, i).replace(/\s+/g, '');
+      index++;
+      start = i + 1;
+    }
+  }
+  return index === n ? code.slice(start).replace(/\s+/g, '') : '';
+}
+
 /**
  * Every call matching `re` (its group 1 is the primitive) on a changed line, with added and
  * removed occurrences of the same call text in the same function cancelling each other.

@@ -16,7 +16,7 @@
 import type { Fact } from '../../model/facts.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import { lineFact } from './types.js';
-import { bounded, firstArgument } from './call-changes.js';
+import { bounded, firstArgument, nthArgument } from './call-changes.js';
 import { detector, gated, execIn, type Gated } from './literal-gate.js';
 import { escapeRegExp } from './escape-regexp.js';
 
@@ -57,26 +57,6 @@ const WINDOW = 40;
 function baseOf(arg: string): string | null {
   const m = /^\(?\s*&?\s*\(?\s*([A-Za-z_]\w*)/.exec(arg);
   return m ? m[1]! : null;
-}
-
-/** The n-th argument (0-based) of the call whose "(" is at `open`, spaces removed. */
-function nthArgument(code: string, open: number, n: number): string {
-  let depth = 0;
-  let index = 0;
-  let start = open + 1;
-  for (let i = open; i < code.length; i++) {
-    const c = code[i];
-    if (c === '(') depth++;
-    else if (c === ')') {
-      depth--;
-      if (depth === 0) return index === n ? code.slice(start, i).replace(/\s+/g, '') : '';
-    } else if (c === ',' && depth === 1) {
-      if (index === n) return code.slice(start, i).replace(/\s+/g, '');
-      index++;
-      start = i + 1;
-    }
-  }
-  return index === n ? code.slice(start).replace(/\s+/g, '') : '';
 }
 
 function callAt(code: string, p: Gated, args: Record<string, number>): { call: string; arg: string } | null {
