@@ -65,7 +65,7 @@ test('a reset that loses the line clearing a member', () => {
   assert.match(String(resetState(facts)[0]![2]), /^snet_reset_dev\(\) no longer clears callback/);
 });
 
-test('near misses: the reset clears the member, it is set at probe, the struct is new, no reset in sight, the clear moved to a helper', () => {
+test('near misses: the reset clears the member, it is set at probe, the struct is new, no reset in sight, statistics, only the PCI core reset called, the clear moved to a helper', () => {
   const quiet = [
     // The reset clears it (in the patch).
     [fileDiff('drivers/vdpa/solidrun/snet_main.c', adapter('+\tu64 last_driver_area;'), setVqAddress('+\tsnet->last_driver_area = driver_area;'), reset('+\tsnet->last_driver_area = 0;'))],
@@ -81,6 +81,19 @@ test('near misses: the reset clears the member, it is set at probe, the struct i
 +};` }, setVqAddress('+\tsnet->last_driver_area = driver_area;'), reset('+\tsnet_wait_reset(snet);'))],
     // No reset shown or named anywhere in the file.
     [fileDiff('drivers/vdpa/solidrun/snet_main.c', adapter('+\tu64 last_driver_area;'), setVqAddress('+\tsnet->last_driver_area = driver_area;'))],
+    // A statistics struct: counters are kept across resets on purpose.
+    [fileDiff('drivers/vdpa/solidrun/snet_main.c', { at: 20, section: 'struct snet_vq_stats {', body: `
+ \tu64 kicks;
++\tu64 timeouts;
+ };` }, setVqAddress('+\tsnet->stats.timeouts++;'), reset('+\tsnet_wait_reset(snet);'))],
+    // Only the PCI core's function reset is called: it resets the function, not the driver's members.
+    [fileDiff('drivers/vfio/pci/vfio_pci_core.c', { at: 60, section: 'struct vfio_pci_core_device {', body: `
+ \tbool reset_works;
++\tbool saw_msix;
+ \tbool extended_caps;` }, { at: 300, section: 'static int vfio_pci_set_msi_trigger(struct vfio_pci_core_device *vdev,', body: `
+ \tint ret;
++\tvdev->saw_msix = true;
+ \tret = pci_try_reset_function(vdev->pdev);` })],
     // The clear leaves the reset for a helper the patch adds it to.
     [fileDiff('drivers/vdpa/solidrun/snet_main.c', reset('-\tsnet->config_cb.callback = NULL;\n+\tsnet_clear_callbacks(snet);'), { at: 200, section: 'static void snet_clear_callbacks(struct snet *snet)', body: `
  {
