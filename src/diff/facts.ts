@@ -37,6 +37,7 @@ import { failurePathFacts } from './facts/failure-paths.js';
 import { sysfsRemovedFacts } from './facts/sysfs-removed.js';
 import { sizeTypeFacts } from './facts/size-types.js';
 import { resetPathFacts } from './facts/reset-paths.js';
+import { resetStateFacts } from './facts/reset-state.js';
 import { resourceRoleFacts } from './facts/resource-roles.js';
 import { replacePathFacts } from './facts/replace-paths.js';
 import { stateTableFacts } from './facts/state-tables.js';
@@ -101,7 +102,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
 ];
 
 /** Producers that need every file of the patch at once (a uAPI flag and the handler that reads it). */
-export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts, sysfsAbiFacts, failurePathFacts, sysfsRemovedFacts, sizeTypeFacts];
+export const PATCH_PRODUCERS: ((scope: PatchScope) => Fact[])[] = [uapiIoctlNumberFacts, uapiFlagFacts, ioctlEncodingFacts, specCheckFacts, sysfsAbiFacts, failurePathFacts, sysfsRemovedFacts, sizeTypeFacts, resetStateFacts];
 
 export interface DiffResult {
   files: FileDiff[];

@@ -70,6 +70,7 @@ export const FACT_KINDS = [
   'sysfs-abi-undocumented', // a sysfs attribute or device node added with no Documentation/ABI in the patch (symbol: the attribute)
   'failure-ignored', // a call's failure dropped: result of a failing function unused, or an allocation used unchecked (symbol: the callee)
   'reset-path-changed', // a reset now releases what probe/the owner set up, or no longer waits for the device (symbol: the call)
+  'reset-state-not-cleared', // a member the patch adds and sets at run time that no reset clears, or a reset that stops clearing one (symbol: the member)
   'replace-current-unchecked', // a replace/set path dereferences the current object or calls an optional callback unchecked (symbol: the pointer or op)
   'sysfs-attribute-removed', // a sysfs attribute's creation, or the op backing a core-created one, deleted and not re-added (symbol: the attribute or op)
   'state-transition-changed', // a cell of a state machine's jump table added or changed (symbol: the event)

@@ -15,7 +15,10 @@ import { changedCalls, bounded, calledFrom, callObjects, anyChangedCalls, liveFu
 import { resourceOf, pairs, newlyAcquired } from './resource-roles.js';
 
 /** Words after or before "reset" that name a part of the device rather than the device. */
-const PART = new Set(['vq', 'vqs', 'queue', 'queues', 'virtqueue', 'virtqueues', 'vring', 'ring', 'rings', 'map', 'maps', 'mr', 'iotlb', 'umem', 'stats', 'counters', 'debugfs']);
+const QUEUE_PARTS = ['vq', 'vqs', 'queue', 'queues', 'virtqueue', 'virtqueues', 'vring', 'ring', 'rings'];
+/** Parts whose reset drops a translation or a view, not device state (shared with reset-state.ts). */
+export const MAPPING_PARTS: readonly string[] = ['map', 'maps', 'mr', 'iotlb', 'umem', 'stats', 'counters', 'debugfs'];
+const PART = new Set([...QUEUE_PARTS, ...MAPPING_PARTS]);
 /** A reset of the device, not of one of its parts (vp_modern_reset_vq, vhost_iotlb_reset). */
 const isDeviceReset = (fn: string) => fn.includes('reset') && !fn.split('_').some((t) => PART.has(t));
 /** Release of what probe or the owner set up once. */
