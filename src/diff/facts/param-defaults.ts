@@ -15,9 +15,10 @@ import { compat } from '../uapi/compat.js';
  * module_param_cb(name, ops, &var, …): group 1 the variant, group 2 the arguments up to the type.
  */
 const PARAM = /\bmodule_param(_named|_cb|_unsafe|_named_unsafe)?\s*\(([^;]*)/;
-/** "static bool a = true, b;" : group 1 the declarators after the type. */
-const DECL = /^\s*(?:static\s+)?(?:const\s+)?(?:unsigned\s+|signed\s+)?(?:bool|int|uint|short|ushort|long|ulong|u8|u16|u32|u64|s8|s16|s32|s64|unsigned|char\s*\*)\s+([a-z_]\w*(?:\s*=\s*[^,;()]+(?:\([^;()]*\))?)?(?:\s*,\s*[a-z_]\w*(?:\s*=\s*[^,;()]+)?)*)\s*;\s*$/;
-const DEFINE = /^\s*#\s*define\s+([A-Z_][A-Z0-9_]*)\s+(.+?)\s*$/;
+/** "static bool a = true, b;" : group 1 the declarators after the type (split in code). */
+const DECL = /^\s*(?:static\s+)?(?:const\s+)?(?:unsigned\s+|signed\s+)?(?:bool|int|uint|short|ushort|long|ulong|u8|u16|u32|u64|s8|s16|s32|s64|unsigned|char\s*\*)\s+([a-z_][^;]*);\s*$/;
+const IDENT = /^[a-z_]\w*$/;
+const DEFINE = /^\s*#\s*define\s+([A-Z_][A-Z0-9_]*)\s+(\S.*)$/;
 const NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 /** A value as C reads it: "0", "false" and no initializer are all zero. */
@@ -50,14 +51,16 @@ function declarations(lines: AnnotatedLine[], into: Sides, defines: Sides): void
     };
     const d = DEFINE.exec(l.code);
     if (d) {
-      put(defines, d[1]!, d[2]!);
+      put(defines, d[1]!, d[2]!.trim());
       continue;
     }
     const m = DECL.exec(l.code);
-    if (!m) continue;
+    // A call in the declarators is a prototype or a computed start value: not read.
+    if (!m || m[1]!.includes('(')) continue;
     for (const part of m[1]!.split(',')) {
       const eq = part.indexOf('=');
-      put(into, (eq < 0 ? part : part.slice(0, eq)).trim(), eq < 0 ? '0' : part.slice(eq + 1).trim());
+      const name = (eq < 0 ? part : part.slice(0, eq)).trim();
+      if (IDENT.test(name)) put(into, name, eq < 0 ? '0' : part.slice(eq + 1).trim());
     }
   }
 }
