@@ -61,6 +61,7 @@ const KIND_WEIGHT: Partial<Record<FactKind, SymbolWeight>> = {
   'mask-bit-removed': 3,
   'op-assigned': 3,
   'module-param-added': 3,
+  'module-param-default-changed': 3,
   'function-changed': 2,
   'op-called': 2,
   'symbol-added': 1,

@@ -35,6 +35,7 @@ export const FACT_KINDS = [
   'error-value-changed', // in a function userspace reaches, what a failure returns changed: an errno swapped in place, an error overwritten before the return, or "return 0" under a failure test (symbol: the function)
   'error-return-removed', // in a function userspace reaches, a guard that failed with an errno deleted, none in its place (symbol: EXXX)
   'module-param-added', // module_param*() added (symbol: parameter name)
+  'module-param-default-changed', // an existing module parameter's initial value (or the #define it starts from) rewritten (symbol: parameter name)
   'wait-added', // a wait/sleep on something userspace controls (symbol: the wait primitive)
   'ioctl-encoding-changed', // an ioctl argument packed/unpacked differently, with no uAPI comment or doc in the patch (symbol: the request)
   'mask-bit-added', // bit added to a *_FEATURES mask or features |= (symbol: bit, mask: mask)

@@ -1,9 +1,13 @@
 // module-param-added: module_param*(name, …) on an added line. A module parameter selects
 // behaviour host-wide, for every device and every process, instead of per device by
 // negotiation: userspace can neither request it nor tell which behaviour it got.
+// module-param-default-changed: the initial value of an existing parameter's variable (or of
+// the #define it is initialised from) rewritten: every host that never set the parameter gets
+// the other behaviour on upgrade, without asking.
 import type { Fact } from '../../model/facts.js';
 import { changedLines, lineFact, type FileFactProducer } from './types.js';
 import { compat } from '../uapi/compat.js';
+import { paramDefaultFacts } from './param-defaults.js';
 
 const PARAM_NAME = /\bmodule_param(_named|_cb|_array|_unsafe)?\s*\(\s*([A-Za-z_]\w*)([^)]*)/;
 const DESC = /\bMODULE_PARM_DESC\s*\(\s*([A-Za-z_]\w*)\s*,\s*"([^"]*)"/;
@@ -43,5 +47,5 @@ export const moduleParamFacts: FileFactProducer = (file, hunks) => {
       }),
     );
   }
-  return out;
+  return out.concat(paramDefaultFacts(file, hunks));
 };
