@@ -24,15 +24,15 @@
 import type { Fact } from '../../model/facts.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import type { PatchScope } from '../uapi/scope.js';
-import { siblingDefinition, siblingOps } from '../tree/sibling-definitions.js';
+import { OP_ASSIGN, siblingDefinition, siblingOps } from '../tree/sibling-definitions.js';
 import { lineFact } from './types.js';
 import { ANY_CALL, bounded, firstArgument, nthArgument } from './call-changes.js';
 import { detector, gated, matchesIn } from './literal-gate.js';
-import { LOCK_DROP, LOCK_TAKE } from './sync-calls.js';
+import { LOCK_DROP, LOCK_TAKE, SOCKET_LOCK_DROP, SOCKET_LOCK_TAKE } from './sync-calls.js';
 
 /** Lock calls: group 1 takes, group 2 drops, group 3 is a guard type (guard(mutex)(&x)). */
 const LOCKS = gated(
-  new RegExp(String.raw`\b(?:(${LOCK_TAKE}|lock_sock(?:_nested|_fast)?|rcu_read_lock|lockdep_assert_held\w*)|(${LOCK_DROP}|release_sock|rcu_read_unlock))\s*\(|\b(?:scoped_)?guard\s*\(\s*(\w+)\s*[,)]`, 'g'),
+  new RegExp(String.raw`\b(?:(${LOCK_TAKE}|${SOCKET_LOCK_TAKE}(?:_nested|_fast)?|rcu_read_lock|lockdep_assert_held\w*)|(${LOCK_DROP}|${SOCKET_LOCK_DROP}|rcu_read_unlock))\s*\(|\b(?:scoped_)?guard\s*\(\s*(\w+)\s*[,)]`, 'g'),
   ['lock', 'down_', 'up_', 'guard', 'release_sock'],
 );
 /** Waits, with what identifies the context each waits for. */
@@ -157,8 +157,6 @@ function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
   (m.get(k) ?? m.set(k, new Set()).get(k)!).add(v);
 }
 
-/** ".release = virtio_transport_release," in an ops table. */
-const OP_ASSIGN = /^\s*\.([a-z_]\w*)\s*=\s*&?([a-z_]\w*)\s*,?\s*$/;
 /** A call through an ops member: "vsk->transport->release(vsk)", "ops->set_status(vdpa, 0)". */
 const MEMBER_CALL = /->\s*([a-z_]\w*)\s*\(/g;
 
@@ -166,6 +164,29 @@ const MEMBER_CALL = /->\s*([a-z_]\w*)\s*\(/g;
 const HANDLER_ARG: Record<string, number> = { INIT_WORK: 1, INIT_DELAYED_WORK: 1, INIT_WORK_ONSTACK: 1, vhost_work_init: 1, vhost_poll_init: 1, timer_setup: 1, tasklet_setup: 1, tasklet_init: 1, kthread_run: 0, kthread_create: 0, kthread_run_worker: 0, request_irq: 1, devm_request_irq: 2, request_threaded_irq: 1, devm_request_threaded_irq: 2 };
 /** The second handler of a threaded irq. */
 const THREAD_ARG: Record<string, number> = { request_threaded_irq: 2, devm_request_threaded_irq: 3 };
+
+/** The line that starts `fn`'s definition (column 0, its name before "("): every line of it after this one is in view. */
+const startsFunction = (code: string, fn: string) => /^[A-Za-z_]/.test(code) && code.includes(`${fn}(`);
+
+/**
+ * One line of `fn` into its body: the locks it takes or expects held, and what it calls.
+ * `added` is whether a take on this line is the patch's, null when the function's start is not
+ * in view (a take might re-take after an unlock above the hunk: not recorded). Returns whether
+ * the line has a call at all.
+ */
+function readLine(body: Body, fn: string, code: string, types: Map<string, string>, added: boolean | null): boolean {
+  declare(code, types);
+  if (!code.includes('(')) return false;
+  for (const c of lockCalls(code, types)) {
+    for (const k of c.keys) {
+      if (c.take && !c.assert) {
+        if (added !== null) body.takes.set(k, (body.takes.get(k) ?? false) || added);
+      } else if (!body.takes.has(k)) body.expects.add(k);
+    }
+  }
+  for (const m of code.matchAll(ANY_CALL)) if (m[1] !== fn) body.calls.add(m[1]!);
+  return true;
+}
 
 function buildIndex(all: AnnotatedHunk[][]): Index {
   const idx: Index = { bodies: new Map(), handlers: new Map(), queued: new Map(), vhostWork: new Set(), ops: new Map() };
@@ -182,18 +203,9 @@ function buildIndex(all: AnnotatedHunk[][]): Index {
       const fn = l.function;
       const body = idx.bodies.get(fn) ?? idx.bodies.set(fn, { takes: new Map(), expects: new Set(), calls: new Set() }).get(fn)!;
       const code = l.code;
-      if (!started.has(fn) && /^[A-Za-z_]/.test(code) && code.includes(`${fn}(`)) started.add(fn);
+      if (!started.has(fn) && startsFunction(code, fn)) started.add(fn);
       const declared = types.get(fn) ?? types.set(fn, new Map()).get(fn)!;
-      declare(code, declared);
-      if (!code.includes('(')) continue;
-      for (const c of lockCalls(code, declared)) {
-        for (const k of c.keys) {
-          if (c.take && !c.assert) {
-            if (started.has(fn)) body.takes.set(k, (body.takes.get(k) ?? false) || l.kind === '+');
-          } else if (!body.takes.has(k)) body.expects.add(k);
-        }
-      }
-      for (const m of code.matchAll(ANY_CALL)) if (m[1] !== fn) body.calls.add(m[1]!);
+      if (!readLine(body, fn, code, declared, started.has(fn) ? l.kind === '+' : null)) continue;
       for (const m of matchesIn(code, REGISTERS)) {
         const call = m[1]!;
         const open = m.index! + m[0].length - 1;
@@ -254,17 +266,7 @@ function namedAfter(idx: Index, member: string): Set<string> {
 function bodyFromText(fn: string, lines: string[]): Body {
   const body: Body = { takes: new Map(), expects: new Set(), calls: new Set() };
   const types = new Map<string, string>();
-  for (const code of lines) {
-    declare(code, types);
-    if (!code.includes('(')) continue;
-    for (const c of lockCalls(code, types)) {
-      for (const k of c.keys) {
-        if (c.take && !c.assert) body.takes.set(k, false);
-        else if (!body.takes.has(k)) body.expects.add(k);
-      }
-    }
-    for (const m of code.matchAll(ANY_CALL)) if (m[1] !== fn) body.calls.add(m[1]!);
-  }
+  for (const code of lines) readLine(body, fn, code, types, false);
   return body;
 }
 
@@ -291,8 +293,6 @@ function takenBy(body: Body, keys: string[]): boolean | undefined {
   }
   return out;
 }
-
-const fnName = (l: AnnotatedLine) => (l.function ? `${l.function}()` : 'this code');
 
 export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }, (file, allHunks, scope?: PatchScope) => {
   const hunks = bounded(allHunks);
@@ -359,7 +359,7 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
       declare(code, types);
       if (!fn || !code.includes('(')) continue;
       // The function's start is shown: what its callers hold, it runs under.
-      if (callers && held.length === 0 && /^[A-Za-z_]/.test(code) && code.includes(`${fn}(`)) held = [...(callers.get(fn) ?? [])];
+      if (callers && held.length === 0 && startsFunction(code, fn)) held = [...(callers.get(fn) ?? [])];
       const locks = lockCalls(code, types);
       // Calls on the line run before its own lock call releases (spin_unlock after a flush on one line is rare).
       if (held.length > 0) visit(l, fn, held);

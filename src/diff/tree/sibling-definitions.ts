@@ -19,8 +19,8 @@ const DEFINITION = /^(?!static\s+const\b|extern\b|typedef\b|#)(?:[A-Za-z_][\w\s*
 /** Definition lines are short; a longer one is not searched (keeps the pattern's cost per line bounded). */
 const MAX_HEAD = 200;
 
-/** ".release = virtio_transport_release," in an ops table. */
-const OP_ASSIGN = /^\s*\.([a-z_]\w*)\s*=\s*&?([a-z_]\w*)\s*,?\s*$/;
+/** ".release = virtio_transport_release," in an ops table: group 1 the member, group 2 the function. */
+export const OP_ASSIGN = /^\s*\.([a-z_]\w*)\s*=\s*&?([a-z_]\w*)\s*,?\s*$/;
 
 interface Directory {
   definitions: Map<string, string[]>;
