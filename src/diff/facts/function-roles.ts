@@ -4,12 +4,12 @@
 export type Role = 'setup' | 'teardown';
 
 /** Verbs that make a function a teardown path. */
-export const TEARDOWN_VERBS: ReadonlySet<string> = new Set([
+const TEARDOWN_VERBS: ReadonlySet<string> = new Set([
   'release', 'remove', 'close', 'reset', 'unbind', 'detach', 'destroy', 'exit', 'free', 'unmap', 'unpin', 'cleanup', 'teardown',
   'uninit', 'deinit', 'fini', 'shutdown', 'unregister', 'unrealize', 'unplug', 'unset', 'unsetup', 'stop',
 ]);
 /** Verbs that make a function a setup path. */
-export const SETUP_VERBS: ReadonlySet<string> = new Set(['probe', 'open', 'setup', 'bind', 'attach', 'map', 'pin', 'register', 'create', 'realize', 'plug']);
+const SETUP_VERBS: ReadonlySet<string> = new Set(['probe', 'open', 'setup', 'bind', 'attach', 'map', 'pin', 'register', 'create', 'realize', 'plug']);
 
 /** The words of a C name, lower case: `__vhost_dev_cleanup` → vhost, dev, cleanup. */
 export const nameWords = (name: string): string[] => name.toLowerCase().split('_').filter(Boolean);

@@ -23,13 +23,14 @@ import { lineFact } from './types.js';
 import { bounded, calledFrom, linesByFunction } from './call-changes.js';
 import { escapeRegExp } from './escape-regexp.js';
 import { MAPPING_PARTS } from './reset-paths.js';
+import { nameWords } from './function-roles.js';
 
 /** Words in a reset's name that say it resets a mapping or a view, which keeps device state by design. */
 // Unlike reset-paths.ts, a queue's reset counts: per-queue state is cleared there (vhost's vq reset).
 const NOT_STATE_RESET = new Set([...MAPPING_PARTS, 'skb', 'header', 'timer', 'iter', 'mac', 'network', 'transport']);
 /** A function that resets a device or a queue: "reset" as a word of its name (vhost_vq_reset, vduse_dev_reset, reset_owner). */
-export const isStateReset = (fn: string): boolean => {
-  const words = fn.toLowerCase().split('_');
+const isStateReset = (fn: string): boolean => {
+  const words = nameWords(fn);
   return words.some((w) => w === 'reset' || w === 'resets') && !words.some((w) => NOT_STATE_RESET.has(w));
 };
 /** Functions where a member is set once for the device's life, or torn down: not a run-time set. */
@@ -76,17 +77,44 @@ function addedMembers(hunks: AnnotatedHunk[]): Added[] {
   return out;
 }
 
+/** The patterns that find a member's sets, clears and mentions, compiled once per member name and patch. */
+interface MemberPatterns {
+  assign: RegExp;
+  preIncrement: RegExp;
+  writeOnce: RegExp;
+  setBit: RegExp;
+  released: RegExp;
+  compoundZero: RegExp;
+  mention: RegExp;
+}
+const patternsOf = new Map<string, MemberPatterns>();
+function patternsFor(name: string): MemberPatterns {
+  let p = patternsOf.get(name);
+  if (p) return p;
+  const n = escapeRegExp(name);
+  p = {
+    assign: new RegExp(`(?:->|\\.)${n}\\s*(\\[[^\\]]*\\]\\s*)?(?:([+\\-|&^]?)=(?!=)\\s*([^;]*)|\\+\\+|--)`),
+    preIncrement: new RegExp(`(?:\\+\\+|--)\\s*[\\w.>-]*(?:->|\\.)${n}\\b`),
+    writeOnce: new RegExp(`\\bWRITE_ONCE\\s*\\([^,;]*(?:->|\\.)${n}\\s*,\\s*([^;]*)\\)`),
+    setBit: new RegExp(`\\b(?:__)?set_bit\\s*\\([^;]*&[^;]*(?:->|\\.)${n}\\b`),
+    released: new RegExp(`\\b(?:memset|bitmap_zero|bitmap_clear|\\w*_(?:put|free|release|clear|reset|drop)\\w*|\\w*(?:put|free)_\\w+|kfree|vfree|kvfree)\\s*\\([^;]*(?:->|\\.)${n}\\b`),
+    compoundZero: new RegExp(`(?:->|\\.)${n}\\s*=\\s*\\(\\s*\\w+\\s*\\)\\s*\\{\\s*0?\\s*\\}`),
+    mention: new RegExp(`(?:->|\\.)${n}\\b`),
+  };
+  patternsOf.set(name, p);
+  return p;
+}
+
 /** A set of `name` on this line: "x->name = v", "x.name |= v", "x->name++", WRITE_ONCE(x->name, v), set_bit(n, &x->name). Returns the value set, '' for an update. */
 function setValue(code: string, name: string): string | null {
   if (!code.includes(name)) return null;
-  const n = escapeRegExp(name);
-  const assign = new RegExp(`(?:->|\\.)${n}\\s*(\\[[^\\]]*\\]\\s*)?(?:([+\\-|&^]?)=(?!=)\\s*([^;]*)|\\+\\+|--)`).exec(code);
+  const p = patternsFor(name);
+  const assign = p.assign.exec(code);
   if (assign) return assign[2] === undefined ? '' : assign[2] ? '' : (assign[3] ?? '');
-  const pre = new RegExp(`(?:\\+\\+|--)\\s*[\\w.>-]*(?:->|\\.)${n}\\b`).test(code);
-  if (pre) return '';
-  const once = new RegExp(`\\bWRITE_ONCE\\s*\\([^,;]*(?:->|\\.)${n}\\s*,\\s*([^;]*)\\)`).exec(code);
+  if (p.preIncrement.test(code)) return '';
+  const once = p.writeOnce.exec(code);
   if (once) return once[1]!;
-  if (new RegExp(`\\b(?:__)?set_bit\\s*\\([^;]*&[^;]*(?:->|\\.)${n}\\b`).test(code)) return '';
+  if (p.setBit.test(code)) return '';
   return null;
 }
 
@@ -95,12 +123,11 @@ function clears(code: string, name: string): boolean {
   if (!code.includes(name)) return false;
   const v = setValue(code, name);
   if (v !== null && v !== '' && CLEARED.test(v.replace(/\)\s*$/, ''))) return true;
-  const n = escapeRegExp(name);
-  return new RegExp(`\\b(?:memset|bitmap_zero|bitmap_clear|\\w*_(?:put|free|release|clear|reset|drop)\\w*|\\w*(?:put|free)_\\w+|kfree|vfree|kvfree)\\s*\\([^;]*(?:->|\\.)${n}\\b`).test(code)
-    || new RegExp(`(?:->|\\.)${n}\\s*=\\s*\\(\\s*\\w+\\s*\\)\\s*\\{\\s*0?\\s*\\}`).test(code);
+  const p = patternsFor(name);
+  return p.released.test(code) || p.compoundZero.test(code);
 }
 
-const mentions = (code: string, name: string) => code.includes(name) && new RegExp(`(?:->|\\.)${escapeRegExp(name)}\\b`).test(code);
+const mentions = (code: string, name: string) => code.includes(name) && patternsFor(name).mention.test(code);
 
 interface ResetView {
   /** Reset functions with lines on the new side of the file, and the helpers they call. */
@@ -135,6 +162,7 @@ const fnOf = (fn: string) => `${fn}()`;
 export function resetStateFacts(scope: PatchScope): Fact[] {
   const files = scope.files.filter((f) => isCLike(f.file.path) && !f.file.binary && f.file.role !== 'uapi-header' && f.hunks.length);
   if (!files.some((f) => f.hunks.some((h) => h.lines.some((l) => l.code.includes('reset') || l.function?.includes('reset'))))) return [];
+  patternsOf.clear();
   const out: Fact[] = [];
   const members = files.flatMap((f) => addedMembers(bounded(f.hunks)));
   // Every new-side line of the patch, per file: where members are set and cleared.
@@ -144,7 +172,7 @@ export function resetStateFacts(scope: PatchScope): Fact[] {
   const seen = new Set<string>();
   // A member whose declaration the patch also removes was moved or renamed, not added.
   const removedMembers = new Set<string>();
-  for (const f of files) for (const h of f.hunks) for (const l of h.lines) {
+  for (const f of files) for (const h of bounded(f.hunks)) for (const l of h.lines) {
     const d = l.kind === '-' && l.aggregate ? MEMBER.exec(l.code) : null;
     if (d) removedMembers.add(d[2]!);
   }
@@ -203,7 +231,7 @@ export function resetStateFacts(scope: PatchScope): Fact[] {
       const name = target?.[1];
       if (!name || seen.has(name) || !clears(l.code, name)) continue;
       // Cleared again anywhere in the patch (moved to a helper), or the member mentioned on an added line (reworked): not lost.
-      const still = files.some((g) => g.hunks.some((gh) => gh.lines.some((x) => x.kind !== '-' && mentions(x.code, name) && (x.kind === '+' || x.function === l.function))));
+      const still = files.some((g) => bounded(g.hunks).some((gh) => gh.lines.some((x) => x.kind !== '-' && mentions(x.code, name) && (x.kind === '+' || x.function === l.function))));
       const deleted = members.some((a) => a.name === name) || removedMembers.has(name);
       if (still || deleted) continue;
       seen.add(name);
