@@ -171,6 +171,11 @@ export function callObjects(hunks: AnnotatedHunk[]): { added: Map<string, string
 /** Lines that say nothing about order on their own: blank, or braces only. */
 const FILLER = /^[\s{}]*$/;
 
+/** One side of a hunk in order (context and that side's own lines), blank and brace-only lines left out. */
+export function sideLines(h: AnnotatedHunk, side: '+' | '-'): AnnotatedLine[] {
+  return h.lines.filter((l) => (l.kind === ' ' || l.kind === side) && !FILLER.test(l.code));
+}
+
 /**
  * For each changed line, the code just before and after it on its own side (old for a removed
  * line, new for an added one), braces and blank lines skipped, white space ignored.
@@ -179,7 +184,7 @@ function neighbours(hunks: AnnotatedHunk[]): Map<AnnotatedLine, string> {
   const out = new Map<AnnotatedLine, string>();
   for (const h of hunks) {
     for (const side of ['-', '+'] as const) {
-      const seq = h.lines.filter((l) => l.kind === ' ' || l.kind === side).filter((l) => !FILLER.test(l.code));
+      const seq = sideLines(h, side);
       const flat = seq.map((l) => l.code.replace(/\s+/g, ''));
       for (let i = 0; i < seq.length; i++) if (seq[i]!.kind === side) out.set(seq[i]!, `${flat[i - 1] ?? ''}\u0000${flat[i + 1] ?? ''}`);
     }

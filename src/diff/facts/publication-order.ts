@@ -14,9 +14,9 @@
 // when reviewers check it; on the archive the two kinds fire on 0.2% of patches. Which call
 // publishes or frees is read from the call's name, not verified.
 import type { Fact } from '../../model/facts.js';
-import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
+import { isCLike, type AnnotatedLine } from '../annotate.js';
 import { lineFact } from './types.js';
-import { bounded, firstArgument, nthArgument } from './call-changes.js';
+import { bounded, firstArgument, nthArgument, sideLines } from './call-changes.js';
 import { detector, gated, execIn, type Gated } from './literal-gate.js';
 import { escapeRegExp } from './escape-regexp.js';
 
@@ -49,7 +49,6 @@ const GOTO = /^\s*goto\s+(\w+)\s*;/;
 const FAIL_EXIT = /^\s*(?:goto\s+\w+|return\s+(?:-E[A-Z0-9]+|ret|err|rc|error|r|PTR_ERR\s*\([^;]*\)|ERR_PTR\s*\([^;]*\)))\s*;/;
 /** What an unwind path does to take a publication back. */
 const UNPUBLISH = /\b(?:\w*unregister\w*|device_del|cdev_del|cdev_device_del|misc_deregister|xa_erase\w*|xa_release|idr_remove|list_del\w*|hlist_del\w*|hash_del\w*|RCU_INIT_POINTER|rcu_assign_pointer|put_unused_fd|fput)\s*\(/;
-const FILLER = /^[\s{}]*$/;
 /** Lines after a publish that are looked at: setup continues a few dozen lines at most. */
 const WINDOW = 40;
 
@@ -73,11 +72,6 @@ function publishedObject(pub: { call: string; arg: string }, code: string): stri
   if (POINTER_STORE.test(pub.call)) return /^[A-Za-z_]\w*$/.test(pub.arg) ? pub.arg : null;
   if (pub.call === 'anon_inode_getfd') return /^\s*(\w+)\s*=/.exec(code)?.[1] ?? null;
   return baseOf(pub.arg);
-}
-
-/** The new side of a hunk (context and added lines), without blank or brace-only lines. */
-function newSide(h: AnnotatedHunk): AnnotatedLine[] {
-  return h.lines.filter((l) => l.kind !== '-' && !FILLER.test(l.code));
 }
 
 const fnOf = (l: AnnotatedLine) => (l.function ? `${l.function}()` : 'this code');
@@ -190,8 +184,8 @@ export const publicationOrderFacts = detector({ files: isCLike, needs: [PUBLISH,
   const out: Fact[] = [];
   const seen = new Set<string>();
   for (const h of hunks) {
-    const seq = newSide(h);
-    const old = h.lines.filter((l) => l.kind !== '+' && !FILLER.test(l.code));
+    const seq = sideLines(h, '+');
+    const old = sideLines(h, '-');
     seq.forEach((l, i) => {
       if (!l.function) return;
       const pub = callAt(l.code, PUBLISH, OBJECT_ARG);

@@ -30,6 +30,8 @@ import { nameWords } from './function-roles.js';
 const NOT_STATE_RESET = new Set([...MAPPING_PARTS, 'skb', 'header', 'timer', 'iter', 'mac', 'network', 'transport']);
 /** A function that resets a device or a queue: "reset" as a word of its name (vhost_vq_reset, vduse_dev_reset, reset_owner). */
 const isStateReset = (fn: string): boolean => {
+  // Asked for every line of every file: most names do not hold the word at all.
+  if (!/reset/i.test(fn)) return false;
   const words = nameWords(fn);
   return words.some((w) => w === 'reset' || w === 'resets') && !words.some((w) => NOT_STATE_RESET.has(w));
 };
@@ -168,7 +170,9 @@ export function resetStateFacts(scope: PatchScope): Fact[] {
   // Every new-side line of the patch, per file: where members are set and cleared.
   // With a tree every file is one hunk from its first line (tree/whole-file.ts): nothing is out of sight.
   const isWhole = (f: (typeof files)[number]) => !!scope.ctx.tree && f.file.hunks.length === 1 && f.file.hunks[0]!.section === '' && f.file.hunks[0]!.newStart <= 1;
-  const views = new Map(files.map((f) => [f, resetsOf(bounded(f.hunks), isWhole(f))]));
+  // Read only for a file that a member set or a lost clear needs: most patches have neither.
+  const views = new Map<(typeof files)[number], ResetView>();
+  const viewOf = (f: (typeof files)[number]) => views.get(f) ?? views.set(f, resetsOf(bounded(f.hunks), isWhole(f))).get(f)!;
   const seen = new Set<string>();
   // A member whose declaration the patch also removes was moved or renamed, not added.
   const removedMembers = new Set<string>();
@@ -195,7 +199,7 @@ export function resetStateFacts(scope: PatchScope): Fact[] {
     if (!set || cleared) continue;
     // The driver's resets: those of the setter's file and of the other files of its directory in the patch.
     const dir = set.file.file.path.replace(/[^/]*$/, '');
-    const driver = files.filter((g) => g === set!.file || g.file.path.replace(/[^/]*$/, '') === dir).map((g) => views.get(g)!);
+    const driver = files.filter((g) => g === set!.file || g.file.path.replace(/[^/]*$/, '') === dir).map(viewOf);
     const view: ResetView = {
       shown: new Map(driver.flatMap((v) => [...v.shown])),
       named: new Set(driver.flatMap((v) => [...v.named])),
@@ -224,9 +228,8 @@ export function resetStateFacts(scope: PatchScope): Fact[] {
   // A reset that stops clearing a member.
   for (const f of files) {
     const hunks = bounded(f.hunks);
-    const view = views.get(f)!;
     for (const h of hunks) for (const l of h.lines) {
-      if (l.kind !== '-' || !l.function || !isStateReset(l.function) || !view.shown.has(l.function)) continue;
+      if (l.kind !== '-' || !l.function || !isStateReset(l.function) || !viewOf(f).shown.has(l.function)) continue;
       const target = /(?:->|\.)([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?=(?!=)/.exec(l.code) ?? /\bmemset\s*\(\s*&?[\w.>-]*(?:->|\.)([A-Za-z_]\w*)/.exec(l.code);
       const name = target?.[1];
       if (!name || seen.has(name) || !clears(l.code, name)) continue;
