@@ -294,6 +294,44 @@ function takenBy(body: Body, keys: string[]): boolean | undefined {
   return out;
 }
 
+/** A line of one side of a hunk with a call, in a function: what the walks over that side need of it. */
+interface Step {
+  l: AnnotatedLine;
+  fn: string;
+  /** The function changed since the previous step: nothing is held any more. */
+  fresh: boolean;
+  /** The line starts the function's definition. */
+  starts: boolean;
+  locks: LockCall[];
+}
+const stepsCache = new WeakMap<AnnotatedHunk, { '+'?: Step[]; '-'?: Step[] }>();
+
+/** The steps of one side of a hunk (context included), read once for the several walks over it. */
+function stepsOf(h: AnnotatedHunk, side: '+' | '-'): Step[] {
+  const cached = stepsCache.get(h) ?? stepsCache.set(h, {}).get(h)!;
+  const known = cached[side];
+  if (known) return known;
+  const out: Step[] = [];
+  let fn: string | null | undefined;
+  let fresh = true;
+  let types = new Map<string, string>();
+  for (const l of h.lines) {
+    if (l.kind !== ' ' && l.kind !== side) continue;
+    if (l.function !== fn) {
+      fn = l.function;
+      fresh = true;
+      types = new Map();
+    }
+    const code = l.code;
+    declare(code, types);
+    if (!fn || !code.includes('(')) continue;
+    out.push({ l, fn, fresh, starts: startsFunction(code, fn), locks: lockCalls(code, types) });
+    fresh = false;
+  }
+  cached[side] = out;
+  return out;
+}
+
 export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }, (file, allHunks, scope?: PatchScope) => {
   const hunks = bounded(allHunks);
   const key = scope ?? hunks;
@@ -345,22 +383,11 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
 
   /** Each line of one side (context included) with the locks held as it runs, per function. */
   function walk(h: AnnotatedHunk, side: '+' | '-', callers: Map<string, Held[]> | null, visit: (l: AnnotatedLine, fn: string, held: Held[]) => void) {
-    let fn: string | null | undefined;
     let held: Held[] = [];
-    let types = new Map<string, string>();
-    for (const l of h.lines) {
-      if (l.kind !== ' ' && l.kind !== side) continue;
-      if (l.function !== fn) {
-        fn = l.function;
-        held = [];
-        types = new Map();
-      }
-      const code = l.code;
-      declare(code, types);
-      if (!fn || !code.includes('(')) continue;
+    for (const { l, fn, fresh, starts, locks } of stepsOf(h, side)) {
+      if (fresh) held = [];
       // The function's start is shown: what its callers hold, it runs under.
-      if (callers && held.length === 0 && startsFunction(code, fn)) held = [...(callers.get(fn) ?? [])];
-      const locks = lockCalls(code, types);
+      if (callers && held.length === 0 && starts) held = [...(callers.get(fn) ?? [])];
       // Calls on the line run before its own lock call releases (spin_unlock after a flush on one line is rare).
       if (held.length > 0) visit(l, fn, held);
       for (const c of locks) {
