@@ -6,15 +6,16 @@
 import type { Fact } from '../../model/facts.js';
 import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
 import { isCLike } from '../annotate.js';
-import { lineFact, type FileFactProducer } from './types.js';
+import { lineFact } from './types.js';
 import { bounded } from './call-changes.js';
 import { compat } from '../uapi/compat.js';
+import { detector, gated } from './literal-gate.js';
 
 /**
  * module_param(var, …), module_param_unsafe(var, …), module_param_named(name, var, …),
  * module_param_cb(name, ops, &var, …): group 1 the variant, group 2 the arguments up to the type.
  */
-const PARAM = /\bmodule_param(_named|_cb|_unsafe|_named_unsafe)?\s*\(([^;]*)/;
+const PARAM = gated(/\bmodule_param(_named|_cb|_unsafe|_named_unsafe)?\s*\(([^;]*)/, ['module_param']);
 /** "static bool a = true, b;" : group 1 the declarators after the type (split in code). */
 const DECL = /^\s*(?:static\s+)?(?:const\s+)?(?:unsigned\s+|signed\s+)?(?:bool|int|uint|short|ushort|long|ulong|u8|u16|u32|u64|s8|s16|s32|s64|unsigned|char\s*\*)\s+([a-z_][^;]*);\s*$/;
 const IDENT = /^[a-z_]\w*$/;
@@ -65,21 +66,17 @@ function declarations(lines: AnnotatedLine[], into: Sides, defines: Sides): void
   }
 }
 
-export const paramDefaultFacts: FileFactProducer = (file, allHunks) => {
-  if (!isCLike(file.path)) return [];
+export const paramDefaultFacts = detector({ files: isCLike, needs: [PARAM] }, (file, allHunks) => {
   const hunks: AnnotatedHunk[] = bounded(allHunks);
   // Parameters whose module_param line the old side had: they existed before the patch.
   const existing = new Map<string, string>();
-  let any = false;
   for (const h of hunks) for (const l of h.lines) {
-    if (!l.code.includes('module_param')) continue;
-    any = true;
-    if (l.kind === '+') continue;
-    const m = PARAM.exec(l.code);
+    if (l.kind === '+' || !l.code.includes('module_param')) continue;
+    const m = PARAM.re.exec(l.code);
     const v = m && paramVariable(m[1], m[2]!);
     if (v) existing.set(v, m[1] === '_named' || m[1] === '_cb' ? m[2]!.split(',')[0]!.trim() : v);
   }
-  if (!any || existing.size === 0) return [];
+  if (existing.size === 0) return [];
   const vars: Sides = new Map();
   const defines: Sides = new Map();
   for (const h of hunks) declarations(h.lines, vars, defines);
@@ -104,4 +101,4 @@ export const paramDefaultFacts: FileFactProducer = (file, allHunks) => {
     if (d?.at && d.old !== undefined && d.new !== undefined && normal(d.old) !== normal(d.new)) report(param, d.old, d.new, d.at, name);
   }
   return out;
-};
+});

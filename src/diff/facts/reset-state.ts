@@ -161,6 +161,21 @@ function resetsOf(hunks: AnnotatedHunk[], whole: boolean): ResetView {
 
 const fnOf = (fn: string) => `${fn}()`;
 
+/**
+ * The first run-time set of member `name` on an added line, with its file; null when there is
+ * none, or when a new-side line of the patch clears the member (then nothing is left over).
+ */
+function runTimeSet<F extends { hunks: AnnotatedHunk[] }>(files: F[], name: string): { line: AnnotatedLine; file: F } | null {
+  let set: { line: AnnotatedLine; file: F } | null = null;
+  for (const f of files) for (const h of bounded(f.hunks)) for (const l of h.lines) {
+    if (l.kind === '-' || !l.function || !l.code.includes(name)) continue;
+    if (clears(l.code, name)) return null;
+    if (set || l.kind !== '+' || SETUP_OR_TEARDOWN.test(l.function) || IN_PLACE_INIT.test(l.code)) continue;
+    if (setValue(l.code, name) !== null) set = { line: l, file: f };
+  }
+  return set;
+}
+
 export function resetStateFacts(scope: PatchScope): Fact[] {
   const files = scope.files.filter((f) => isCLike(f.file.path) && !f.file.binary && f.file.role !== 'uapi-header' && f.hunks.length);
   if (!files.some((f) => f.hunks.some((h) => h.lines.some((l) => l.code.includes('reset') || l.function?.includes('reset'))))) return [];
@@ -183,20 +198,8 @@ export function resetStateFacts(scope: PatchScope): Fact[] {
   for (const m of members) {
     if (removedMembers.has(m.name)) continue;
     if (seen.has(m.name)) continue;
-    // The first run-time set of the member, and the file it is in.
-    let set: { line: AnnotatedLine; file: (typeof files)[number] } | null = null;
-    let cleared = false;
-    for (const f of files) for (const h of bounded(f.hunks)) for (const l of h.lines) {
-      if (l.kind === '-' || !l.function || !l.code.includes(m.name)) continue;
-      if (clears(l.code, m.name)) {
-        cleared = true;
-        continue;
-      }
-      if (set || l.kind !== '+' || SETUP_OR_TEARDOWN.test(l.function) || IN_PLACE_INIT.test(l.code)) continue;
-      const v = setValue(l.code, m.name);
-      if (v !== null) set = { line: l, file: f };
-    }
-    if (!set || cleared) continue;
+    const set = runTimeSet(files, m.name);
+    if (!set) continue;
     // The driver's resets: those of the setter's file and of the other files of its directory in the patch.
     const dir = set.file.file.path.replace(/[^/]*$/, '');
     const driver = files.filter((g) => g === set!.file || g.file.path.replace(/[^/]*$/, '') === dir).map(viewOf);
