@@ -5,10 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileDiff, factsOf, patchOf, NO_HEADERS } from '../uapi/helpers.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileDiff, factsOf, patchOf, tempFiles, NO_HEADERS } from '../uapi/helpers.js';
 import { analyzeDiff } from '../../../src/diff/facts.js';
 import { treeAt } from '../../../src/diff/tree/detect.js';
 import type { Fact } from '../../../src/model/facts.js';
@@ -298,12 +297,7 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user
 
 /** A committed kernel tree holding `files`, and the diff that replaces `path` by `edited` there. */
 function treeDiff(files: Record<string, string>, path: string, edited: string): { root: string; diff: string } {
-  const root = mkdtempSync(join(tmpdir(), 'pr-wwh-'));
-  const all: Record<string, string> = { MAINTAINERS: 'DEMO\n', 'include/uapi/linux/demo.h': '#define DEMO 1\n', ...files };
-  for (const [name, text] of Object.entries(all)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), text);
-  }
+  const root = tempFiles({ MAINTAINERS: 'DEMO\n', 'include/uapi/linux/demo.h': '#define DEMO 1\n', ...files });
   git(root, 'init', '-q');
   git(root, 'add', '-A');
   git(root, 'commit', '-qm', 'base');

@@ -56,8 +56,8 @@ process.on('exit', () => {
   for (const d of made) rmSync(d, { recursive: true, force: true });
 });
 
-/** A directory of headers written by the test (never the machine's /usr/include); removed at exit. */
-export function headersDir(files: Record<string, string> = {}): string {
+/** A temporary directory holding `files` (relative path → text), removed at exit. */
+export function tempFiles(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'pr-uapi-'));
   made.push(dir);
   for (const [name, text] of Object.entries(files)) {
@@ -66,6 +66,9 @@ export function headersDir(files: Record<string, string> = {}): string {
   }
   return dir;
 }
+
+/** A directory of headers written by the test (never the machine's /usr/include); removed at exit. */
+export const headersDir = (files: Record<string, string> = {}): string => tempFiles(files);
 
 /** An empty catalogue: results then depend on the patch alone. */
 export const NO_HEADERS = headersDir();
