@@ -334,6 +334,9 @@ function stepsOf(h: AnnotatedHunk, side: '+' | '-'): Step[] {
 
 export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }, (file, allHunks, scope?: PatchScope) => {
   const hunks = bounded(allHunks);
+  // Where no line of the file takes or drops a lock nothing is ever held (its callers here take
+  // none either): no wait or call runs under one, and the patch's index need not be built.
+  if (!hunks.some((h) => stepsOf(h, '+').some((s) => s.locks.length > 0) || stepsOf(h, '-').some((s) => s.locks.length > 0))) return [];
   const key = scope ?? hunks;
   let idx = indexOf.get(key);
   if (!idx) indexOf.set(key, (idx = buildIndex(scope ? scope.files.map((f) => f.hunks) : [hunks])));
