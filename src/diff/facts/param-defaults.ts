@@ -74,7 +74,7 @@ export const paramDefaultFacts = detector({ files: isCLike, needs: [PARAM] }, (f
     if (l.kind === '+' || !l.code.includes('module_param')) continue;
     const m = PARAM.re.exec(l.code);
     const v = m && paramVariable(m[1], m[2]!);
-    if (v) existing.set(v, m[1] === '_named' || m[1] === '_cb' ? m[2]!.split(',')[0]!.trim() : v);
+    if (v) existing.set(v, m[1]?.startsWith('_named') || m[1] === '_cb' ? m[2]!.split(',')[0]!.trim() : v);
   }
   if (existing.size === 0) return [];
   const vars: Sides = new Map();

@@ -47,6 +47,16 @@ test('module_param_named reports the parameter\'s name, and a #define it starts 
   );
 });
 
+test('module_param_named_unsafe reports the parameter\'s name too', () => {
+  assert.deepEqual(
+    of('drivers/vfio/vfio_iommu_type1.c', `
+-static bool allow_unsafe_interrupts;
++static bool allow_unsafe_interrupts = true;
+ module_param_named_unsafe(allow_unsafe_irqs, allow_unsafe_interrupts, bool, 0644);`),
+    ['allow_unsafe_irqs: changes the default of module parameter "allow_unsafe_irqs" from 0 to true'],
+  );
+});
+
 test('in a combined declaration only the parameter whose value moved is reported', () => {
   assert.deepEqual(
     of('drivers/vhost/scsi.c', `
