@@ -31,16 +31,12 @@ const CONFIG_COPY = gated(/\bstruct\s+(virtio_\w+_config)\s*\*?\s*([a-z_]\w*)\s*
  */
 function configCopies(file: FileDiff, hunks: AnnotatedHunk[]): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
-  const add = (fn: string | null, code: string) => {
-    if (!fn) return;
-    for (const m of matchesIn(code, CONFIG_COPY)) (out.get(fn) ?? out.set(fn, new Map()).get(fn)!).set(m[2]!, m[1]!);
+  const add = (fn: string | null, matches: Iterable<RegExpMatchArray>) => {
+    if (fn) for (const m of matches) (out.get(fn) ?? out.set(fn, new Map()).get(fn)!).set(m[2]!, m[1]!);
   };
-  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-') add(l.function, l.code);
+  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-') add(l.function, matchesIn(l.code, CONFIG_COPY));
   // Hunk headers are no lines: the file's literal gate has not seen them.
-  for (const h of file.hunks) {
-    const fn = functionNameOf(h.section);
-    if (fn && h.section.includes('_config')) for (const m of h.section.matchAll(CONFIG_COPY.re)) (out.get(fn) ?? out.set(fn, new Map()).get(fn)!).set(m[2]!, m[1]!);
-  }
+  for (const h of file.hunks) if (h.section.includes('_config')) add(functionNameOf(h.section), h.section.matchAll(CONFIG_COPY.re));
   return out;
 }
 
@@ -93,11 +89,13 @@ export const configReadFacts = detector({ files: isCLike, needs: [FIELD_READ, CO
   }
   const out: Fact[] = [];
   const seen = new Set<string>();
+  // A debugfs dump prints the raw copy as the device has it; that reads no field for use.
+  const dumps = new Map<string, boolean>();
+  const dumped = (fn: string) => dumps.get(fn) ?? dumps.set(fn, /\bseq_(?:printf|puts)\b/.test(text.get(fn)!)).get(fn)!;
   for (const h of hunks) for (const l of h.lines) {
     if (l.kind !== '+' || !l.function || SELF_GATED.test(l.code)) continue;
-    // A debugfs dump prints the raw copy as the device has it; that reads no field for use.
-    const dump = /\bseq_(?:printf|puts)\b/.test(text.get(l.function)!);
-    for (const [struct, field] of fieldReads(l.code, dump ? undefined : copies.get(l.function))) {
+    const own = copies.get(l.function);
+    for (const [struct, field] of fieldReads(l.code, own && !dumped(l.function) ? own : undefined)) {
       const key = `${l.function}\u0000${field}`;
       // A read the patch removes somewhere in the file has moved, not appeared.
       if (before.has(`${struct}.${field}`) || seen.has(key)) continue;
