@@ -47,7 +47,15 @@ type ScopedFileProducer = (file: Parameters<FileFactProducer>[0], hunks: Annotat
 export const errorFlowFacts: ScopedFileProducer = detector({ files: isCLike, needs: [ERRNO_ASSIGN, RETURN_ZERO, CALL_ASSIGN] }, (file, allHunks, scope?: PatchScope) => {
   const hunks = bounded(allHunks);
   const byUser = reachedByUser(hunks, scope);
-  const reachable = (l: AnnotatedLine) => !!l.function && byUser(l.function);
+  // Asked of every line of a hunk: one answer per function.
+  const reached = new Map<string, boolean>();
+  const reachable = (l: AnnotatedLine) => {
+    const fn = l.function;
+    if (!fn) return false;
+    let yes = reached.get(fn);
+    if (yes === undefined) reached.set(fn, (yes = byUser(fn)));
+    return yes;
+  };
   const out: Fact[] = [];
   const seen = new Set<string>();
   const push = (l: AnnotatedLine, key: string, detail: string, why: string) => {
@@ -56,7 +64,8 @@ export const errorFlowFacts: ScopedFileProducer = detector({ files: isCLike, nee
     out.push(lineFact('error-value-changed', l.function!, file, l, { detail: `${l.function}() ${detail}`, compat: compat('behaviour-change', why) }));
   };
   for (const h of hunks) {
-    if (!h.lines.some((l) => l.kind !== ' ')) continue;
+    // Every finding sits on a line of a function userspace reaches: a hunk with none has none.
+    if (!h.lines.some((l) => l.kind !== ' ') || !h.lines.some(reachable)) continue;
     for (const s of swaps(h.lines)) {
       if (!reachable(s.added)) continue;
       if (s.count) {
