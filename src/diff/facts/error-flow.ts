@@ -19,6 +19,7 @@ import { bounded } from './call-changes.js';
 import { reachedByUser } from './user-entry.js';
 import { compat } from '../uapi/compat.js';
 import { detector, execIn, gated, testIn } from './literal-gate.js';
+import { isIdentChar } from '../c-code.js';
 
 /** Names a function keeps its result in. */
 const RESULT_VAR = 'ret|err|rc|r|error|retval|rv|res|status';
@@ -233,13 +234,11 @@ function mentions(code: string, variable: string): boolean {
   while (at >= 0) {
     const before = code.charCodeAt(at - 1);
     const after = code.charCodeAt(at + variable.length);
-    if (!isWord(before) && !isWord(after) && code[at - 1] !== '.' && code[at - 1] !== '>') return true;
+    if (!isIdentChar(before) && !isIdentChar(after) && code[at - 1] !== '.' && code[at - 1] !== '>') return true;
     at = code.indexOf(variable, at + 1);
   }
   return false;
 }
-
-const isWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 function count(code: string, ch: string): number {
   let n = 0;
