@@ -307,12 +307,12 @@ function comparedRead(value: string, lines: AnnotatedLine[]): boolean {
 function structParams(file: FileDiff, hunks: AnnotatedHunk[]): Map<string, { tag: string; name: string }[]> {
   const out = new Map<string, { tag: string; name: string }[]>();
   const add = (fn: string | null, text: string) => {
-    if (!fn) return;
+    if (!fn || !text.includes('struct')) return;
     const list = out.get(fn) ?? [];
     for (const m of text.matchAll(STRUCT_PARAM)) if (!list.some((p) => p.name === m[2])) list.push({ tag: m[1]!, name: m[2]! });
     if (list.length) out.set(fn, list);
   };
-  for (const h of file.hunks) add(functionNameOf(h.section), h.section);
+  for (const h of file.hunks) if (h.section.includes('struct')) add(functionNameOf(h.section), h.section);
   for (const h of hunks) {
     const lines = h.lines;
     for (let i = 0; i < lines.length; i++) {
