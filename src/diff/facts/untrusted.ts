@@ -100,6 +100,9 @@ function copiesThroughPointer(m: RegExpMatchArray): boolean {
   return !/get_user$/.test(m[1]!) && !/\(\s*&/.test(m[0]);
 }
 
+/** What a division spells: an operator, or the name of a dividing helper (do_div, DIV_ROUND_UP, roundup). */
+const DIVIDES = ['/', '%', 'div', 'DIV_ROUND_UP', 'round'];
+
 /**
  * How a changed line uses `path` riskily, or null. `pointer`: only what it points at is
  * untrusted. The expressions for one value are built on its first line, not again per line.
@@ -122,10 +125,11 @@ function riskyUse(path: string, pointer = false): (code: string) => string | nul
       sized: new RegExp(String.raw`sizeof\s*\(?\s*\*?\s*${p}`),
     };
     const { index, bound, divisor, arithmetic, named, sized } = re;
-    if (index.test(code)) return 'as an array index';
+    // Each expression only on a line with the operator or call it needs (most lines have none).
+    if (code.includes('[') && index.test(code)) return 'as an array index';
     if (LOOP.test(code) && bound.test(code)) return 'as a loop bound';
-    if (divisor.test(code)) return 'as a divisor';
-    if (arithmetic.test(code)) return 'in size arithmetic';
+    if (DIVIDES.some((d) => code.includes(d)) && divisor.test(code)) return 'as a divisor';
+    if ((code.includes('*') || code.includes('<<') || code.includes('+')) && arithmetic.test(code)) return 'in size arithmetic';
     const sz = SIZE_USE.exec(code);
     if (sz) {
       const args = callArguments(code.slice(sz.index + sz[0].length - 1));
@@ -179,9 +183,12 @@ export const untrustedFacts = detector({ files: isCLike, needs: [USER_DEST, GUES
     }
     // One step on: "dev->vq_num = config->vq_num" makes dev->vq_num the caller's value too.
     for (const src of [...sources]) {
-      const copy = new RegExp(String.raw`^\s*(${PATH})\s*=\s*${esc(src.path)}(${src.pointer ? String.raw`(?:->|\.)\w+` : ''})\s*;`);
+      // Built for the first added line that could be such a copy: most values have none.
+      let copy: RegExp | undefined;
       for (const l of lines) {
-        const m = l.kind === '+' && l.code.includes(src.path) ? copy.exec(l.code) : null;
+        if (l.kind !== '+' || !l.code.includes(src.path) || !l.code.includes('=')) continue;
+        copy ??= new RegExp(String.raw`^\s*(${PATH})\s*=\s*${esc(src.path)}(${src.pointer ? String.raw`(?:->|\.)\w+` : ''})\s*;`);
+        const m = copy.exec(l.code);
         if (m && m[1] !== src.path) sources.push({ path: m[1]!, from: src.from, lazy: src.lazy, via: `${src.path}${m[2]}` });
       }
     }
