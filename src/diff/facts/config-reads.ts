@@ -22,8 +22,12 @@ const FIELD_READ = gated(/\b(?:virtio_cread\w*\s*\([^,()]+,\s*|offsetof\s*\(\s*)
 /** Reads that test the feature themselves, and writes (about the driver's side, not the field's existence). */
 const SELF_GATED = /_cread\w*_feature\b|\bvirtio_cwrite|set_config\b/;
 
-/** A copy of a config struct: `struct virtio_net_config *config` (a parameter or a local). */
-const CONFIG_COPY = gated(/\bstruct\s+(virtio_\w+_config)\s*\*?\s*([a-z_]\w*)\s*(?=[;=,)])/g, ['_config']);
+/**
+ * A copy of a config struct: `struct virtio_net_config *config` (a parameter or a local). The
+ * blanks around the star are one run unless the star is there: "\s*\*?\s*" retried every split
+ * of a long blank run, and hunk headers are not cut by bounded().
+ */
+const CONFIG_COPY = gated(/\bstruct\s+(virtio_\w+_config)\s*(?:\*\s*)?([a-z_]\w*)\s*(?=[;=,)])/g, ['_config']);
 
 /**
  * Per function, the names that hold a copy of a config struct, from the hunk header's
