@@ -24,7 +24,7 @@ import { isIdentChar } from '../c-code.js';
 /** Names a function keeps its result in. */
 const RESULT_VAR = 'ret|err|rc|r|error|retval|rv|res|status';
 /** "return -EINVAL;", "return ERR_PTR(-EINVAL);", "return ret;": group 1 the value. */
-const RETURN = /^\s*return\s+(?:ERR_PTR\s*\(\s*)?(-E[A-Z0-9]{2,}|[a-z_]\w*)\s*\)?\s*;\s*$/;
+const RETURN = /^\s*return\s+(?:ERR_PTR\s*\(\s*)?(-E[A-Z0-9]{2,}|[a-z_]\w*)\s*(?:\)\s*)?;\s*$/;
 /** "ret = -EINVAL;": group 1 the variable, group 2 the errno. */
 const ERRNO_ASSIGN = gated(new RegExp(`^\\s*(${RESULT_VAR})\\s*=\\s*(-E[A-Z0-9]{2,})\\s*;\\s*$`), ['-E']);
 /** "ret = anything;" (not "==", not "+="): group 1 the variable. */
@@ -39,7 +39,7 @@ const RESULT = new RegExp(`^(?:${RESULT_VAR})$`);
  */
 const LEAVES = /\b(?:return|goto|break|continue|else|case|default|if|for|while|switch|do)\b|^\s*[a-z_]\w*\s*:(?!:)|^\s*#/;
 /** "if (ret)", "if (err < 0)", "if (unlikely(ret))", "if (IS_ERR(p))" with nothing after but "{". */
-const FAILED = gated(new RegExp(`^\\s*if\\s*\\(\\s*(?:unlikely\\s*\\(\\s*)?(?:(?:${RESULT_VAR})(?:\\s*(?:<|!=)\\s*0)?|IS_ERR(?:_OR_NULL)?\\s*\\([^()]*\\))\\s*\\)?\\s*\\)\\s*\\{?\\s*$`), ['if']);
+const FAILED = gated(new RegExp(`^\\s*if\\s*\\(\\s*(?:unlikely\\s*\\(\\s*)?(?:(?:${RESULT_VAR})(?:\\s*(?:<|!=)\\s*0)?|IS_ERR(?:_OR_NULL)?\\s*\\([^()]*\\))\\s*(?:\\)\\s*)?\\)\\s*(?:\\{\\s*)?$`), ['if']);
 const RETURN_ZERO = gated(/^\s*return\s+0\s*;\s*$/, ['return']);
 
 type Side = ' ' | '+' | '-';
