@@ -91,7 +91,8 @@ export function functionNameOf(signature: string): string | null {
   return name;
 }
 
-const isIdentChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+/** A character code that may continue a C identifier. */
+export const isIdentChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
 /**

@@ -130,6 +130,16 @@ ${gate}+\tval_u16 = __virtio16_to_cpu(true, config.max_virtqueue_pairs);
   );
 });
 
+test('a hunk header with a long blank run after a config struct name is read in linear time', () => {
+  const ctx = { headersDir: headersDir({ 'virtio_net.h': NET_HEADER }) };
+  // Hunk headers are not cut like long lines: the copy declaration's blanks must not be retried per split.
+  const section = `static int f(const struct virtio_net_config${' '.repeat(1 << 17)}!`;
+  const t = performance.now();
+  const facts = factsOf(fileDiff('drivers/vdpa/vdpa.c', { at: 760, section, body: `\n \tu16 v;\n+\tv = __virtio16_to_cpu(true, config->status);` }), ctx);
+  assert.ok(performance.now() - t < 1000, `${performance.now() - t} ms`);
+  assert.deepEqual(facts.filter((f) => f.kind === 'config-field-ungated'), []);
+});
+
 const NET_HEADER = `struct virtio_net_config {
 \t/* The config defining mac address (if VIRTIO_NET_F_MAC) */
 \t__u8 mac[ETH_ALEN];

@@ -22,8 +22,12 @@ const FIELD_READ = gated(/\b(?:virtio_cread\w*\s*\([^,()]+,\s*|offsetof\s*\(\s*)
 /** Reads that test the feature themselves, and writes (about the driver's side, not the field's existence). */
 const SELF_GATED = /_cread\w*_feature\b|\bvirtio_cwrite|set_config\b/;
 
-/** A copy of a config struct: `struct virtio_net_config *config` (a parameter or a local). */
-const CONFIG_COPY = gated(/\bstruct\s+(virtio_\w+_config)\s*\*?\s*([a-z_]\w*)\s*(?=[;=,)])/g, ['_config']);
+/**
+ * A copy of a config struct: `struct virtio_net_config *config` (a parameter or a local). The
+ * blanks around the star are one run unless the star is there: "\s*\*?\s*" retried every split
+ * of a long blank run, and hunk headers are not cut by bounded().
+ */
+const CONFIG_COPY = gated(/\bstruct\s+(virtio_\w+_config)\s*(?:\*\s*)?([a-z_]\w*)\s*(?=[;=,)])/g, ['_config']);
 
 /**
  * Per function, the names that hold a copy of a config struct, from the hunk header's
@@ -31,16 +35,12 @@ const CONFIG_COPY = gated(/\bstruct\s+(virtio_\w+_config)\s*\*?\s*([a-z_]\w*)\s*
  */
 function configCopies(file: FileDiff, hunks: AnnotatedHunk[]): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
-  const add = (fn: string | null, code: string) => {
-    if (!fn) return;
-    for (const m of matchesIn(code, CONFIG_COPY)) (out.get(fn) ?? out.set(fn, new Map()).get(fn)!).set(m[2]!, m[1]!);
+  const add = (fn: string | null, matches: Iterable<RegExpMatchArray>) => {
+    if (fn) for (const m of matches) (out.get(fn) ?? out.set(fn, new Map()).get(fn)!).set(m[2]!, m[1]!);
   };
-  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-') add(l.function, l.code);
+  for (const h of hunks) for (const l of h.lines) if (l.kind !== '-') add(l.function, matchesIn(l.code, CONFIG_COPY));
   // Hunk headers are no lines: the file's literal gate has not seen them.
-  for (const h of file.hunks) {
-    const fn = functionNameOf(h.section);
-    if (fn && h.section.includes('_config')) for (const m of h.section.matchAll(CONFIG_COPY.re)) (out.get(fn) ?? out.set(fn, new Map()).get(fn)!).set(m[2]!, m[1]!);
-  }
+  for (const h of file.hunks) if (h.section.includes('_config')) add(functionNameOf(h.section), h.section.matchAll(CONFIG_COPY.re));
   return out;
 }
 
@@ -93,11 +93,13 @@ export const configReadFacts = detector({ files: isCLike, needs: [FIELD_READ, CO
   }
   const out: Fact[] = [];
   const seen = new Set<string>();
+  // A debugfs dump prints the raw copy as the device has it; that reads no field for use.
+  const dumps = new Map<string, boolean>();
+  const dumped = (fn: string) => dumps.get(fn) ?? dumps.set(fn, /\bseq_(?:printf|puts)\b/.test(text.get(fn)!)).get(fn)!;
   for (const h of hunks) for (const l of h.lines) {
     if (l.kind !== '+' || !l.function || SELF_GATED.test(l.code)) continue;
-    // A debugfs dump prints the raw copy as the device has it; that reads no field for use.
-    const dump = /\bseq_(?:printf|puts)\b/.test(text.get(l.function)!);
-    for (const [struct, field] of fieldReads(l.code, dump ? undefined : copies.get(l.function))) {
+    const own = copies.get(l.function);
+    for (const [struct, field] of fieldReads(l.code, own && !dumped(l.function) ? own : undefined)) {
       const key = `${l.function}\u0000${field}`;
       // A read the patch removes somewhere in the file has moved, not appeared.
       if (before.has(`${struct}.${field}`) || seen.has(key)) continue;

@@ -19,11 +19,12 @@ import { bounded } from './call-changes.js';
 import { reachedByUser } from './user-entry.js';
 import { compat } from '../uapi/compat.js';
 import { detector, execIn, gated, testIn } from './literal-gate.js';
+import { isIdentChar } from '../c-code.js';
 
 /** Names a function keeps its result in. */
 const RESULT_VAR = 'ret|err|rc|r|error|retval|rv|res|status';
 /** "return -EINVAL;", "return ERR_PTR(-EINVAL);", "return ret;": group 1 the value. */
-const RETURN = /^\s*return\s+(?:ERR_PTR\s*\(\s*)?(-E[A-Z0-9]{2,}|[a-z_]\w*)\s*\)?\s*;\s*$/;
+const RETURN = /^\s*return\s+(?:ERR_PTR\s*\(\s*)?(-E[A-Z0-9]{2,}|[a-z_]\w*)\s*(?:\)\s*)?;\s*$/;
 /** "ret = -EINVAL;": group 1 the variable, group 2 the errno. */
 const ERRNO_ASSIGN = gated(new RegExp(`^\\s*(${RESULT_VAR})\\s*=\\s*(-E[A-Z0-9]{2,})\\s*;\\s*$`), ['-E']);
 /** "ret = anything;" (not "==", not "+="): group 1 the variable. */
@@ -38,7 +39,7 @@ const RESULT = new RegExp(`^(?:${RESULT_VAR})$`);
  */
 const LEAVES = /\b(?:return|goto|break|continue|else|case|default|if|for|while|switch|do)\b|^\s*[a-z_]\w*\s*:(?!:)|^\s*#/;
 /** "if (ret)", "if (err < 0)", "if (unlikely(ret))", "if (IS_ERR(p))" with nothing after but "{". */
-const FAILED = gated(new RegExp(`^\\s*if\\s*\\(\\s*(?:unlikely\\s*\\(\\s*)?(?:(?:${RESULT_VAR})(?:\\s*(?:<|!=)\\s*0)?|IS_ERR(?:_OR_NULL)?\\s*\\([^()]*\\))\\s*\\)?\\s*\\)\\s*\\{?\\s*$`), ['if']);
+const FAILED = gated(new RegExp(`^\\s*if\\s*\\(\\s*(?:unlikely\\s*\\(\\s*)?(?:(?:${RESULT_VAR})(?:\\s*(?:<|!=)\\s*0)?|IS_ERR(?:_OR_NULL)?\\s*\\([^()]*\\))\\s*(?:\\)\\s*)?\\)\\s*(?:\\{\\s*)?$`), ['if']);
 const RETURN_ZERO = gated(/^\s*return\s+0\s*;\s*$/, ['return']);
 
 type Side = ' ' | '+' | '-';
@@ -47,7 +48,15 @@ type ScopedFileProducer = (file: Parameters<FileFactProducer>[0], hunks: Annotat
 export const errorFlowFacts: ScopedFileProducer = detector({ files: isCLike, needs: [ERRNO_ASSIGN, RETURN_ZERO, CALL_ASSIGN] }, (file, allHunks, scope?: PatchScope) => {
   const hunks = bounded(allHunks);
   const byUser = reachedByUser(hunks, scope);
-  const reachable = (l: AnnotatedLine) => !!l.function && byUser(l.function);
+  // Asked of every line of a hunk: one answer per function.
+  const reached = new Map<string, boolean>();
+  const reachable = (l: AnnotatedLine) => {
+    const fn = l.function;
+    if (!fn) return false;
+    let yes = reached.get(fn);
+    if (yes === undefined) reached.set(fn, (yes = byUser(fn)));
+    return yes;
+  };
   const out: Fact[] = [];
   const seen = new Set<string>();
   const push = (l: AnnotatedLine, key: string, detail: string, why: string) => {
@@ -56,7 +65,8 @@ export const errorFlowFacts: ScopedFileProducer = detector({ files: isCLike, nee
     out.push(lineFact('error-value-changed', l.function!, file, l, { detail: `${l.function}() ${detail}`, compat: compat('behaviour-change', why) }));
   };
   for (const h of hunks) {
-    if (!h.lines.some((l) => l.kind !== ' ')) continue;
+    // Every finding sits on a line of a function userspace reaches: a hunk with none has none.
+    if (!h.lines.some((l) => l.kind !== ' ') || !h.lines.some(reachable)) continue;
     for (const s of swaps(h.lines)) {
       if (!reachable(s.added)) continue;
       if (s.count) {
@@ -224,13 +234,11 @@ function mentions(code: string, variable: string): boolean {
   while (at >= 0) {
     const before = code.charCodeAt(at - 1);
     const after = code.charCodeAt(at + variable.length);
-    if (!isWord(before) && !isWord(after) && code[at - 1] !== '.' && code[at - 1] !== '>') return true;
+    if (!isIdentChar(before) && !isIdentChar(after) && code[at - 1] !== '.' && code[at - 1] !== '>') return true;
     at = code.indexOf(variable, at + 1);
   }
   return false;
 }
-
-const isWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 function count(code: string, ch: string): number {
   let n = 0;

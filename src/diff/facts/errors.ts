@@ -15,6 +15,7 @@ import { compat } from '../uapi/compat.js';
 import { detector, gated, matchesIn, mayMatch } from './literal-gate.js';
 import { newUapiNames, namesAny } from './new-uapi-names.js';
 import { swaps } from './error-flow.js';
+import { IF } from './input-checks.js';
 
 type ScopedFileProducer = (file: Parameters<FileFactProducer>[0], hunks: Parameters<FileFactProducer>[1], scope?: PatchScope) => Fact[];
 
@@ -33,8 +34,6 @@ const SIGNAL = gated(new RegExp(SIGNAL_SLEEP.map(([re]) => re.source).join('|'))
  */
 /** New-side lines before a new error that may hold its condition. */
 const GUARD_LINES = 3;
-/** A guard's first line. */
-const IF_LINE = /^\s*(?:\}\s*else\s+)?if\s*\(/;
 const RESULT_USED = /(\bif\s*\(\s*(?:!\s*)?|=\s*|\breturn\s+)$/;
 
 /**
@@ -78,7 +77,7 @@ export const errorReturnFacts: ScopedFileProducer = detector({ needs: [ERRNO, SI
   for (const h of hunks) {
     for (const l of h.lines) {
       if (l.kind !== '-') continue;
-      if (IF_LINE.test(l.code)) movedFrom.add(`${l.function}\u0000${l.code.trim()}`);
+      if (IF.test(l.code)) movedFrom.add(`${l.function}\u0000${l.code.trim()}`);
       for (const m of matchesIn(l.code, ERRNO)) removed.add(`${l.function}:${m[1]}`);
       if (mayMatch(l.code, SIGNAL)) for (const [re, errno] of SIGNAL_SLEEP) if (re.test(l.code)) removed.add(`${l.function}:${errno}`);
     }

@@ -15,7 +15,8 @@ import { detector, gated, execIn } from './literal-gate.js';
 import { reachedByUser } from './user-entry.js';
 import { newUapiNames, namesAny } from './new-uapi-names.js';
 
-const IF = /^\s*(?:\}\s*else\s+)?if\s*\(/;
+/** A guard's first line: "if (", "} else if (". */
+export const IF = /^\s*(?:\}\s*else\s+)?if\s*\(/;
 /** The failing statement of a guard: "return -EINVAL;", "ret = -EBUSY;". */
 const FAIL = gated(/(?:\breturn\s+|\b[a-z_]\w*\s*=\s*)(?:ERR_PTR\(\s*)?-(E[A-Z0-9]{2,})\b/, ['-E']);
 /** Failures of the machine, not a verdict on the request: allocation, copy, device I/O. */

@@ -18,7 +18,7 @@ import { isCLike } from '../annotate.js';
 import { lineFact } from './types.js';
 import { ANY_CALL, bounded, linesByFunction } from './call-changes.js';
 import { newFunctions } from '../new-code.js';
-import { detector, execIn, gated, mayMatch } from './literal-gate.js';
+import { detector, execIn, gated, literalsIn } from './literal-gate.js';
 import { CONTRACT_OF, type OpsContract, type BodyDuty, type PairDuty, type OrderDuty } from './ops-duties.js';
 import { resourceOf, pairs } from './resource-roles.js';
 
@@ -121,8 +121,11 @@ function bodyFinding(duty: BodyDuty, inst: Instance, fn: string, bodies: Map<str
 }
 
 /** Could the file show an instance, in its lines or in a hunk header (a hunk opened inside one)? */
-const mentionsInstance = (file: FileDiff, hunks: AnnotatedHunk[]) =>
-  file.hunks.some((h) => INSTANCE.needs.some((n) => h.section.includes(n))) || hunks.some((h) => h.lines.some((l) => mayMatch(l.code, INSTANCE)));
+const mentionsInstance = (file: FileDiff, hunks: AnnotatedHunk[]) => {
+  // The literals of the file's lines are found once per file for every detector.
+  const present = literalsIn(hunks);
+  return INSTANCE.needs.some((n) => present.has(n) || file.hunks.some((h) => h.section.includes(n)));
+};
 
 /**
  * What the new setup member acquires that the teardown member does not release: the acquires of
@@ -169,8 +172,8 @@ function movedFrom(file: FileDiff, scope: PatchScope | undefined): Set<string> {
 }
 
 export const opsContractFacts = detector({ files: isCLike }, (file: FileDiff, allHunks: AnnotatedHunk[], scope?: PatchScope) => {
+  if (!mentionsInstance(file, allHunks)) return [];
   const hunks = bounded(allHunks);
-  if (!mentionsInstance(file, hunks)) return [];
   const sections = file.hunks.length === hunks.length ? file.hunks.map((h) => h.section) : [];
   const instances = instancesIn(hunks, sections);
   if (instances.length === 0) return [];

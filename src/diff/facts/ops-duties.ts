@@ -73,7 +73,7 @@ const VIRTIO_STOP = {
   risk: 'the device may still use the rings and raise callbacks into memory the driver frees',
 };
 
-export const OPS_CONTRACTS: readonly OpsContract[] = [
+const OPS_CONTRACTS: readonly OpsContract[] = [
   {
     type: 'virtio_driver',
     fact: 'ops-contract-unmet',

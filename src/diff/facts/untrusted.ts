@@ -100,36 +100,58 @@ function copiesThroughPointer(m: RegExpMatchArray): boolean {
   return !/get_user$/.test(m[1]!) && !/\(\s*&/.test(m[0]);
 }
 
-/** How a changed line uses `path` riskily, or null. `pointer`: only what it points at is untrusted. */
-function riskyUse(code: string, path: string, pointer = false): string | null {
+/** What a division spells: an operator, or the name of a dividing helper (do_div, DIV_ROUND_UP, roundup). */
+const DIVIDES = ['/', '%', 'div', 'DIV_ROUND_UP', 'round'];
+
+/**
+ * How a changed line uses `path` riskily, or null. `pointer`: only what it points at is
+ * untrusted. The expressions for one value are built on its first line, not again per line.
+ */
+function riskyUse(path: string, pointer = false): (code: string) => string | null {
+  let re: { index: RegExp; bound: RegExp; divisor: RegExp; arithmetic: RegExp; named: RegExp; sized: RegExp } | null = null;
   const p = esc(path);
   const tail = pointer ? String.raw`(?:(?:->|\.)\w+)+` : String.raw`(?:(?:->|\.)\w+)*`;
-  if (new RegExp(String.raw`\[\s*${p}${tail}\s*\]`).test(code)) return 'as an array index';
-  if (LOOP.test(code) && new RegExp(String.raw`;[^;]*<=?\s*${p}${tail}\s*;`).test(code)) return 'as a loop bound';
-  // A zero the other side hands over divides by zero (num_queues = 0, blk_size = 0).
-  if (new RegExp(String.raw`[\w)\]]\s*[/%]\s*${p}${tail}(?![\w(])|\b(?:do_div|DIV_ROUND_UP\w*|div_u64|div64_u64|roundup|rounddown)\s*\([^,()]+,\s*${p}${tail}\s*\)`).test(code)) return 'as a divisor';
-  // Shifting a half into place ((u64)hi << 32 | lo) composes one register value; it sizes nothing.
-  if (new RegExp(String.raw`(?<![\w>.])${p}${tail}\s*(?:\*|<<(?!\s*(?:8|16|24|32|48)\b)|\+(?![+=]))\s*\w|\w\s*(?:\*|<<)\s*${p}${tail}(?![\w])`).test(code)) return 'in size arithmetic';
-  const sz = SIZE_USE.exec(code);
-  if (sz) {
-    const args = callArguments(code.slice(sz.index + sz[0].length - 1));
-    // Allocators take the size first (kcalloc/kmalloc_array: count and size); copies take it last.
-    const name = sz[1]!;
-    // Where each kind of call takes its size: skb allocators anywhere (a device or napi pointer
-    // beside it names no value), devm_ and dma_ after the device, others first (count and size
-    // for the array forms), copies last.
-    const sizeArgs = /alloc_skb/.test(name)
-      ? args
-      : /^devm_|^dma_alloc/.test(name)
-        ? args.slice(1, /calloc/.test(name) ? 3 : 2)
-        : /alloc|^g_new|^g_malloc|^bitmap_zalloc/.test(name)
-          ? args.slice(0, /calloc|_array|g_new/.test(name) ? 2 : 1)
-          : args.slice(-1);
-    const named = pointer ? new RegExp(String.raw`(?<![\w>.])${p}${tail}`) : mention(path);
-    if (sizeArgs.some((a) => named.test(a) && !new RegExp(String.raw`sizeof\s*\(?\s*\*?\s*${p}`).test(a))) return `as a size for ${name}()`;
-  }
-  return null;
+  return (code) => {
+    // What it points at is read as path->field or path.field: a line without either uses nothing of it.
+    if (pointer && !code.includes(`${path}->`) && !code.includes(`${path}.`)) return null;
+    re ??= {
+      index: new RegExp(String.raw`\[\s*${p}${tail}\s*\]`),
+      bound: new RegExp(String.raw`;[^;]*<=?\s*${p}${tail}\s*;`),
+      // A zero the other side hands over divides by zero (num_queues = 0, blk_size = 0).
+      divisor: new RegExp(String.raw`[\w)\]]\s*[/%]\s*${p}${tail}(?![\w(])|\b(?:do_div|DIV_ROUND_UP\w*|div_u64|div64_u64|roundup|rounddown)\s*\([^,()]+,\s*${p}${tail}\s*\)`),
+      // Shifting a half into place ((u64)hi << 32 | lo) composes one register value; it sizes nothing.
+      arithmetic: new RegExp(String.raw`(?<![\w>.])${p}${tail}\s*(?:\*|<<(?!\s*(?:8|16|24|32|48)\b)|\+(?![+=]))\s*\w|\w\s*(?:\*|<<)\s*${p}${tail}(?![\w])`),
+      named: pointer ? new RegExp(String.raw`(?<![\w>.])${p}${tail}`) : mention(path),
+      sized: new RegExp(String.raw`sizeof\s*\(?\s*\*?\s*${p}`),
+    };
+    const { index, bound, divisor, arithmetic, named, sized } = re;
+    // Each expression only on a line with the operator or call it needs (most lines have none).
+    if (code.includes('[') && index.test(code)) return 'as an array index';
+    if (LOOP.test(code) && bound.test(code)) return 'as a loop bound';
+    if (DIVIDES.some((d) => code.includes(d)) && divisor.test(code)) return 'as a divisor';
+    if ((code.includes('*') || code.includes('<<') || code.includes('+')) && arithmetic.test(code)) return 'in size arithmetic';
+    const sz = SIZE_USE.exec(code);
+    if (sz) {
+      const args = callArguments(code.slice(sz.index + sz[0].length - 1));
+      const name = sz[1]!;
+      // Where each kind of call takes its size: skb allocators anywhere (a device or napi pointer
+      // beside it names no value), devm_ and dma_ after the device, others first (count and size
+      // for the array forms), copies last.
+      const sizeArgs = /alloc_skb/.test(name)
+        ? args
+        : /^devm_|^dma_alloc/.test(name)
+          ? args.slice(1, /calloc/.test(name) ? 3 : 2)
+          : /alloc|^g_new|^g_malloc|^bitmap_zalloc/.test(name)
+            ? args.slice(0, /calloc|_array|g_new/.test(name) ? 2 : 1)
+            : args.slice(-1);
+      if (sizeArgs.some((a) => named.test(a) && !sized.test(a))) return `as a size for ${name}()`;
+    }
+    return null;
+  };
 }
+
+/** The risky uses of a device value read in place, once replaced by PLACEHOLDER. */
+const placeholderUse = riskyUse(PLACEHOLDER);
 
 export const untrustedFacts = detector({ files: isCLike, needs: [USER_DEST, GUEST_DEST, USED_LEN, ASSIGNED_FROM, CREAD_OUT, INLINE_READ, COPY_OUT, FIELD_THROUGH, LENGTH_CHECK] }, (file: FileDiff, allHunks: AnnotatedHunk[], scope?: PatchScope) => {
   const hunks = bounded(allHunks);
@@ -139,7 +161,8 @@ export const untrustedFacts = detector({ files: isCLike, needs: [USER_DEST, GUES
   const userWritten = ioctlArgumentTest(scope);
   // Per function, across every hunk of the file: a value read in one hunk and used in a later
   // one is the same value, and a bound anywhere in the function's shown lines counts.
-  for (const [fn, lines] of linesByFunction(hunks)) {
+  const byFunction = linesByFunction(hunks);
+  for (const [fn, lines] of byFunction) {
     // Sources on any line the new file has; risky uses on added lines only.
     // via: the user field a derived value was copied from (its bound counts too).
     const sources: { path: string; from: string; pointer?: boolean; lazy?: () => string | null; via?: string }[] = [];
@@ -160,23 +183,30 @@ export const untrustedFacts = detector({ files: isCLike, needs: [USER_DEST, GUES
     }
     // One step on: "dev->vq_num = config->vq_num" makes dev->vq_num the caller's value too.
     for (const src of [...sources]) {
-      const copy = new RegExp(String.raw`^\s*(${PATH})\s*=\s*${esc(src.path)}(${src.pointer ? String.raw`(?:->|\.)\w+` : ''})\s*;`);
+      // Built for the first added line that could be such a copy: most values have none.
+      let copy: RegExp | undefined;
       for (const l of lines) {
-        const m = l.kind === '+' ? copy.exec(l.code) : null;
+        if (l.kind !== '+' || !l.code.includes(src.path) || !l.code.includes('=')) continue;
+        copy ??= new RegExp(String.raw`^\s*(${PATH})\s*=\s*${esc(src.path)}(${src.pointer ? String.raw`(?:->|\.)\w+` : ''})\s*;`);
+        const m = copy.exec(l.code);
         if (m && m[1] !== src.path) sources.push({ path: m[1]!, from: src.from, lazy: src.lazy, via: `${src.path}${m[2]}` });
       }
     }
     for (const src of sources) {
       const { path, pointer } = src;
       if (seen.has(path)) continue;
+      const usesOf = riskyUse(path, pointer);
+      // How the function bounds it: the same for every line, asked at the first risky one.
+      let bounds: ReturnType<typeof boundOf> | undefined;
       for (const l of lines) {
         // Neither a source nor a use of `path` without its name on the line.
         if (l.kind !== '+' || !l.code.includes(path)) continue;
         // The source line itself (copy_from_user(&x, p, sizeof(x))) is not a use.
         if (isSourceOf(l.code, path)) continue;
-        const risky = riskyUse(l.code, path, pointer);
-        const bound = risky ? boundOf(path, lines) : 'sound';
-        if (!risky || bound === 'sound') continue;
+        const risky = usesOf(l.code);
+        if (!risky) continue;
+        const bound = bounds === undefined ? (bounds = boundOf(path, lines)) : bounds;
+        if (bound === 'sound') continue;
         // Bounded only inside a sum: the check itself can wrap (a huge length makes off + len small).
         const use = bound === 'sum' ? `${risky}, bounded only by a sum that can wrap before it is compared, and` : risky;
         if (src.via && checked(src.via, lines)) continue;
@@ -192,7 +222,7 @@ export const untrustedFacts = detector({ files: isCLike, needs: [USER_DEST, GUES
       }
     }
   }
-  for (const lines of linesByFunction(hunks).values()) {
+  for (const lines of byFunction.values()) {
     for (const f of inlineReads(lines, seen)) out.push(lineFact('untrusted-value-unchecked', f.value, file, f.line, { detail: f.detail }));
     for (const f of readBeforeLengthCheck(lines)) out.push(lineFact('untrusted-value-unchecked', f.value, file, f.line, { detail: f.detail }));
   }
@@ -264,7 +294,7 @@ function inlineReads(lines: AnnotatedLine[], seen: Set<string>): { value: string
       if (!closed || !value || !/^[A-Za-z_][\w>.\[\]-]*$/.test(value) || seen.has(value)) continue;
       // The call text replaced by one name, so the same uses as for a stored value apply.
       const code = l.code.slice(0, m.index!) + PLACEHOLDER + l.code.slice(open + end + 1);
-      const use = riskyUse(code, PLACEHOLDER);
+      const use = placeholderUse(code);
       if (!use || use === 'in size arithmetic' || comparedRead(value, lines)) continue;
       seen.add(value);
       out.push({ value, line: l, detail: `${l.function ? l.function + '() ' : ''}uses ${value} as the device hands it over (${m[1]}()) ${use} with no bound in the patch` });
@@ -284,12 +314,12 @@ function comparedRead(value: string, lines: AnnotatedLine[]): boolean {
 function structParams(file: FileDiff, hunks: AnnotatedHunk[]): Map<string, { tag: string; name: string }[]> {
   const out = new Map<string, { tag: string; name: string }[]>();
   const add = (fn: string | null, text: string) => {
-    if (!fn) return;
+    if (!fn || !text.includes('struct')) return;
     const list = out.get(fn) ?? [];
     for (const m of text.matchAll(STRUCT_PARAM)) if (!list.some((p) => p.name === m[2])) list.push({ tag: m[1]!, name: m[2]! });
     if (list.length) out.set(fn, list);
   };
-  for (const h of file.hunks) add(functionNameOf(h.section), h.section);
+  for (const h of file.hunks) if (h.section.includes('struct')) add(functionNameOf(h.section), h.section);
   for (const h of hunks) {
     const lines = h.lines;
     for (let i = 0; i < lines.length; i++) {
