@@ -6,6 +6,7 @@
 import type { AnnotatedHunk } from '../annotate.js';
 import type { PatchScope } from '../uapi/scope.js';
 import { calledFrom } from './call-changes.js';
+import { OP_ASSIGN } from '../tree/sibling-definitions.js';
 
 /**
  * Handler names: ioctl and file operations, socket calls, netlink doit/dumpit, vhost-user
@@ -17,7 +18,6 @@ const HANDLER =
 /** Ops members the kernel calls on behalf of a user's system call. */
 const USER_OP =
   /^(?:unlocked_ioctl|compat_ioctl|ioctl|read|write|read_iter|write_iter|mmap|poll|open|release|fault|show|store|doit|dumpit|sendmsg|recvmsg|setsockopt|getsockopt|connect|bind|listen|accept|shutdown|set_features|set_driver_features|get_device_features|set_status|set_config|get_config|reset|compat_reset|dma_map|dma_unmap|set_map|suspend|resume|set_vq_\w+|get_vq_\w+|device_feature|migration_set_state|migration_get_state|log_start|log_stop|log_read_and_clear|attach_ioas|detach_ioas|bind_iommufd)$/;
-const OP_ASSIGN = /^\s*\.([a-z_]\w*)\s*=\s*&?([a-z_]\w*)(?:\s*,)?\s*$/;
 /** DEVICE_ATTR_RW(name), MDEV_TYPE_ATTR_RO(name): name_show / name_store; DEVICE_ATTR(name, mode, show, store) names them. */
 const ATTR = /\b\w*ATTR(?:_R[OW]|_WO|_ADMIN_R[OW])?\s*\(\s*([a-z_]\w*)(?:\s*,[^,()]+,\s*([a-z_]\w*)\s*,\s*([a-z_]\w*))?/;
 
