@@ -47,6 +47,8 @@ const EDGE_ONLY = new Set(['get', 'put']);
 const MANAGED = /\b(?:devm_|pcim_|__free\s*\(|guard\s*\(|scoped_guard\b|no_free_ptr\b|return_ptr\b)/;
 /** Keywords followed by a parenthesis: not calls. */
 const KEYWORD = /^(if|for|while|switch|return|sizeof|do|else|case|goto|typeof|__typeof__|defined)$/;
+/** A call of any name, upper-case included (unlike ANY_CALL); group 1 is the name. */
+const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
 
 /**
  * Calls that make an object reachable by others (an id table, a list, an RCU pointer, an fd, a
@@ -163,7 +165,7 @@ export const resourceRoleFacts: FileFactProducer = (file, allHunks) => {
   const inRole = hunks.filter((h) => h.lines.some((l) => l.kind !== ' ' && roleOf(l.function)));
   if (inRole.length === 0) return [];
   const calls: Classified[] = [];
-  for (const c of changedCalls(inRole, /\b([A-Za-z_]\w*)\s*\(/g)) {
+  for (const c of changedCalls(inRole, CALL)) {
     const res = resourceOf(c.call);
     if (res && c.line.function && c.call !== c.line.function) calls.push({ ...c, res });
   }
@@ -175,7 +177,7 @@ export const resourceRoleFacts: FileFactProducer = (file, allHunks) => {
   const addedNames = new Set<string>();
   for (const h of hunks) for (const l of h.lines) {
     if (l.kind === '-') continue;
-    for (const m of l.code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+    for (const m of l.code.matchAll(CALL)) {
       const r = resourceOf(m[1]!);
       if (r) present.push(r);
       if (l.kind === '+') addedNames.add(m[1]!);
@@ -240,7 +242,7 @@ function publishedBeforeInit(hunks: AnnotatedHunk[], roleOf: (fn: string | null)
     const seq = h.lines.filter((l) => l.kind !== '-' && l.code.trim() !== '');
     seq.forEach((l, i) => {
       if (!l.function || roleOf(l.function) !== 'setup') return;
-      for (const m of l.code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+      for (const m of l.code.matchAll(CALL)) {
         const call = m[1]!;
         const which = PUBLISH.find(([re]) => re.test(call) && !/unregister/.test(call));
         if (!which) continue;
