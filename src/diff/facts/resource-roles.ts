@@ -9,7 +9,7 @@ import type { Fact } from '../../model/facts.js';
 import type { AnnotatedHunk } from '../annotate.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
-import { changedCalls, bounded, liveFunctions, type CallChange } from './call-changes.js';
+import { changedCalls, bounded, liveFunctions, callArguments, type CallChange } from './call-changes.js';
 import { isCountedReference } from './reference-families.js';
 import { nameWords, roleOfWords, type Role } from './function-roles.js';
 
@@ -61,23 +61,6 @@ const PUBLISH: [RegExp, number][] = [
 ];
 /** Lines of the new side after a publish within which an initialisation of the object counts. */
 const INIT_WINDOW = 12;
-
-/** The top-level arguments of the call whose "(" is at `open`, as far as this line shows them. */
-function argumentsAt(code: string, open: number): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = open + 1;
-  for (let i = open; i < code.length; i++) {
-    const ch = code[i];
-    if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) return [...out, code.slice(start, i)];
-    else if (ch === ',' && depth === 1) {
-      out.push(code.slice(start, i));
-      start = i + 1;
-    }
-  }
-  return [...out, code.slice(start)];
-}
 
 /** The variable an argument reaches its object through: "&idev->obj" → idev. */
 const baseOf = (arg: string) => /^[\s&*(]*([A-Za-z_]\w*)/.exec(arg.replace(/\([^()]*\)/, ''))?.[1] ?? null;
@@ -246,7 +229,7 @@ function publishedBeforeInit(hunks: AnnotatedHunk[], roleOf: (fn: string | null)
         const call = m[1]!;
         const which = PUBLISH.find(([re]) => re.test(call) && !/unregister/.test(call));
         if (!which) continue;
-        const base = baseOf(argumentsAt(l.code, m.index! + m[0].length - 1)[which[1]] ?? '');
+        const base = baseOf(callArguments(l.code, m.index! + m[0].length - 1)[which[1]] ?? '');
         if (!base || base === l.function) continue;
         const store = new RegExp(`\\b${base}\\s*(?:->|\\.)\\s*(\\w+)[^=;]*?[^=!<>]=[^=]`);
         // The patch adds the publish, or adds a store after an existing one.
