@@ -80,24 +80,26 @@ export function firstArgument(code: string, open: number): string {
     .slice(0, 80);
 }
 
-/** The n-th argument (0-based) of the call whose "(" is at `open`, spaces removed. */
-export function nthArgument(code: string, open: number, n: number): string {
+/** The top-level arguments of the call whose "(" is at `open`, as far as this line shows them. */
+export function callArguments(code: string, open: number): string[] {
+  const out: string[] = [];
   let depth = 0;
-  let index = 0;
   let start = open + 1;
   for (let i = open; i < code.length; i++) {
-    const c = code[i];
-    if (c === '(') depth++;
-    else if (c === ')') {
-      depth--;
-      if (depth === 0) return index === n ? code.slice(start, i).replace(/\s+/g, '') : '';
-    } else if (c === ',' && depth === 1) {
-      if (index === n) return code.slice(start, i).replace(/\s+/g, '');
-      index++;
+    const ch = code[i];
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return [...out, code.slice(start, i)];
+    else if (ch === ',' && depth === 1) {
+      out.push(code.slice(start, i));
       start = i + 1;
     }
   }
-  return index === n ? code.slice(start).replace(/\s+/g, '') : '';
+  return [...out, code.slice(start)];
+}
+
+/** The n-th argument (0-based) of the call whose "(" is at `open`, spaces removed. */
+export function nthArgument(code: string, open: number, n: number): string {
+  return (callArguments(code, open)[n] ?? '').replace(/\s+/g, '');
 }
 
 /**

@@ -30,6 +30,12 @@ const JUMP = /^\s*(?:return\b|goto\s+\w+\s*;)/;
 const LABEL = /^\s*[A-Za-z_]\w*:\s*$/;
 const READ_SECTION = /^s?rcu_read_(?:un)?lock$/;
 
+/** A line that drops a lock (RELEASE above reads a call name). */
+const UNLOCKS = /unlock|\bup_(?:read|write)\b/;
+/** An exit release by function and code, so one exit matches itself across the two sides. */
+const exitKey = (l: AnnotatedLine) => `${l.function ?? ''}\u0000${l.code.trim()}`;
+type Exits = { exits: Set<AnnotatedLine>; kept: Set<string> };
+
 /**
  * Release lines that sit at an exit of their function, on their own side of the diff: followed
  * by a return or goto, or heading an exit label. A removed one counts only when its exit went
@@ -37,7 +43,7 @@ const READ_SECTION = /^s?rcu_read_(?:un)?lock$/;
  * stays leaves that exit holding the section. `kept` collects the exits the patch leaves as they
  * were ("function\0release line"): a path whose own exit went falls through to one of them.
  */
-function exitReleases(hunks: AnnotatedHunk[]): { exits: Set<AnnotatedLine>; kept: Set<string> } {
+function exitReleases(hunks: AnnotatedHunk[]): Exits {
   const exits = new Set<AnnotatedLine>();
   const kept = new Set<string>();
   for (const h of hunks) {
@@ -45,11 +51,11 @@ function exitReleases(hunks: AnnotatedHunk[]): { exits: Set<AnnotatedLine>; kept
       const seq = h.lines.filter((l) => (l.kind === ' ' || l.kind === side) && l.code.trim() !== '');
       const goes = (l: AnnotatedLine | undefined) => l !== undefined && (side === '+' || l.kind === '-');
       seq.forEach((l, i) => {
-        if (!/unlock|\bup_(?:read|write)\b/.test(l.code)) return;
+        if (!UNLOCKS.test(l.code)) return;
         const next = seq[i + 1];
         const prev = seq[i - 1];
         if (l.kind === ' ') {
-          if (side === '+' && ((next && JUMP.test(next.code)) || (prev && LABEL.test(prev.code)))) kept.add(`${l.function ?? ''}\u0000${l.code.trim()}`);
+          if (side === '+' && ((next && JUMP.test(next.code)) || (prev && LABEL.test(prev.code)))) kept.add(exitKey(l));
           return;
         }
         if ((goes(next) && JUMP.test(next!.code)) || (goes(prev) && LABEL.test(prev!.code))) exits.add(l);
@@ -67,10 +73,10 @@ function exitReleases(hunks: AnnotatedHunk[]): { exits: Set<AnnotatedLine>; kept
  * helper or early exits share one label. An early exit removed with nothing in its place and
  * no such exit left is a change.
  */
-function exitsOnly(list: CallChange[], { exits, kept }: { exits: Set<AnnotatedLine>; kept: Set<string> }): boolean {
+function exitsOnly(list: CallChange[], { exits, kept }: Exits): boolean {
   const atExits = list.every((c) => RELEASE.test(c.call) && exits.has(c.line) && (!c.moved || (c.from !== undefined && exits.has(c.from))));
   if (!atExits) return false;
-  return list.some((c) => c.side === '+') || list.every((c) => kept.has(`${c.line.function ?? ''}\u0000${c.line.code.trim()}`));
+  return list.some((c) => c.side === '+') || list.every((c) => kept.has(exitKey(c.line)));
 }
 
 const SCOPED_OR_ASSERTED = /^(guard|scoped_guard|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held)/;

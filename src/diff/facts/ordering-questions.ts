@@ -37,11 +37,19 @@ const SECTION_CALLS = new RegExp(SECTIONS.re.source, 'g');
 /** Initialisers and queries are no section boundary. */
 const NOT_A_SECTION = /_init$|_is_locked$|_is_contended$/;
 
+const RCU_SECTION = 'the RCU read section';
+const PREEMPTION = 'preemption';
+const LOCAL_IRQS = 'local interrupts';
+/** Sections that are CPU state, not a lock another path can hold. */
+const isCpuState = (name: string) => name === PREEMPTION || name === LOCAL_IRQS;
+/** A lock proper: neither an RCU read section nor CPU state, so lock order applies to it. */
+const isLock = (name: string) => name !== RCU_SECTION && !isCpuState(name);
+
 /** The lock a section call acts on; read sections and irq/preempt state have one name each. */
 function sectionOf(call: string, code: string, open: number): string {
-  if (/rcu_read/.test(call)) return 'the RCU read section';
-  if (/preempt_/.test(call)) return 'preemption';
-  if (/local_irq/.test(call)) return 'local interrupts';
+  if (/rcu_read/.test(call)) return RCU_SECTION;
+  if (/preempt_/.test(call)) return PREEMPTION;
+  if (/local_irq/.test(call)) return LOCAL_IRQS;
   return firstArgument(code, open) || call;
 }
 
@@ -220,7 +228,7 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
       if (old && !guarded.has(l.function ?? '')) {
         const was = names(before.get(old));
         for (const lock of was) {
-          if (now.has(lock) || lock === 'preemption' || lock === 'local interrupts') continue;
+          if (now.has(lock) || isCpuState(lock)) continue;
           if (takenByCallee(l.function, lock) || [...now].some((n) => renamed(n, lock))) continue;
           if (now.size > 0 && retired.has(memberOf(lock))) continue;
           const found = LOOKUP.exec(l.code);
@@ -229,15 +237,15 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
             continue;
           }
           // RCU keeps an object alive, it does not serialise its fields.
-          if (lock === 'the RCU read section') continue;
+          if (lock === RCU_SECTION) continue;
           const field = fieldsOf(l.code).find((f) => !lock.startsWith(f));
           if (field) emit('unlocked', field, l, `${fnName(l)} now reaches ${field} outside ${lock}, which the code held around it before this patch: another path holding ${lock} can change ${field} concurrently`);
         }
       }
       // lock-order: an acquisition inside another section, a nesting the old side of the function did not have.
       for (const c of sectionCalls(l)) {
-        if (c.release || c.s.name === 'the RCU read section' || c.s.name === 'preemption' || c.s.name === 'local interrupts') continue;
-        const outer = (before_(l) ?? []).find((s) => s.name !== c.s.name && s.name !== 'the RCU read section' && s.name !== 'preemption' && s.name !== 'local interrupts' && !nestedBefore.has(`${l.function ?? ''}\u0000${s.name}\u0000${c.s.name}`));
+        if (c.release || !isLock(c.s.name)) continue;
+        const outer = (before_(l) ?? []).find((s) => s.name !== c.s.name && isLock(s.name) && !nestedBefore.has(`${l.function ?? ''}\u0000${s.name}\u0000${c.s.name}`));
         if (outer) emit('order', c.s.name, l, `${fnName(l)} now takes ${c.s.name} while holding ${outer.name}: any path that takes them in the other order can deadlock against this one`);
       }
       if (l.kind !== '+') continue;

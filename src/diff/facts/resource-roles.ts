@@ -9,7 +9,7 @@ import type { Fact } from '../../model/facts.js';
 import type { AnnotatedHunk } from '../annotate.js';
 import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
-import { changedCalls, bounded, liveFunctions, type CallChange } from './call-changes.js';
+import { changedCalls, bounded, liveFunctions, callArguments, type CallChange } from './call-changes.js';
 import { isCountedReference } from './reference-families.js';
 import { nameWords, roleOfWords, type Role } from './function-roles.js';
 
@@ -47,6 +47,8 @@ const EDGE_ONLY = new Set(['get', 'put']);
 const MANAGED = /\b(?:devm_|pcim_|__free\s*\(|guard\s*\(|scoped_guard\b|no_free_ptr\b|return_ptr\b)/;
 /** Keywords followed by a parenthesis: not calls. */
 const KEYWORD = /^(if|for|while|switch|return|sizeof|do|else|case|goto|typeof|__typeof__|defined)$/;
+/** A call of any name, upper-case included (unlike ANY_CALL); group 1 is the name. */
+const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
 
 /**
  * Calls that make an object reachable by others (an id table, a list, an RCU pointer, an fd, a
@@ -59,23 +61,6 @@ const PUBLISH: [RegExp, number][] = [
 ];
 /** Lines of the new side after a publish within which an initialisation of the object counts. */
 const INIT_WINDOW = 12;
-
-/** The top-level arguments of the call whose "(" is at `open`, as far as this line shows them. */
-function argumentsAt(code: string, open: number): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = open + 1;
-  for (let i = open; i < code.length; i++) {
-    const ch = code[i];
-    if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) return [...out, code.slice(start, i)];
-    else if (ch === ',' && depth === 1) {
-      out.push(code.slice(start, i));
-      start = i + 1;
-    }
-  }
-  return [...out, code.slice(start)];
-}
 
 /** The variable an argument reaches its object through: "&idev->obj" → idev. */
 const baseOf = (arg: string) => /^[\s&*(]*([A-Za-z_]\w*)/.exec(arg.replace(/\([^()]*\)/, ''))?.[1] ?? null;
@@ -163,7 +148,7 @@ export const resourceRoleFacts: FileFactProducer = (file, allHunks) => {
   const inRole = hunks.filter((h) => h.lines.some((l) => l.kind !== ' ' && roleOf(l.function)));
   if (inRole.length === 0) return [];
   const calls: Classified[] = [];
-  for (const c of changedCalls(inRole, /\b([A-Za-z_]\w*)\s*\(/g)) {
+  for (const c of changedCalls(inRole, CALL)) {
     const res = resourceOf(c.call);
     if (res && c.line.function && c.call !== c.line.function) calls.push({ ...c, res });
   }
@@ -175,7 +160,7 @@ export const resourceRoleFacts: FileFactProducer = (file, allHunks) => {
   const addedNames = new Set<string>();
   for (const h of hunks) for (const l of h.lines) {
     if (l.kind === '-') continue;
-    for (const m of l.code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+    for (const m of l.code.matchAll(CALL)) {
       const r = resourceOf(m[1]!);
       if (r) present.push(r);
       if (l.kind === '+') addedNames.add(m[1]!);
@@ -240,11 +225,11 @@ function publishedBeforeInit(hunks: AnnotatedHunk[], roleOf: (fn: string | null)
     const seq = h.lines.filter((l) => l.kind !== '-' && l.code.trim() !== '');
     seq.forEach((l, i) => {
       if (!l.function || roleOf(l.function) !== 'setup') return;
-      for (const m of l.code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+      for (const m of l.code.matchAll(CALL)) {
         const call = m[1]!;
         const which = PUBLISH.find(([re]) => re.test(call) && !/unregister/.test(call));
         if (!which) continue;
-        const base = baseOf(argumentsAt(l.code, m.index! + m[0].length - 1)[which[1]] ?? '');
+        const base = baseOf(callArguments(l.code, m.index! + m[0].length - 1)[which[1]] ?? '');
         if (!base || base === l.function) continue;
         const store = new RegExp(`\\b${base}\\s*(?:->|\\.)\\s*(\\w+)[^=;]*?[^=!<>]=[^=]`);
         // The patch adds the publish, or adds a store after an existing one.
