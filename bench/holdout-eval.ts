@@ -162,8 +162,10 @@ export function summarise(results: HoldoutResult[]): HalfSummary {
   return s;
 }
 
-export async function evaluateHoldout(halves: readonly Half[] = HALVES): Promise<Record<Half, { summary: HalfSummary; results: HoldoutResult[] }>> {
-  const engine = await openReview();
+export async function evaluateHoldout(halves: readonly Half[] = HALVES, treeDir?: string): Promise<Record<Half, { summary: HalfSummary; results: HoldoutResult[] }>> {
+  // --tree DIR: review in tree mode against one tree (the hook's way of running). The tree is not each
+  // patch's base, so only files the patch still applies to get whole-file context.
+  const engine = await openReview(treeDir ? { tree: { tree: treeDir, auto: false, cwd: process.cwd() } } : {});
   const labels = halves.flatMap((h) => readLabels(h));
   const mails = await loadMails(labels);
   const out = {} as Record<Half, { summary: HalfSummary; results: HoldoutResult[] }>;
@@ -214,7 +216,10 @@ async function main() {
     console.log(`skipped: the held-out evaluation needs eval/labels/ and ../shared/corpus (${CORPUS_DIR})`);
     return;
   }
-  const r = await evaluateHoldout();
+  const t = process.argv.indexOf('--tree');
+  const treeDir = t > 0 ? process.argv[t + 1] : undefined;
+  if (treeDir) console.log(`tree mode: ${treeDir} (not each patch's base; whole files only where the patch applies)`);
+  const r = await evaluateHoldout(HALVES, treeDir);
   for (const half of HALVES) {
     console.log(formatSummary(half, r[half].summary).join('\n'));
     console.log(formatMisses(missBreakdown(r[half].results)));

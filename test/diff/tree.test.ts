@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { runCli } from '../helpers.js';
 import { analyzeDiff } from '../../src/diff/facts.js';
 import { treeAt, findTree } from '../../src/diff/tree/detect.js';
-import { wholeFiles } from '../../src/diff/tree/whole-file.js';
+import { wholeFiles, expand } from '../../src/diff/tree/whole-file.js';
 import { parseUnifiedDiff } from '../../src/diff/parse.js';
 import { findCompiler, resetCompiler } from '../../src/diff/uapi/compiled-layout.js';
 import type { Patch } from '../../src/model/patch.js';
@@ -142,6 +142,24 @@ test('whole files: from the blob on the index line, and from the work tree appli
   const fromGit = wholeFiles([file!], tree).get(file!)!;
   assert.equal(fromGit.source, 'git-blob');
   assert.equal(fromGit.oldText, HEADER);
+});
+
+test('whole files: a tree that drifted from the patch base places a hunk where it fits once, in the tree\'s line numbers', () => {
+  const base = ['int a;', 'int b;', 'static int f(void)', '{', '\treturn 0;', '}', ''].join('\n');
+  const [file] = parseUnifiedDiff(['--- a/x.c', '+++ b/x.c', '@@ -3,4 +3,5 @@', ' static int f(void)', ' {', '+\tg();', ' \treturn 0;', ' }', ''].join('\n'));
+  // Three lines were added above the function since the patch was made.
+  const drifted = 'int z1;\nint z2;\nint z3;\n' + base;
+  const w = expand(file!, drifted, 'old')!;
+  assert.ok(w, 'placed three lines down');
+  assert.equal(w.newText, drifted.replace('{\n', '{\n\tg();\n'));
+  const added = w.file.hunks[0]!.lines.find((l) => l.kind === '+')!;
+  assert.equal(added.newLine, 8, 'the added line is numbered as in the tree');
+  // As stated, nothing moves.
+  assert.equal(expand(file!, base, 'old')!.file.hunks[0]!.lines.find((l) => l.kind === '+')!.newLine, 5);
+  // The same lines twice in the file: no single place, so no whole file rather than a guess.
+  assert.equal(expand(file!, 'int y;\n' + base.replace(/\n$/, '') + '\n' + base, 'old'), null);
+  // A line of the hunk that is nowhere in the file: another version.
+  assert.equal(expand(file!, drifted.replace('return 0', 'return 1'), 'old'), null);
 });
 
 test('whole files: a member appended far from the struct head of an argsz struct is an extensible append', () => {

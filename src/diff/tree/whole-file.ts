@@ -96,8 +96,10 @@ function fromWorkTree(f: FileDiff, tree: SourceTree): WholeFile | null {
 const same = (a: string, b: string) => a === b || a.trimEnd() === b.trimEnd();
 
 /**
- * Lays the hunks over one side's full text; null when a context or changed line of that side
- * does not match (the file is another version than the patch's).
+ * Lays the hunks over one side's full text, each at its stated line or, where the tree drifted
+ * (a list mail reviewed in a newer tree), at the one place its lines fit, as `git apply` moves a
+ * hunk without fuzz; null when a hunk fits nowhere or in several places (another version of the
+ * file). Line numbers are the tree's, so a finding points where the reader's file has it.
  */
 export function expand(f: FileDiff, text: string, side: 'old' | 'new'): Omit<WholeFile, 'source'> | null {
   const full = text === '' ? [] : text.replace(/\n$/, '').split('\n');
@@ -105,7 +107,10 @@ export function expand(f: FileDiff, text: string, side: 'old' | 'new'): Omit<Who
   const lines: DiffLine[] = [];
   let cursor = 1; // next line of `full` not yet emitted
   let delta = 0; // other side's line number minus this side's, before the current hunk
-  for (const h of f.hunks) {
+  for (const given of f.hunks) {
+    const off = offsetOf(given, full, cursor, side);
+    if (off === null) return null;
+    const h = off === 0 ? given : shifted(given, off);
     const start = side === 'old' ? h.oldStart : h.newStart;
     const count = side === 'old' ? h.oldLines : h.newLines;
     const first = count === 0 ? start + 1 : start;
@@ -133,6 +138,38 @@ export function expand(f: FileDiff, text: string, side: 'old' | 'new'): Omit<Who
     file: { ...f, hunks: [hunk] },
     oldText: f.status === 'added' ? null : join(oldLines),
     newText: f.status === 'deleted' ? null : join(newLines),
+  };
+}
+
+/** How far from its stated line a hunk sits in `full`: 0 where it fits as stated, else its one fit at or after `cursor`. */
+function offsetOf(h: Hunk, full: readonly string[], cursor: number, side: 'old' | 'new'): number | null {
+  const mine = side === 'old' ? '-' : '+';
+  const own = h.lines.filter((l) => l.kind === ' ' || l.kind === mine).map((l) => l.text);
+  const count = side === 'old' ? h.oldLines : h.newLines;
+  const stated = count === 0 ? (side === 'old' ? h.oldStart : h.newStart) + 1 : side === 'old' ? h.oldStart : h.newStart;
+  // A hunk with no line of this side (a pure addition) cannot be placed by content: keep its line.
+  if (own.length === 0) return stated >= cursor && stated - 1 <= full.length ? 0 : null;
+  const fits = (first: number) => first >= cursor && first - 1 + own.length <= full.length && own.every((t, i) => same(full[first - 1 + i]!, t));
+  if (fits(stated)) return 0;
+  // Away from its line, a hunk is placed only where it fits once: a short hunk of common lines
+  // ("}", "return 0;") could fit many places, and a wrong place would give wrong facts.
+  let found: number | null = null;
+  for (let first = cursor; first - 1 + own.length <= full.length; first++) {
+    if (!fits(first)) continue;
+    if (found !== null) return null;
+    found = first;
+  }
+  return found === null ? null : found - stated;
+}
+
+/** The hunk moved by `off` lines on both sides (the tree drifted from the patch's base). */
+function shifted(h: Hunk, off: number): Hunk {
+  const move = (n: number | null) => (n === null ? n : n + off);
+  return {
+    ...h,
+    oldStart: h.oldStart + off,
+    newStart: h.newStart + off,
+    lines: h.lines.map((l): DiffLine => ({ ...l, oldLine: move(l.oldLine), newLine: move(l.newLine) })),
   };
 }
 
