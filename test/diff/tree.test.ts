@@ -160,6 +160,12 @@ test('whole files: a tree that drifted from the patch base places a hunk where i
   assert.equal(expand(file!, 'int y;\n' + base.replace(/\n$/, '') + '\n' + base, 'old'), null);
   // A line of the hunk that is nowhere in the file: another version.
   assert.equal(expand(file!, drifted.replace('return 0', 'return 1'), 'old'), null);
+  // A long hunk of one repeated line over a file of that line fits once, at the end, but finding
+  // that costs hunk × file comparisons: past the budget the file is left to the patch alone.
+  const body = Array.from({ length: 1000 }, () => ' x').join('\n');
+  const [long] = parseUnifiedDiff(['--- a/t.c', '+++ b/t.c', '@@ -1,1001 +1,1002 @@', body, ' y', '+z', ''].join('\n'));
+  assert.equal(expand(long!, 'x\n'.repeat(1000) + 'y\n', 'old')?.newText, 'x\n'.repeat(1000) + 'y\nz\n', 'as stated, no search');
+  assert.equal(expand(long!, 'x\n'.repeat(20_000) + 'y\n', 'old'), null);
 });
 
 test('whole files: a member appended far from the struct head of an argsz struct is an extensible append', () => {

@@ -149,18 +149,29 @@ function offsetOf(h: Hunk, full: readonly string[], cursor: number, side: 'old' 
   const stated = count === 0 ? (side === 'old' ? h.oldStart : h.newStart) + 1 : side === 'old' ? h.oldStart : h.newStart;
   // A hunk with no line of this side (a pure addition) cannot be placed by content: keep its line.
   if (own.length === 0) return stated >= cursor && stated - 1 <= full.length ? 0 : null;
-  const fits = (first: number) => first >= cursor && first - 1 + own.length <= full.length && own.every((t, i) => same(full[first - 1 + i]!, t));
+  // Line comparisons left: a long hunk of repeated lines over a file of the same lines would
+  // otherwise cost hunk × file; past the budget the file is read from the patch alone.
+  let budget = PLACEMENT_BUDGET;
+  const fits = (first: number) => {
+    if (first < cursor || first - 1 + own.length > full.length) return false;
+    for (let i = 0; i < own.length; i++) {
+      if (--budget < 0 || !same(full[first - 1 + i]!, own[i]!)) return false;
+    }
+    return true;
+  };
   if (fits(stated)) return 0;
   // Away from its line, a hunk is placed only where it fits once: a short hunk of common lines
   // ("}", "return 0;") could fit many places, and a wrong place would give wrong facts.
   let found: number | null = null;
-  for (let first = cursor; first - 1 + own.length <= full.length; first++) {
+  for (let first = cursor; first - 1 + own.length <= full.length && budget > 0; first++) {
     if (!fits(first)) continue;
     if (found !== null) return null;
     found = first;
   }
-  return found === null ? null : found - stated;
+  return found === null || budget < 0 ? null : found - stated;
 }
+
+const PLACEMENT_BUDGET = 2_000_000;
 
 /** The hunk moved by `off` lines on both sides (the tree drifted from the patch's base). */
 function shifted(h: Hunk, off: number): Hunk {
