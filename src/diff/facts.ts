@@ -1,6 +1,6 @@
 // The diff stage's entry point: a patch → its files and typed facts.
 import type { Patch } from '../model/patch.js';
-import type { FileDiff } from '../model/diff.js';
+import type { FileDiff, TreeCoverage } from '../model/diff.js';
 import type { Fact } from '../model/facts.js';
 import { parseUnifiedDiff } from './parse.js';
 import { cutAtCaps, cutSummary } from './caps.js';
@@ -50,7 +50,7 @@ import { featureOpFacts } from './facts/feature-ops.js';
 import { fallbackFacts } from './facts/fallbacks.js';
 import { opsContractFacts } from './facts/ops-contracts.js';
 import { waitWhileHoldingFacts } from './facts/wait-while-holding.js';
-import { wholeFiles, type WholeFile } from './tree/whole-file.js';
+import { wholeFiles, treeCoverage, type WholeFile } from './tree/whole-file.js';
 import { verifyLayouts } from './tree/verify-layouts.js';
 import { markUnverified } from './tree/layout-claims.js';
 import { patchScope, type AnnotatedFile, type DiffContext, type PatchScope } from './uapi/scope.js';
@@ -109,6 +109,8 @@ export interface DiffResult {
   facts: Fact[];
   /** Set when the patch was larger than the analysis caps: what was left out. */
   incomplete?: string;
+  /** In a source tree: how many files were read whole. */
+  tree?: TreeCoverage;
 }
 
 /** Why a layout or number claim is a heuristic when the review has no tree. */
@@ -156,7 +158,8 @@ export function analyzeDiff(patch: Patch, ctx: DiffContext = {}): DiffResult {
     verifyLayouts(facts, whole, tree, ioctlsTaking);
   }
   markUnverified(facts, ctx.tree ? `the headers could not be compiled in ${ctx.tree.root}` : NO_TREE);
-  return incomplete ? { files, facts, incomplete } : { files, facts };
+  const tree = ctx.tree ? { tree: treeCoverage(files, whole) } : {};
+  return incomplete ? { files, facts, incomplete, ...tree } : { files, facts, ...tree };
 }
 
 /** push(...items) overflows the stack for very large arrays (a 100,000-hunk diff): loop instead. */

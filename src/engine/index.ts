@@ -169,6 +169,7 @@ export async function openReview(options: ReviewOptions = {}): Promise<ReviewEng
     if (place?.judge) findings = findings.concat(matchFacts(seriesFacts(place.series), rules));
     const r: PatchReport = { patch: a.patch, files: a.files, findings: sortFindings(applyWaivers(findings, a.patch.trailers)) };
     if (place) r.series = place.info;
+    if (a.tree) r.tree = a.tree;
     if (a.facts && !leanRun()) r.facts = a.facts;
     if (keep) r.findings = r.findings.filter(keep);
     if (local.ignored.size > 0) r.findings = r.findings.filter((f) => !local.ignored.has(f.ruleId));

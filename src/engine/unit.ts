@@ -3,7 +3,7 @@
 // adds to its series' summary. The series itself is judged later, in input order, from the
 // contributions (series-tracker.ts).
 import { analyzeDiff, type DiffContext } from '../diff/facts.js';
-import type { FileDiff } from '../model/diff.js';
+import type { FileDiff, TreeCoverage } from '../model/diff.js';
 import type { Fact } from '../model/facts.js';
 import type { Finding } from '../model/finding.js';
 import type { Patch } from '../model/patch.js';
@@ -23,6 +23,8 @@ export interface AnalyzedPatch {
   facts?: Fact[];
   findings: Finding[];
   delta: SeriesSummary;
+  /** In a source tree: how many files were read whole. */
+  tree?: TreeCoverage;
 }
 
 export type UnitResult =
@@ -32,15 +34,16 @@ export type UnitResult =
 
 /** One patch through the diff stage and the rules; `lean`: leave out what lean formatters never read. */
 export function analyzePatch(patch: Patch, rules: RuleSet, ctx: DiffContext, lean: boolean): AnalyzedPatch {
-  const { files, facts, incomplete } = analyzeDiff(patch, ctx);
+  const { files, facts, incomplete, tree } = analyzeDiff(patch, ctx);
+  const inTree = tree ? { tree } : {};
   const delta = newSeries('');
   foldIntoSeries(delta, patch, files, facts);
   const findings = matchFacts(facts, rules);
   if (incomplete) findings.push(incompleteFinding(incomplete));
   // Hunks, facts and patch text are the bulk of a result, and copying them back from a worker
   // costs more than a small patch's analysis: lean formatters never read them.
-  if (lean) return { patch: { ...patch, diff: '', commitMessage: '' }, files: files.map((f) => ({ ...f, hunks: [] })), findings, delta };
-  return { patch, files, facts, findings, delta };
+  if (lean) return { patch: { ...patch, diff: '', commitMessage: '' }, files: files.map((f) => ({ ...f, hunks: [] })), findings, delta, ...inTree };
+  return { patch, files, facts, findings, delta, ...inTree };
 }
 
 export function analyzeUnit(req: UnitRequest, rules: RuleSet, ctx: DiffContext, lean: boolean): UnitResult {

@@ -53,3 +53,12 @@ export interface FileDiff {
   /** Set when the hunk text does not match its header's line counts (wrapped or whitespace-damaged). */
   damaged?: string;
 }
+
+/** How many of a patch's files the review read whole from a source tree. */
+export interface TreeCoverage {
+  /** Files that gain from whole files (C-like files and uAPI headers with hunks). */
+  files: number;
+  whole: number;
+  /** Of `whole`, those whose hunks sat away from their stated lines (the tree drifted). */
+  moved: number;
+}

@@ -1,7 +1,7 @@
 // What renderers receive: per-patch results and a run summary.
 import type { Finding, Reference, Severity } from './finding.js';
 import type { Patch } from './patch.js';
-import type { FileDiff } from './diff.js';
+import type { FileDiff, TreeCoverage } from './diff.js';
 import type { Fact } from './facts.js';
 
 /** Where a patch sits in its series (grouped by thread root and version). */
@@ -23,6 +23,8 @@ export interface PatchReport {
   facts?: Fact[];
   /** Prior list discussion of what the patch touches (--inbox): rendered text and JSON. */
   prior?: { text: string; json: object };
+  /** In a source tree: how many files were read whole. */
+  tree?: TreeCoverage;
 }
 
 /**
@@ -52,6 +54,8 @@ export interface RunSummary {
   acknowledged: number;
   /** What the review read besides the patch (the source tree, header directory), one line each. */
   sources?: string[];
+  /** In a source tree: files read whole, over the run. */
+  tree?: TreeCoverage;
 }
 
 export function emptySummary(): RunSummary {
@@ -60,6 +64,12 @@ export function emptySummary(): RunSummary {
 
 export function addToSummary(s: RunSummary, r: PatchReport): void {
   s.patches++;
+  if (r.tree) {
+    const t = (s.tree ??= { files: 0, whole: 0, moved: 0 });
+    t.files += r.tree.files;
+    t.whole += r.tree.whole;
+    t.moved += r.tree.moved;
+  }
   for (const f of r.findings) {
     if (f.acknowledged) s.acknowledged++;
     else s.findings[f.severity]++;

@@ -5,6 +5,7 @@
 // width, or to 100 columns when the output is not a terminal.
 import type { FormatterFactory } from './formatter.js';
 import type { Finding, Reference, Severity } from '../model/finding.js';
+import type { TreeCoverage } from '../model/diff.js';
 import { location, patchTitle } from './common.js';
 import { headline, placesOf, placesText, ruleOf, topChecklist, topReferences, verdict, wrap, columns } from './layout.js';
 
@@ -134,11 +135,25 @@ export const textFormatter: FormatterFactory = (ctx) => {
       ];
       if (s.acknowledged) parts.push(`${s.acknowledged} acknowledged`);
       if (skipped) parts.push(`${skipped} mail${skipped === 1 ? '' : 's'} skipped (${s.skipped.reply} replies, ${s.skipped['cover-letter']} cover letters, ${s.skipped['no-diff']} without a diff)`);
-      const sources = (s.sources ?? []).map((l) => `patch-review: used ${l}\n`).join('');
+      const tree = s.tree ? treeCoverageLine(s.tree) : null;
+      const sources = [...(s.sources ?? []).map((l) => `used ${l}`), ...(tree ? [tree] : [])].flatMap((l) => wrap(l, width, 'patch-review: ', '  ')).map((l) => `${l}\n`).join('');
       return sources + wrap(parts.join(', '), width, 'patch-review: ', '  ').map((l) => c('bold', l)).join('\n') + '\n';
     },
   };
 };
+
+/**
+ * Said only when the tree was not simply the patches' base: files it has in another version were
+ * read from the patch alone, and files placed at an offset carry the tree's line numbers.
+ */
+export function treeCoverageLine(t: TreeCoverage): string | null {
+  const apart = t.files - t.whole;
+  if (apart === 0 && t.moved === 0) return null;
+  const parts = [`whole files from the tree for ${t.whole} of ${t.files} files`];
+  if (t.moved) parts.push(`${t.moved} placed where the tree drifted (their line numbers are the tree's)`);
+  if (apart) parts.push(`${apart} another version there (read from the patch alone)`);
+  return parts.join('; ');
+}
 
 /** A line cut to `width` columns, with "…" where it was cut. */
 function clip(line: string, width: number): string {

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers.js';
@@ -239,6 +239,29 @@ test('review --tree: an error rests on the compiled fact, the same mail without 
   const bad = await runCli(['--tree', join(k, 'drivers'), file]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /not a kernel tree/);
+});
+
+test('review --tree of a mail made on another base: drifted files are read whole in the tree\'s numbering, another version from the patch alone, and the report says so', async () => {
+  const k = kernelTree();
+  const c = patchOf(k, 'drivers/vhost/demo.c', (t) => t.replace('\tcase DEMO_SET_RANGE:\n', '\tcase DEMO_SET_RANGE:\n\t\tpr_debug("range\\n");\n'));
+  const h = patchOf(k, 'include/uapi/linux/demo.h', (t) => t.replace('\t__u32 four;\n', '\t__u32 four;\n\t__u32 five;\n'));
+  const file = join(k, '..', `${k.split('/').pop()}-drift.patch`);
+  writeFileSync(file, c + h);
+  // The reader's tree is not a git checkout of the base: the driver gained lines at its top, the
+  // header was changed where the patch edits it.
+  rmSync(join(k, '.git'), { recursive: true, force: true });
+  writeFileSync(join(k, 'drivers/vhost/demo.c'), '/* one */\n/* two */\n' + DRIVER);
+  writeFileSync(join(k, 'include/uapi/linux/demo.h'), HEADER.replace('\t__u32 four;\n', '\t__u64 four;\n'));
+  const j = JSON.parse((await runCli(['--format', 'json', '--fail-on', 'never', '--tree', k, file])).stdout);
+  assert.deepEqual(j.summary.tree, { files: 2, whole: 1, moved: 1 });
+  const text = await runCli(['--fail-on', 'never', '--tree', k, file]);
+  assert.match(text.stdout.replace(/\n\s+/g, ' '), /whole files from the tree for 1 of 2 files; 1 placed where the tree drifted \(their line numbers are the tree's\); 1 another version there/);
+  // In the base itself nothing is said.
+  writeFileSync(join(k, 'drivers/vhost/demo.c'), DRIVER);
+  writeFileSync(join(k, 'include/uapi/linux/demo.h'), HEADER);
+  const exact = await runCli(['--format', 'json', '--fail-on', 'never', '--tree', k, file]);
+  assert.deepEqual(JSON.parse(exact.stdout).summary.tree, { files: 2, whole: 2, moved: 0 });
+  assert.doesNotMatch((await runCli(['--fail-on', 'never', '--tree', k, file])).stdout, /whole files from the tree/);
 });
 
 test('review in a QEMU tree: the tree\'s vhost-user.rst is the spec index, no --spec-index needed', async () => {

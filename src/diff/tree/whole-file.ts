@@ -4,7 +4,7 @@
 // structs, enums and functions (with their locks, returns and the ioctl `case` far above).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DiffLine, FileDiff, Hunk } from '../../model/diff.js';
+import type { DiffLine, FileDiff, Hunk, TreeCoverage } from '../../model/diff.js';
 import type { SourceTree } from './detect.js';
 import { readBlobs, MAX_BLOB_BYTES } from './git-objects.js';
 import { isCLike } from '../annotate.js';
@@ -21,6 +21,14 @@ export interface WholeFile {
   /** The blob ids the two sides came from, when git named them (a cache key for compiled layouts). */
   oldBlob?: string;
   newBlob?: string;
+  /** A hunk sat away from its stated line (the tree drifted): line numbers are the tree's. */
+  moved?: true;
+}
+
+export function treeCoverage(files: FileDiff[], whole: Map<FileDiff, WholeFile>): TreeCoverage {
+  const wantedFiles = files.filter(wanted);
+  const placed = wantedFiles.map((f) => whole.get(f)).filter((w): w is WholeFile => w !== undefined);
+  return { files: wantedFiles.length, whole: placed.length, moved: placed.filter((w) => w.moved).length };
 }
 
 /** Only C-like files and headers gain from whole-file context; docs and Makefiles do not. */
@@ -106,10 +114,12 @@ export function expand(f: FileDiff, text: string, side: 'old' | 'new'): Omit<Who
   const mine = side === 'old' ? '-' : '+';
   const lines: DiffLine[] = [];
   let cursor = 1; // next line of `full` not yet emitted
+  let moved = false;
   let delta = 0; // other side's line number minus this side's, before the current hunk
   for (const given of f.hunks) {
     const off = offsetOf(given, full, cursor, side);
     if (off === null) return null;
+    if (off !== 0) moved = true;
     const h = off === 0 ? given : shifted(given, off);
     const start = side === 'old' ? h.oldStart : h.newStart;
     const count = side === 'old' ? h.oldLines : h.newLines;
@@ -138,6 +148,7 @@ export function expand(f: FileDiff, text: string, side: 'old' | 'new'): Omit<Who
     file: { ...f, hunks: [hunk] },
     oldText: f.status === 'added' ? null : join(oldLines),
     newText: f.status === 'deleted' ? null : join(newLines),
+    ...(moved ? { moved: true as const } : {}),
   };
 }
 
