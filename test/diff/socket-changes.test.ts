@@ -161,3 +161,23 @@ test('the virtio-net header helpers in virtio_net.h and tun_vnet.h are read too,
     assert.ok(of(facts, 'vnet-header-field-changed').some(([, symbol]) => symbol === 'gso_size'), path);
   }
 });
+
+test('an errno stored in any of the shared result names (result-names.ts) is the errno a socket call gives back', () => {
+  const facts = factsOf(
+    fileDiff('net/vmw_vsock/af_vsock.c', {
+      at: 1300,
+      section: 'static int vsock_connect(struct socket *sock, struct sockaddr *addr,',
+      body: `
+ \tcase SS_CONNECTING:
+-\t\tr = -EALREADY;
++\t\trc = -EINPROGRESS;
+ \t\tbreak;
++\tlen = -ENOTCONN;`,
+    }),
+  );
+  // "len" is not a result name: a negative length is not an errno given back.
+  assert.deepEqual(of(facts, 'socket-state-changed').sort(), [
+    ['vsock_connect', 'EALREADY'],
+    ['vsock_connect', 'EINPROGRESS'],
+  ]);
+});

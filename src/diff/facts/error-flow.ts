@@ -20,9 +20,10 @@ import { reachedByUser } from './user-entry.js';
 import { compat } from '../uapi/compat.js';
 import { detector, execIn, gated, testIn } from './literal-gate.js';
 import { isIdentChar } from '../c-code.js';
+import { RESULT_NAMES, alternativesOf } from './result-names.js';
 
 /** Names a function keeps its result in. */
-const RESULT_VAR = 'ret|err|rc|r|error|retval|rv|res|status';
+const RESULT_VAR = alternativesOf(RESULT_NAMES);
 /** "return -EINVAL;", "return ERR_PTR(-EINVAL);", "return ret;": group 1 the value. */
 const RETURN = /^\s*return\s+(?:ERR_PTR\s*\(\s*)?(-E[A-Z0-9]{2,}|[a-z_]\w*)\s*(?:\)\s*)?;\s*$/;
 /** "ret = -EINVAL;": group 1 the variable, group 2 the errno. */
