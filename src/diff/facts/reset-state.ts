@@ -24,6 +24,7 @@ import { bounded, calledFrom, linesByFunction } from './call-changes.js';
 import { escapeRegExp } from './escape-regexp.js';
 import { MAPPING_PARTS } from './reset-paths.js';
 import { isRoleVerb, nameWords } from './function-roles.js';
+import { entryOf } from '../map-entry.js';
 
 /** Words in a reset's name that say it resets a mapping or a view, which keeps device state by design. */
 // Unlike reset-paths.ts, a queue's reset counts: per-queue state is cleared there (vhost's vq reset).
@@ -195,7 +196,7 @@ export function resetStateFacts(scope: PatchScope): Fact[] {
   const isWhole = (f: (typeof files)[number]) => !!scope.ctx.tree && f.file.hunks.length === 1 && f.file.hunks[0]!.section === '' && f.file.hunks[0]!.newStart <= 1;
   // Read only for a file that a member set or a lost clear needs: most patches have neither.
   const views = new Map<(typeof files)[number], ResetView>();
-  const viewOf = (f: (typeof files)[number]) => views.get(f) ?? views.set(f, resetsOf(bounded(f.hunks), isWhole(f))).get(f)!;
+  const viewOf = (f: (typeof files)[number]) => entryOf(views, f, () => resetsOf(bounded(f.hunks), isWhole(f)));
   const seen = new Set<string>();
   // A member whose declaration the patch also removes was moved or renamed, not added.
   const removedMembers = new Set<string>();
