@@ -146,3 +146,23 @@ test('a function the patch adds whole gives no setup or teardown fact', () => {
   );
   assert.deepEqual(found(facts), []);
 });
+
+test('a function with no role verb in its name takes the role of the ops member it fills', () => {
+  const finish = {
+    at: 700,
+    section: 'static void vp_vdpa_finish(struct vdpa_device *vdpa)',
+    body: `
+ \tstruct vp_vdpa *vp_vdpa = vdpa_to_vp(vdpa);
+-\tvp_vdpa_unregister_irqs(vp_vdpa);
+ \tvp_modern_remove(&vp_vdpa->mdev);`,
+  };
+  const table = (line: string) => ({ at: 900, section: 'static const struct vdpa_config_ops vp_vdpa_ops = {', body: `
+ \t.get_status = vp_vdpa_get_status,
+${line}
+ };` });
+  const facts = (line: string) => found(factsOf(fileDiff('drivers/vdpa/virtio_pci/vp_vdpa.c', finish, table(line))));
+  assert.deepEqual(facts(' \t.release = vp_vdpa_finish,'), [['teardown-call-changed', 'vp_vdpa_unregister_irqs', 'vp_vdpa_finish']]);
+  // A member with no role verb gives none, and neither does the function alone.
+  assert.deepEqual(facts(' \t.suspend = vp_vdpa_finish,'), []);
+  assert.deepEqual(found(factsOf(fileDiff('drivers/vdpa/virtio_pci/vp_vdpa.c', finish))), []);
+});

@@ -7,12 +7,12 @@ import type { Fact } from '../../src/model/facts.js';
 
 const of = (facts: Fact[], kind: string) => facts.filter((f) => f.kind === kind).map((f) => [f.function, f.symbol]);
 
+/** A hunk of vsock_connect(), a socket call, with the lines given. */
+const inConnect = (body: string) =>
+  factsOf(fileDiff('net/vmw_vsock/af_vsock.c', { at: 1300, section: 'static int vsock_connect(struct socket *sock, struct sockaddr *addr,', body }));
+
 test('a socket call that adds a state write or a new errno gives socket-state-changed; a moved line does not', () => {
-  const facts = factsOf(
-    fileDiff('net/vmw_vsock/af_vsock.c', {
-      at: 1300,
-      section: 'static int vsock_connect(struct socket *sock, struct sockaddr *addr,',
-      body: `
+  const facts = inConnect(`
  \tcase SS_CONNECTING:
 -\t\terr = -EALREADY;
 +\t\terr = -EINPROGRESS;
@@ -20,9 +20,7 @@ test('a socket call that adds a state write or a new errno gives socket-state-ch
  \t\tbreak;
 -\ttimeout = vsk->connect_timeout;
  \tprepare_to_wait(sk_sleep(sk), &wait, TASK_INTERRUPTIBLE);
-+\ttimeout = vsk->connect_timeout;`,
-    }),
-  );
++\ttimeout = vsk->connect_timeout;`);
   assert.deepEqual(of(facts, 'socket-state-changed').sort(), [
     ['vsock_connect', 'EALREADY'],
     ['vsock_connect', 'EINPROGRESS'],
@@ -160,4 +158,18 @@ test('the virtio-net header helpers in virtio_net.h and tun_vnet.h are read too,
     );
     assert.ok(of(facts, 'vnet-header-field-changed').some(([, symbol]) => symbol === 'gso_size'), path);
   }
+});
+
+test('an errno stored in any of the shared result names (result-names.ts) is the errno a socket call gives back', () => {
+  const facts = inConnect(`
+ \tcase SS_CONNECTING:
+-\t\tr = -EALREADY;
++\t\trc = -EINPROGRESS;
+ \t\tbreak;
++\tlen = -ENOTCONN;`);
+  // "len" is not a result name: a negative length is not an errno given back.
+  assert.deepEqual(of(facts, 'socket-state-changed').sort(), [
+    ['vsock_connect', 'EALREADY'],
+    ['vsock_connect', 'EINPROGRESS'],
+  ]);
 });

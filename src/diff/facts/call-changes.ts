@@ -2,6 +2,7 @@
 // function, with a reformat (the same call removed and added in the same function) cancelled.
 import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
 import { mayMatch, type Gated } from './literal-gate.js';
+import { entryOf } from '../map-entry.js';
 
 /** Longer code lines are not searched by the behaviour detectors: bounds the time per line. */
 export const MAX_DETECTOR_LINE = 2000;
@@ -32,7 +33,7 @@ export function linesByFunction(hunks: AnnotatedHunk[]): Map<string, AnnotatedLi
   const out = new Map<string, AnnotatedLine[]>();
   for (const h of hunks) for (const l of h.lines) {
     const k = l.function ?? '';
-    (out.get(k) ?? out.set(k, []).get(k)!).push(l);
+    entryOf(out, k, () => []).push(l);
   }
   return out;
 }
@@ -126,7 +127,7 @@ export function changedCalls(hunks: AnnotatedHunk[], pattern: RegExp | Gated, ob
   // Cancel pairs: a call moved within its function is reported by the caller as a move.
   const key = (c: CallChange) => `${c.line.function ?? ''}\u0000${c.call}\u0000${c.object}`;
   const plus = new Map<string, CallChange[]>();
-  for (const c of all) if (c.side === '+') (plus.get(key(c)) ?? plus.set(key(c), []).get(key(c))!).push(c);
+  for (const c of all) if (c.side === '+') entryOf(plus, key(c), () => []).push(c);
   const out: CallChange[] = [];
   for (const c of all) {
     if (c.side !== '-') continue;
@@ -165,7 +166,7 @@ export function callObjects(hunks: AnnotatedHunk[]): { added: Map<string, string
     if (c.moved || c.object === c.call || !c.line.function) continue;
     const side = c.side === '+' ? added : removed;
     const key = `${c.line.function}\u0000${c.object}`;
-    (side.get(key) ?? side.set(key, []).get(key)!).push(c.call);
+    entryOf(side, key, () => []).push(c.call);
   }
   return { added, removed };
 }

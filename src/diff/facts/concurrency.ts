@@ -10,6 +10,7 @@ import { detector, gated } from './literal-gate.js';
 import type { PatchScope } from '../uapi/scope.js';
 import { namesOnlyOn } from './scope-names.js';
 import { MEMORY_BARRIERS, ORDERED_ACCESSES } from './sync-calls.js';
+import { entryOf } from '../map-entry.js';
 
 const LOCK = gated(
   /\b(mutex_lock(?:_interruptible|_killable|_nested)?|mutex_unlock|mutex_trylock|spin_lock(?:_irq|_irqsave|_bh)?|spin_unlock(?:_irq|_irqrestore|_bh)?|raw_spin_lock(?:_irq|_irqsave)?|raw_spin_unlock(?:_irq|_irqrestore)?|down_read|up_read|down_write|up_write|down_read_killable|down_write_killable|read_lock(?:_bh|_irq)?|read_unlock(?:_bh|_irq)?|write_lock(?:_bh|_irq)?|write_unlock(?:_bh|_irq)?|guard\(\w+\)|scoped_guard\s*\(\s*\w+\s*,|qemu_mutex_lock|qemu_mutex_unlock|qemu_rec_mutex_lock|qemu_rec_mutex_unlock|QEMU_LOCK_GUARD|WITH_QEMU_LOCK_GUARD|lockdep_assert_held(?:_read|_write|_once)?)\s*\(/g,
@@ -110,7 +111,7 @@ const ANNOTATION = /_ONCE$|^qatomic_(read|set)$/;
 function rewrittenAccesses(list: CallChange[]): CallChange[] {
   const key = (c: CallChange) => `${c.line.function}\u0000${c.call}`;
   const added = new Map<string, CallChange[]>();
-  for (const c of list) if (c.side === '+' && !c.moved && ANNOTATION.test(c.call)) (added.get(key(c)) ?? added.set(key(c), []).get(key(c))!).push(c);
+  for (const c of list) if (c.side === '+' && !c.moved && ANNOTATION.test(c.call)) entryOf(added, key(c), () => []).push(c);
   const paired = new Set<CallChange>();
   for (const c of list) {
     if (c.side !== '-' || !ANNOTATION.test(c.call)) continue;
@@ -147,7 +148,7 @@ export const concurrencyFacts = detector({ files: isCLike, needs: [LOCK, BARRIER
   const byLock = new Map<string, CallChange[]>();
   for (const c of locks) {
     const k = `${c.line.function ?? ''}\u0000${c.object}`;
-    (byLock.get(k) ?? byLock.set(k, []).get(k)!).push(c);
+    entryOf(byLock, k, () => []).push(c);
   }
   // Functions the new file still has (a deleted function takes its locks with it), and locks
   // the patch takes anywhere (code moved into a helper keeps its lock).
@@ -195,7 +196,7 @@ export const concurrencyFacts = detector({ files: isCLike, needs: [LOCK, BARRIER
   const acrossFunctions = (list: CallChange[]): CallChange[] => {
     const key = (c: CallChange) => `${c.call}\u0000${c.object}`;
     const added = new Map<string, CallChange[]>();
-    for (const c of list) if (c.side === '+' && !c.moved) (added.get(key(c)) ?? added.set(key(c), []).get(key(c))!).push(c);
+    for (const c of list) if (c.side === '+' && !c.moved) entryOf(added, key(c), () => []).push(c);
     const gone = new Set<CallChange>();
     for (const c of list) {
       if (c.side !== '-') continue;
@@ -210,7 +211,7 @@ export const concurrencyFacts = detector({ files: isCLike, needs: [LOCK, BARRIER
   // A read-side section whose exits alone changed, per function, as for locks above.
   const rcu = acrossFunctions(changedCalls(hunks, RCU, barrierObject));
   const sections = new Map<string, CallChange[]>();
-  for (const c of rcu) if (READ_SECTION.test(c.call)) (sections.get(c.line.function ?? '') ?? sections.set(c.line.function ?? '', []).get(c.line.function ?? '')!).push(c);
+  for (const c of rcu) if (READ_SECTION.test(c.call)) entryOf(sections, c.line.function ?? '', () => []).push(c);
   const folded = new Set([...sections.values()].filter((list) => exitsOnly(list, exits)).flat());
   report('rcu-changed', rcu.filter((c) => !folded.has(c)), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);
   report('work-changed', acrossFunctions(changedCalls(hunks, WORK)), (c) => `${fn(c)} ${how(c)} ${c.call}(${c.object === c.call ? '' : c.object})`);

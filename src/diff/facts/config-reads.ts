@@ -17,6 +17,7 @@ import type { AnnotatedHunk } from '../annotate.js';
 import { functionNameOf } from '../c-code.js';
 import type { PatchScope } from '../uapi/scope.js';
 import { configGates, configGatesOf } from '../uapi/config-gates.js';
+import { entryOf } from '../map-entry.js';
 
 const FIELD_READ = gated(/\b(?:virtio_cread\w*\s*\([^,()]+,\s*|offsetof\s*\(\s*)struct\s+(virtio_\w+_config)\s*,\s*([a-z_]\w*)/, ['virtio_cread', 'offsetof']);
 /** Reads that test the feature themselves, and writes (about the driver's side, not the field's existence). */
@@ -36,7 +37,7 @@ const CONFIG_COPY = gated(/\bstruct\s+(virtio_\w+_config)\s*(?:\*\s*)?([a-z_]\w*
 function configCopies(file: FileDiff, hunks: AnnotatedHunk[]): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
   const add = (fn: string | null, matches: Iterable<RegExpMatchArray>) => {
-    if (fn) for (const m of matches) (out.get(fn) ?? out.set(fn, new Map()).get(fn)!).set(m[2]!, m[1]!);
+    if (fn) for (const m of matches) entryOf(out, fn, () => new Map()).set(m[2]!, m[1]!);
   };
   for (const h of hunks) for (const l of h.lines) if (l.kind !== '-') add(l.function, matchesIn(l.code, CONFIG_COPY));
   // Hunk headers are no lines: the file's literal gate has not seen them.
@@ -95,7 +96,7 @@ export const configReadFacts = detector({ files: isCLike, needs: [FIELD_READ, CO
   const seen = new Set<string>();
   // A debugfs dump prints the raw copy as the device has it; that reads no field for use.
   const dumps = new Map<string, boolean>();
-  const dumped = (fn: string) => dumps.get(fn) ?? dumps.set(fn, /\bseq_(?:printf|puts)\b/.test(text.get(fn)!)).get(fn)!;
+  const dumped = (fn: string) => entryOf(dumps, fn, () => /\bseq_(?:printf|puts)\b/.test(text.get(fn)!));
   for (const h of hunks) for (const l of h.lines) {
     if (l.kind !== '+' || !l.function || SELF_GATED.test(l.code)) continue;
     const own = copies.get(l.function);

@@ -20,9 +20,11 @@ import { reachedByUser } from './user-entry.js';
 import { compat } from '../uapi/compat.js';
 import { detector, execIn, gated, testIn } from './literal-gate.js';
 import { isIdentChar } from '../c-code.js';
+import { RESULT_NAMES, alternativesOf } from './result-names.js';
+import { entryOf } from '../map-entry.js';
 
 /** Names a function keeps its result in. */
-const RESULT_VAR = 'ret|err|rc|r|error|retval|rv|res|status';
+const RESULT_VAR = alternativesOf(RESULT_NAMES);
 /** "return -EINVAL;", "return ERR_PTR(-EINVAL);", "return ret;": group 1 the value. */
 const RETURN = /^\s*return\s+(?:ERR_PTR\s*\(\s*)?(-E[A-Z0-9]{2,}|[a-z_]\w*)\s*(?:\)\s*)?;\s*$/;
 /** "ret = -EINVAL;": group 1 the variable, group 2 the errno. */
@@ -167,7 +169,7 @@ export function swaps(lines: AnnotatedLine[]): Swap[] {
 /** Per target ("return" or the variable assigned), the values in order. */
 function valuesOf(lines: AnnotatedLine[]): Map<string, { value: string; line: AnnotatedLine }[]> {
   const out = new Map<string, { value: string; line: AnnotatedLine }[]>();
-  const add = (target: string, value: string, line: AnnotatedLine) => (out.get(target) ?? out.set(target, []).get(target)!).push({ value, line });
+  const add = (target: string, value: string, line: AnnotatedLine) => entryOf(out, target, () => []).push({ value, line });
   for (const l of lines) {
     if (l.code.includes('return')) {
       const r = RETURN.exec(l.code) ?? (RETURN_ZERO.re.test(l.code) ? ['', '0'] : null);

@@ -9,11 +9,12 @@ import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
 import { isCLike } from '../annotate.js';
 import { lineFact } from './types.js';
 import { bounded } from './call-changes.js';
+import { ERROR_RESULT_NAMES, alternativesOf } from './result-names.js';
 
 /** "int foo(" / "static long __init foo(" at the start of an added definition. */
 const INT_DEF = /^(?:static\s+)?(?:inline\s+)?(?:int|long|ssize_t)\s+(?:__init\s+|__must_check\s+)?(\w+)\s*\(/;
 /** A return that passes an error on. */
-const ERROR_RETURN = /\breturn\s+(?:-E[A-Z0-9]+|ret|rc|err|error|r|PTR_ERR\s*\()\b/;
+const ERROR_RETURN = new RegExp(`\\breturn\\s+(?:-E[A-Z0-9]+|${alternativesOf(ERROR_RESULT_NAMES)}|PTR_ERR\\s*\\()\\b`);
 /** Kernel APIs that fail and whose failure the caller must unwind. */
 const FALLIBLE_API =
   /^(request_irq|request_threaded_irq|devm_request_irq|pci_enable_device\w*|device_add|cdev_add|misc_register|kobject_add|kobject_init_and_add|sysfs_create_group|sysfs_create_file|register_pernet_\w+|vfio_register_\w+|mdev_register_\w+|vdpa_register_device|_vdpa_register_device|register_virtio_device|register_netdev\w*|pci_register_driver)$/;

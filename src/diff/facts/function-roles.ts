@@ -14,6 +14,9 @@ const SETUP_VERBS: ReadonlySet<string> = new Set(['probe', 'open', 'setup', 'bin
 /** The words of a C name, lower case: `__vhost_dev_cleanup` → vhost, dev, cleanup. */
 export const nameWords = (name: string): string[] => name.toLowerCase().split('_').filter(Boolean);
 
+/** Whether a word of a name is a setup or a teardown verb. */
+export const isRoleVerb = (word: string): boolean => TEARDOWN_VERBS.has(word) || SETUP_VERBS.has(word);
+
 /** Whether one of the function's words is a teardown verb (vfio_pci_core_close_device, vduse_dev_reset). */
 export const isTeardownName = (name: string): boolean => nameWords(name).some((w) => TEARDOWN_VERBS.has(w));
 

@@ -14,6 +14,7 @@ import { bounded } from './call-changes.js';
 import { detector, gated, execIn } from './literal-gate.js';
 import { reachedByUser } from './user-entry.js';
 import { newUapiNames, namesAny } from './new-uapi-names.js';
+import { entryOf } from '../map-entry.js';
 
 /** A guard's first line: "if (", "} else if (". */
 export const IF = /^\s*(?:\}\s*else\s+)?if\s*\(/;
@@ -97,7 +98,7 @@ export const inputCheckFacts = detector({ needs: [FAIL] }, (file, allHunks, scop
   const newKeys = new Set(after.map(key));
   const newConds = new Set(after.map((g) => `${g.fn}\u0000${g.cond}`));
   const shape = new Map<Guard, string>();
-  const shapeOf = (g: Guard) => shape.get(g) ?? shape.set(g, shapeOfCond(g.cond)).get(g)!;
+  const shapeOf = (g: Guard) => entryOf(shape, g, () => shapeOfCond(g.cond));
   // A guard moved into a helper keeps its test (perhaps on a renamed variable) and its error.
   const kept = new Set(after.filter((g) => g.changed).map((g) => `${shapeOf(g)}\u0000${g.errno}`));
   const gone = before.filter((g) => g.changed && !newKeys.has(key(g)) && byUser(g.fn));

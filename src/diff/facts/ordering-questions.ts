@@ -27,6 +27,7 @@ import type { PatchScope } from '../uapi/scope.js';
 import { retiredLocks, memberOf } from './concurrency.js';
 import { isTeardownName } from './function-roles.js';
 import { LOCK_DROP, LOCK_TAKE, MEMORY_BARRIERS } from './sync-calls.js';
+import { entryOf } from '../map-entry.js';
 
 const ACQUIRE = new RegExp(String.raw`\b(${LOCK_TAKE}|rcu_read_lock|srcu_read_lock|preempt_disable|local_irq_disable|local_irq_save)\s*\(`);
 const RELEASE = new RegExp(String.raw`\b(${LOCK_DROP}|rcu_read_unlock|srcu_read_unlock|preempt_enable|local_irq_enable|local_irq_restore)\s*\(`);
@@ -196,8 +197,8 @@ export const orderingQuestionFacts = detector({ files: isCLike, needs: [SECTIONS
   for (const h of hunks) for (const l of h.lines) {
     if (l.kind !== '+' || !l.function) continue;
     const m = firstMatch(l.code, SECTIONS);
-    if (m?.[1]) (takes.get(l.function) ?? takes.set(l.function, new Set()).get(l.function)!).add(sectionOf(m[1], l.code, m.index! + m[0].length - 1));
-    for (const c of l.code.matchAll(ANY_CALL)) (calls.get(l.function) ?? calls.set(l.function, new Set()).get(l.function)!).add(c[1]!);
+    if (m?.[1]) entryOf(takes, l.function, () => new Set()).add(sectionOf(m[1], l.code, m.index! + m[0].length - 1));
+    for (const c of l.code.matchAll(ANY_CALL)) entryOf(calls, l.function, () => new Set()).add(c[1]!);
   }
   const takenByCallee = (fn: string | null, lock: string) => [...(calls.get(fn ?? '') ?? [])].some((c) => c !== fn && takes.get(c)?.has(lock));
   for (const h of hunks) {

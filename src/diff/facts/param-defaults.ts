@@ -10,6 +10,7 @@ import { lineFact } from './types.js';
 import { bounded } from './call-changes.js';
 import { compat } from '../uapi/compat.js';
 import { detector, gated } from './literal-gate.js';
+import { entryOf } from '../map-entry.js';
 
 /**
  * module_param(var, …), module_param_unsafe(var, …), module_param_named(name, var, …),
@@ -45,7 +46,7 @@ function declarations(lines: AnnotatedLine[], into: Sides, defines: Sides): void
   for (const l of lines) {
     // A context line is both sides, and no change of its own.
     const put = (map: Sides, name: string, value: string) => {
-      const e = map.get(name) ?? map.set(name, {}).get(name)!;
+      const e = entryOf(map, name, () => ({}));
       if (l.kind !== '+') e.old = value;
       if (l.kind !== '-') e.new = value;
       if (l.kind === '+') e.at = l;

@@ -19,6 +19,7 @@ import { lineFact } from './types.js';
 import { bounded, firstArgument, nthArgument, sideLines } from './call-changes.js';
 import { detector, gated, execIn, type Gated } from './literal-gate.js';
 import { escapeRegExp } from './escape-regexp.js';
+import { ERROR_RESULT_NAMES, alternativesOf } from './result-names.js';
 
 /**
  * Calls that publish an object, with the argument (0-based) that names it. A registration
@@ -46,7 +47,7 @@ const INIT_CALL = /^\s*(?:spin_lock_init|mutex_init|init_rwsem|init_waitqueue_he
 const LABEL = /^\s*[A-Za-z_]\w*:\s*$/;
 const GOTO = /^\s*goto\s+(\w+)\s*;/;
 /** An exit taken on failure: a goto, an errno returned, or the error variable returned. */
-const FAIL_EXIT = /^\s*(?:goto\s+\w+|return\s+(?:-E[A-Z0-9]+|ret|err|rc|error|r|PTR_ERR\s*\([^;]*\)|ERR_PTR\s*\([^;]*\)))\s*;/;
+const FAIL_EXIT = new RegExp(`^\\s*(?:goto\\s+\\w+|return\\s+(?:-E[A-Z0-9]+|${alternativesOf(ERROR_RESULT_NAMES)}|PTR_ERR\\s*\\([^;]*\\)|ERR_PTR\\s*\\([^;]*\\)))\\s*;`);
 /** What an unwind path does to take a publication back. */
 const UNPUBLISH = /\b(?:\w*unregister\w*|device_del|cdev_del|cdev_device_del|misc_deregister|xa_erase\w*|xa_release|idr_remove|list_del\w*|hlist_del\w*|hash_del\w*|RCU_INIT_POINTER|rcu_assign_pointer|put_unused_fd|fput)\s*\(/;
 /** Lines after a publish that are looked at: setup continues a few dozen lines at most. */

@@ -13,6 +13,7 @@ import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { changedCalls, bounded, calledFrom, callObjects, anyChangedCalls, liveFunctions } from './call-changes.js';
 import { resourceOf, pairs, newlyAcquired } from './resource-roles.js';
+import { entryOf } from '../map-entry.js';
 
 /** Words after or before "reset" that name a part of the device rather than the device. */
 const QUEUE_PARTS = ['vq', 'vqs', 'queue', 'queues', 'virtqueue', 'virtqueues', 'vring', 'ring', 'rings'];
@@ -47,7 +48,7 @@ export const resetPathFacts: FileFactProducer = (file, allHunks) => {
   const acquired = new Map<string, NonNullable<ReturnType<typeof resourceOf>>[]>();
   for (const c of calls) {
     const r = c.side === '+' && c.line.function ? resourceOf(c.call) : null;
-    if (r?.kind === 'acquire') (acquired.get(c.line.function!) ?? acquired.set(c.line.function!, []).get(c.line.function!)!).push(r);
+    if (r?.kind === 'acquire') entryOf(acquired, c.line.function!, () => []).push(r);
   }
   const fresh = newlyAcquired(hunks);
   const local = (fn: string, call: string) => {

@@ -23,7 +23,8 @@ import { lineFact } from './types.js';
 import { bounded, calledFrom, linesByFunction } from './call-changes.js';
 import { escapeRegExp } from './escape-regexp.js';
 import { MAPPING_PARTS } from './reset-paths.js';
-import { nameWords } from './function-roles.js';
+import { isRoleVerb, nameWords } from './function-roles.js';
+import { entryOf } from '../map-entry.js';
 
 /** Words in a reset's name that say it resets a mapping or a view, which keeps device state by design. */
 // Unlike reset-paths.ts, a queue's reset counts: per-queue state is cleared there (vhost's vq reset).
@@ -35,8 +36,16 @@ const isStateReset = (fn: string): boolean => {
   const words = nameWords(fn);
   return words.some((w) => w === 'reset' || w === 'resets') && !words.some((w) => NOT_STATE_RESET.has(w));
 };
+/**
+ * Role verbs (function-roles.ts) of functions that run on request while the device is in use: a
+ * DMA map or pin, a queue's irq setup (vhost_vdpa_setup_vq_irq). What they set is run-time state.
+ */
+const RUN_TIME_VERBS = new Set(['setup', 'map', 'unmap', 'pin', 'unpin']);
+/** Words besides the role verbs of functions that build or take apart an object. */
+const LIFE_WORDS = new Set(['init', 'alloc', 'new', 'ctor', 'add', 'clear', 'del', 'put']);
 /** Functions where a member is set once for the device's life, or torn down: not a run-time set. */
-const SETUP_OR_TEARDOWN = /(?:^|_)(?:init|probe|alloc|create|new|register|ctor|open|add|attach|bind|setup_dev|remove|release|free|destroy|cleanup|exit|teardown|uninit|fini|clear|stop|unset|del|put|close)(?:_|$)|reset/;
+const setsOnceOrTearsDown = (fn: string): boolean =>
+  fn.includes('reset') || /(?:^|_)setup_dev(?:_|$)/.test(fn) || nameWords(fn).some((w) => (isRoleVerb(w) && !RUN_TIME_VERBS.has(w)) || LIFE_WORDS.has(w));
 /** "\tu64 last_iova;" or "\tstruct eventfd_ctx *ctx;" or "\tbool ready:1;": group 2 is the member. */
 const MEMBER = /^\s*(?:const\s+|volatile\s+)?((?:struct|union|enum)\s+\w+|unsigned\s+(?:int|long|char|short)|[A-Za-z_]\w*)(?:\s+|\s*\*+\s*)(?:const\s+)?([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?(?::\s*\d+\s*)?;/;
 /** Members set up once and never "state" a reset could leak: locks, wait queues, work, lists, ops. */
@@ -170,7 +179,7 @@ function runTimeSet<F extends { hunks: AnnotatedHunk[] }>(files: F[], name: stri
   for (const f of files) for (const h of bounded(f.hunks)) for (const l of h.lines) {
     if (l.kind === '-' || !l.function || !l.code.includes(name)) continue;
     if (clears(l.code, name)) return null;
-    if (set || l.kind !== '+' || SETUP_OR_TEARDOWN.test(l.function) || IN_PLACE_INIT.test(l.code)) continue;
+    if (set || l.kind !== '+' || setsOnceOrTearsDown(l.function) || IN_PLACE_INIT.test(l.code)) continue;
     if (setValue(l.code, name) !== null) set = { line: l, file: f };
   }
   return set;
@@ -187,7 +196,7 @@ export function resetStateFacts(scope: PatchScope): Fact[] {
   const isWhole = (f: (typeof files)[number]) => !!scope.ctx.tree && f.file.hunks.length === 1 && f.file.hunks[0]!.section === '' && f.file.hunks[0]!.newStart <= 1;
   // Read only for a file that a member set or a lost clear needs: most patches have neither.
   const views = new Map<(typeof files)[number], ResetView>();
-  const viewOf = (f: (typeof files)[number]) => views.get(f) ?? views.set(f, resetsOf(bounded(f.hunks), isWhole(f))).get(f)!;
+  const viewOf = (f: (typeof files)[number]) => entryOf(views, f, () => resetsOf(bounded(f.hunks), isWhole(f)));
   const seen = new Set<string>();
   // A member whose declaration the patch also removes was moved or renamed, not added.
   const removedMembers = new Set<string>();

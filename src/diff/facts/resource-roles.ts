@@ -12,13 +12,12 @@ import { lineFact, type FileFactProducer } from './types.js';
 import { changedCalls, bounded, liveFunctions, callArguments, type CallChange } from './call-changes.js';
 import { isCountedReference } from './reference-families.js';
 import { nameWords, roleOfWords, type Role } from './function-roles.js';
+import { OP_ASSIGN } from '../tree/sibling-definitions.js';
 
 type Kind = 'acquire' | 'release' | 'quiesce';
 
 /** Per-buffer functions (detach_buf, unmap_one, map_sg, free_old_xmit) are data paths, not a role. */
 const DATA_PATH = new Set(['buf', 'bufs', 'desc', 'descs', 'sg', 'sgs', 'sgl', 'skb', 'skbs', 'page', 'pages', 'one', 'xmit', 'rx', 'tx', 'packet', 'pkt', 'req', 'request', 'cmd', 'msg']);
-/** Ops members whose function has a role whatever its own name. */
-const OP_MEMBER = /^\s*\.\s*(\w+)\s*=\s*&?\s*(\w+)\s*,?\s*$/;
 
 /** Verbs that make a call a resource call (the first such token of the callee decides). */
 const CALL_VERBS: Record<string, Kind> = {
@@ -127,7 +126,8 @@ function roles(hunks: AnnotatedHunk[]): (fn: string | null) => Role | null {
   const byOp = new Map<string, Role>();
   for (const h of hunks) for (const l of h.lines) {
     if (l.kind === '-') continue;
-    const m = OP_MEMBER.exec(l.code);
+    // An ops member gives its function a role whatever the function's own name.
+    const m = OP_ASSIGN.exec(l.code);
     const role = m ? roleOfName(m[1]!) : null;
     if (m && role) byOp.set(m[2]!, role);
   }

@@ -17,6 +17,7 @@ import { bounded } from './call-changes.js';
 import { detector, gated, matchesIn } from './literal-gate.js';
 import { SOCKET_FILES, realChanges } from './socket-semantics.js';
 import { LOCK_DROP, LOCK_TAKE, SOCKET_LOCK_DROP, SOCKET_LOCK_TAKE } from './sync-calls.js';
+import { ERROR_RESULT_NAMES, alternativesOf } from './result-names.js';
 
 const VSOCK_FILES = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c|include\/linux\/virtio_vsock\.h|include\/net\/af_vsock\.h)/;
 /** The C files of AF_VSOCK and its transports. */
@@ -62,7 +63,7 @@ const BLOCKING = gated(
   ['timeo', 'sk_wait_event', 'wait_woken', 'schedule_timeout', 'sock_intr_errno', 'NONBLOCK', 'DONTWAIT', 'LINGER', 'lingertime'],
 );
 /** An errno a socket call gives back: returned, or stored in the error variable it returns. */
-const ERRNO = gated(/\b(?:return|err|error|ret|rc)\s*=?\s*-\x20?(E[A-Z]{3,})\b/g, ['-E', '- E']);
+const ERRNO = gated(new RegExp(`\\b(?:return|${alternativesOf(ERROR_RESULT_NAMES)})\\s*=?\\s*-\\x20?(E[A-Z]{3,})\\b`, 'g'), ['-E', '- E']);
 /**
  * Socket calls an application makes (proto_ops) and the transport callbacks behind them
  * (notify_*, recv_* handlers, stream_has_data, reset, linger and timeout paths), by a word of

@@ -6,6 +6,7 @@ import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js'
 import { lineFact, type FileFactProducer } from './types.js';
 import { bounded } from './call-changes.js';
 import { detector } from './literal-gate.js';
+import { entryOf } from '../map-entry.js';
 
 export const SOCKET_FILES = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c|include\/linux\/virtio_vsock\.h|include\/net\/af_vsock\.h|drivers\/net\/(tun|tap)\.c|include\/linux\/if_tun\.h|include\/linux\/if_tap\.h|drivers\/vhost\/net\.c)/;
 const SEMANTICS =
@@ -27,7 +28,7 @@ export function realChanges(hunks: AnnotatedHunk[]): AnnotatedLine[] {
     if (l.kind === ' ') continue;
     const into = l.kind === '+' ? plus : minus;
     const k = l.function ?? '';
-    (into.get(k) ?? into.set(k, new Set()).get(k)!).add(l.code.trim());
+    entryOf(into, k, () => new Set()).add(l.code.trim());
   }
   out = [];
   for (const h of hunks) for (const l of h.lines) {

@@ -6,6 +6,7 @@ import { newFunctions } from '../new-code.js';
 import { changedLines, lineFact } from './types.js';
 import type { FileDiff } from '../../model/diff.js';
 import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
+import { entryOf } from '../map-entry.js';
 
 /**
  * Facts that describe what a line does with the feature bit it names (offered, withdrawn,
@@ -36,11 +37,11 @@ export const symbolFacts = (file: FileDiff, hunks: AnnotatedHunk[], described: R
   // field reached another way). Indented otherwise, it sits under another condition.
   const removedWith = new Map<string, { fn: string; indent: string; ids: Set<string> }[]>();
   for (const { l, ids } of lines) {
-    if (l.kind === '+') for (const id of ids) (addedIn.get(id) ?? addedIn.set(id, new Set()).get(id)!).add(l.function ?? '');
+    if (l.kind === '+') for (const id of ids) entryOf(addedIn, id, () => new Set()).add(l.function ?? '');
     else {
       const all = new Set(ids);
       const indent = indentOf(l.code);
-      for (const id of ids) (removedWith.get(id) ?? removedWith.set(id, []).get(id)!).push({ fn: l.function ?? '', indent, ids: all });
+      for (const id of ids) entryOf(removedWith, id, () => []).push({ fn: l.function ?? '', indent, ids: all });
     }
   }
   const rewritten = (id: string, l: AnnotatedLine, ids: string[]) => {

@@ -17,6 +17,7 @@ import { lineFact } from './types.js';
 import { bounded, linesByFunction } from './call-changes.js';
 import { escapeRegExp as esc } from './escape-regexp.js';
 import { detector, gated, matchesIn, execIn } from './literal-gate.js';
+import { ERROR_RESULT_NAMES } from './result-names.js';
 
 const PATH = String.raw`[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]{1,20}\])*`;
 /** copy_from_user(&x, …), get_user(x, …), copy_struct_from_user(&x, …), memdup_user → x. */
@@ -176,7 +177,7 @@ export const untrustedFacts = detector({ files: isCLike, needs: [USER_DEST, GUES
       for (const m of matchesIn(l.code, USED_LEN)) sources.push({ path: m[2]!, from: `the device's used length, ${m[1]}()` });
       for (const m of matchesIn(l.code, ASSIGNED_FROM)) {
         // "*p = le32_to_cpu(…)" stores through p: the pointer is the kernel's own.
-        if (/^(ret|err|rc|r)$/.test(m[1]!) || /\*\s*$/.test(l.code.slice(0, m.index!))) continue;
+        if (ERROR_RESULT_NAMES.includes(m[1]!) || /\*\s*$/.test(l.code.slice(0, m.index!))) continue;
         sources.push({ path: m[1]!, from: `${m[2]}()` });
       }
       for (const m of matchesIn(l.code, CREAD_OUT)) sources.push({ path: m[1]!, from: 'virtio config space' });

@@ -29,6 +29,7 @@ import { lineFact } from './types.js';
 import { ANY_CALL, bounded, firstArgument, nthArgument } from './call-changes.js';
 import { detector, gated, matchesIn } from './literal-gate.js';
 import { LOCK_DROP, LOCK_TAKE, SOCKET_LOCK_DROP, SOCKET_LOCK_TAKE } from './sync-calls.js';
+import { entryOf } from '../map-entry.js';
 
 /** Lock calls: group 1 takes, group 2 drops, group 3 is a guard type (guard(mutex)(&x)). */
 const LOCKS = gated(
@@ -154,7 +155,7 @@ interface Index {
 const indexOf = new WeakMap<object, Index>();
 
 function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
-  (m.get(k) ?? m.set(k, new Set()).get(k)!).add(v);
+  entryOf(m, k, () => new Set()).add(v);
 }
 
 /** A call through an ops member: "vsk->transport->release(vsk)", "ops->set_status(vdpa, 0)". */
@@ -201,10 +202,10 @@ function buildIndex(all: AnnotatedHunk[][]): Index {
       if (op) addTo(idx.ops, op[1]!, op[2]!);
       if (!l.function) continue;
       const fn = l.function;
-      const body = idx.bodies.get(fn) ?? idx.bodies.set(fn, { takes: new Map(), expects: new Set(), calls: new Set() }).get(fn)!;
+      const body = entryOf(idx.bodies, fn, (): Body => ({ takes: new Map(), expects: new Set(), calls: new Set() }));
       const code = l.code;
       if (!started.has(fn) && startsFunction(code, fn)) started.add(fn);
-      const declared = types.get(fn) ?? types.set(fn, new Map()).get(fn)!;
+      const declared = entryOf(types, fn, () => new Map());
       if (!readLine(body, fn, code, declared, started.has(fn) ? l.kind === '+' : null)) continue;
       for (const m of matchesIn(code, REGISTERS)) {
         const call = m[1]!;
@@ -308,7 +309,7 @@ const stepsCache = new WeakMap<AnnotatedHunk, { '+'?: Step[]; '-'?: Step[] }>();
 
 /** The steps of one side of a hunk (context included), read once for the several walks over it. */
 function stepsOf(h: AnnotatedHunk, side: '+' | '-'): Step[] {
-  const cached = stepsCache.get(h) ?? stepsCache.set(h, {}).get(h)!;
+  const cached = entryOf(stepsCache, h, () => ({}));
   const known = cached[side];
   if (known) return known;
   const out: Step[] = [];
@@ -367,7 +368,7 @@ export const waitWhileHoldingFacts = detector({ files: isCLike, needs: [LOCKS] }
         for (const m of l.code.matchAll(ANY_CALL)) {
           const callee = m[1]!;
           if (callee === fn || !idx!.bodies.has(callee)) continue;
-          const list = inherited[side].get(callee) ?? inherited[side].set(callee, []).get(callee)!;
+          const list = entryOf(inherited[side], callee, () => []);
           for (const x of held) if (!x.by && !list.some((y) => y.keys[0] === x.keys[0])) list.push({ ...x, by: fn });
         }
       });

@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SourceTree } from './detect.js';
+import { entryOf } from '../map-entry.js';
 
 /** A directory with more C files than this is not indexed (drivers/net): reading it costs more than it tells. */
 const MAX_FILES = 64;
@@ -69,7 +70,7 @@ function definitionsIn(dir: string): Directory {
     const lines = text.split('\n');
     for (const line of lines) {
       const op = line.includes('=') ? OP_ASSIGN.exec(line) : null;
-      if (op) (ops.get(op[1]!) ?? ops.set(op[1]!, new Set()).get(op[1]!)!).add(op[2]!);
+      if (op) entryOf(ops, op[1]!, () => new Set()).add(op[2]!);
     }
     for (let i = 0; i < lines.length; i++) {
       const head = lines[i]!;

@@ -102,3 +102,16 @@ test('near misses: the reset clears the member, it is set at probe, the struct i
   ];
   for (const diff of quiet) assert.deepEqual(resetState(factsOf(diff)), []);
 });
+
+test('a set in a function named for setting up or taking apart the device is not a run-time set; a queue irq setup or a DMA map is', () => {
+  const setIn = (fn: string) => factsOf(fileDiff('drivers/vdpa/solidrun/snet_main.c', adapter('+\tu64 last_driver_area;'),
+    { at: 101, section: `static int ${fn}(struct snet *snet, u64 driver_area)`, body: `
+ \tint ret = 0;
++\tsnet->last_driver_area = driver_area;
+ \treturn ret;
+ }` }, reset('+\tsnet_wait_reset(snet);')));
+  // Role verbs of function-roles.ts and the words of construction: set once for the device's life or torn down.
+  for (const fn of ['snet_vdpa_probe_vf', 'snet_unregister_vqs', 'snet_dev_deinit', 'snet_alloc_vqs', 'snet_setup_dev']) assert.deepEqual(resetState(setIn(fn)), [], fn);
+  // Run on request while the device is in use: what they set must be cleared by the reset.
+  for (const fn of ['snet_setup_vq_irq', 'snet_dma_map', 'snet_set_vq_address']) assert.deepEqual(resetState(setIn(fn)).map(([s, f]) => [s, f]), [['last_driver_area', fn]], fn);
+});
