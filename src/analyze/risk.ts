@@ -31,6 +31,8 @@ export const RISK_CATEGORIES: Partial<Record<FactKind, Category[]>> = {
   'socket-credit-changed': ['ordering-race'],
   'socket-transport-changed': ['ordering-race'],
   'packet-ownership-changed': ['reset-and-mapping-lifecycle'],
+  'packet-used-after-release': ['reset-and-mapping-lifecycle'],
+  'transport-read-unlocked': ['ordering-race'],
   'vnet-header-field-changed': ['untrusted-userspace-security', 'behaviour-change-visible-to-userspace'],
   'netlink-policy-changed': ['uapi-abi', 'behaviour-change-visible-to-userspace'],
   'netlink-command-changed': ['uapi-abi'],
