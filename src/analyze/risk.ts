@@ -33,6 +33,7 @@ export const RISK_CATEGORIES: Partial<Record<FactKind, Category[]>> = {
   'packet-ownership-changed': ['reset-and-mapping-lifecycle'],
   'packet-used-after-release': ['reset-and-mapping-lifecycle'],
   'transport-read-unlocked': ['ordering-race'],
+  'socket-state-skipped': ['behaviour-change-visible-to-userspace'],
   'vnet-header-field-changed': ['untrusted-userspace-security', 'behaviour-change-visible-to-userspace'],
   'netlink-policy-changed': ['uapi-abi', 'behaviour-change-visible-to-userspace'],
   'netlink-command-changed': ['uapi-abi'],

@@ -33,6 +33,7 @@ import { socketSemanticsFacts } from './facts/socket-semantics.js';
 import { socketStateFacts, socketCreditFacts, socketTransportFacts, packetOwnershipFacts, vnetHeaderFacts } from './facts/socket-changes.js';
 import { packetReleaseFacts } from './facts/packet-release.js';
 import { transportLockFacts } from './facts/transport-lock.js';
+import { socketEarlyExitFacts } from './facts/socket-early-exit.js';
 import { sysfsAbiFacts } from './facts/sysfs-abi.js';
 import { withoutNewCodeChanges } from './new-code.js';
 import { failurePathFacts } from './facts/failure-paths.js';
@@ -88,6 +89,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   packetOwnershipFacts,
   packetReleaseFacts,
   transportLockFacts,
+  socketEarlyExitFacts,
   vnetHeaderFacts,
   resetPathFacts,
   resourceRoleFacts,

@@ -68,6 +68,7 @@ export const FACT_KINDS = [
   'socket-transport-changed', // a vsock transport pointer, instance, registration or module reference set or released at another point (symbol: the pointer or call)
   'packet-ownership-changed', // a vsock/tun packet freed, queued or handed on by a call added, dropped or rewritten (symbol: the call)
   'packet-used-after-release', // a vsock/tun packet read after the call that frees or queues it, or freed inside a non-_safe list walk (symbol: the call)
+  'socket-state-skipped', // a vsock function gains an early successful return before its socket state write or table removal (symbol: the field, flag or call)
   'transport-read-unlocked', // a vsock socket's transport read before the function takes lock_sock(), the read or the lock added (symbol: transport)
   'vnet-header-field-changed', // a virtio-net header field tun/tap/vhost-net exchange with userspace read, written or sized differently (symbol: the field)
   'sysfs-abi-undocumented', // a sysfs attribute or device node added with no Documentation/ABI in the patch (symbol: the attribute)
