@@ -19,7 +19,7 @@ const FREES = gated(/\b(kfree_skb\w*|consume_skb|dev_kfree_skb\w*|dev_consume_sk
  * the calls that take and drop the queue's lock themselves: after __skb_queue_tail() the caller
  * still holds the lock and may read the packet.
  */
-const HANDS_OFF = gated(/\b(skb_queue_(?:tail|head)|virtio_vsock_skb_queue_(?:tail|head)|sock_queue_rcv_skb\w*|ptr_ring_produce\w*|skb_array_produce\w*)\s*\(\s*[^;,()]*,\s*(\w+)\s*\)|\b(netif_rx\w*)\s*\(\s*(\w+)\s*\)/, ['skb', 'ptr_ring_produce', 'netif_rx']);
+const HANDS_OFF = gated(/\b(skb_queue_(?:tail|head)|virtio_vsock_skb_queue_(?:tail|head)|sock_queue_rcv_skb\w*|ptr_ring_produce\w*|skb_array_produce\w*)\s*\([^;,()]*,\s*(\w+)\s*\)|\b(netif_rx\w*)\s*\(\s*(\w+)\s*\)/, ['skb', 'ptr_ring_produce', 'netif_rx']);
 /** A list walk that reads the cursor's link after the body ran. */
 const WALK = gated(/\b(list_for_each_entry(?:_continue|_reverse|_from)?)\s*\(\s*(\w+)\s*,/, ['list_for_each_entry']);
 /** The line leaves the block (the path ends there). */
@@ -53,11 +53,11 @@ const depthChange = (code: string) => {
 };
 
 const readPattern = new Map<string, RegExp>();
-/** `pkt->len`, or the packet passed on to a helper that reads it (skb_put(skb, ..)). */
+/** `pkt->len`, or the packet passed on to a helper that reads it (skb_put(skb, ..), virtio_vsock_hdr(skb)). */
 function readsOf(object: string): RegExp {
   let re = readPattern.get(object);
   if (!re) {
-    re = new RegExp(String.raw`\b${object}\s*->\s*(\w+)|\b((?:skb|virtio_vsock_skb|vsock)_\w+)\s*\(\s*${object}\s*[,)]`);
+    re = new RegExp(String.raw`\b${object}\s*->\s*(\w+)|\b((?:skb|virtio_vsock_skb|vsock)_\w+|virtio_vsock_hdr)\s*\(\s*${object}\s*[,)]`);
     readPattern.set(object, re);
   }
   return re;

@@ -76,6 +76,13 @@ test('a packet read after it was queued to another owner is a fact; a reassigned
 +\tlen = skb->len;
  \tqueue_work(vsock->workqueue, &vsock->pkt_work);`,
     }),
+    fileDiff('net/vmw_vsock/virtio_transport_common.c', {
+      at: 1400,
+      section: 'void virtio_transport_recv_pkt(struct virtio_transport *t,',
+      body: `
+ \t\tkfree_skb(skb);
++\t\tvirtio_transport_reset_no_sock(t, virtio_vsock_hdr(skb));`,
+    }),
     fileDiff('drivers/net/tun.c', {
       at: 900,
       section: 'static void tun_flush(struct tun_struct *tun)',
@@ -85,7 +92,10 @@ test('a packet read after it was queued to another owner is a fact; a reassigned
 +\tif (skb->len)`,
     }),
   ]);
-  assert.deepEqual(released(facts), [['vsock_loopback_send_pkt', 'skb_queue_tail']]);
+  assert.deepEqual(released(facts), [
+    ['vsock_loopback_send_pkt', 'skb_queue_tail'],
+    ['virtio_transport_recv_pkt', 'kfree_skb'],
+  ]);
 });
 
 test('a free inside a plain list walk is a fact; the _safe walk, or a free followed by break, is not', () => {
