@@ -6,21 +6,19 @@ import assert from 'node:assert/strict';
 import { fileDiff, factsOf } from '../uapi/helpers.js';
 import type { Fact } from '../../../src/model/facts.js';
 
+/** A hunk of vhost-vsock's send loop, where the weight-limit patch added up packet lengths. */
+const sendLoop = (body: string) => fileDiff('drivers/vhost/vsock.c', { at: 180, section: 'vhost_transport_do_send_pkt(struct vhost_vsock *vsock,', body });
 const released = (facts: Fact[]) => facts.filter((f) => f.kind === 'packet-used-after-release').map((f) => [f.function, f.symbol]);
 
 test('a length added up from a packet after the call that freed it is a fact', () => {
   const facts = factsOf([
-    fileDiff('drivers/vhost/vsock.c', {
-      at: 180,
-      section: 'vhost_transport_do_send_pkt(struct vhost_vsock *vsock,',
-      body: `
+    sendLoop(`
  \t\tvirtio_transport_deliver_tap_pkt(pkt);
  
  \t\tvirtio_transport_free_pkt(pkt);
 -\t}
 +\t\ttotal_len += pkt->len;
-+\t} while (likely(!vhost_exceeds_weight(vq, ++pkts, total_len)));`,
-    }),
++\t} while (likely(!vhost_exceeds_weight(vq, ++pkts, total_len)));`),
   ]);
   assert.deepEqual(released(facts), [['vhost_transport_do_send_pkt', 'virtio_transport_free_pkt']]);
   const f = facts.find((x) => x.kind === 'packet-used-after-release')!;
@@ -30,15 +28,11 @@ test('a length added up from a packet after the call that freed it is a fact', (
 
 test('the read done before the free, a free on an error path that returns, a free in one branch, or sizeof() is no fact', () => {
   const facts = factsOf([
-    fileDiff('drivers/vhost/vsock.c', {
-      at: 180,
-      section: 'vhost_transport_do_send_pkt(struct vhost_vsock *vsock,',
-      body: `
+    sendLoop(`
  \t\tvirtio_transport_deliver_tap_pkt(pkt);
 +\t\ttotal_len += pkt->len;
  \t\tvirtio_transport_free_pkt(pkt);
- \t}`,
-    }),
+ \t}`),
     fileDiff('net/vmw_vsock/virtio_transport_common.c', {
       at: 400,
       section: 'static int virtio_transport_send_pkt_info(struct vsock_sock *vsk,',
