@@ -64,12 +64,18 @@ function readsOf(object: string): RegExp {
 }
 const assigns = (object: string, code: string) => new RegExp(String.raw`(?:^|[^\w>.])${object}\s*=(?!=)`).test(code);
 
+/**
+ * How far on from a release or a walk the detector looks: the slips reviewers catch sit a few
+ * lines apart, and a cap keeps a hunk of thousands of frees linear.
+ */
+const REACH = 60;
+
 /** The first read of `r.object` after `lines[i]` on the path that runs on from it, if any. */
 function readAfter(lines: AnnotatedLine[], i: number, r: Release): { line: AnnotatedLine; what: string } | null {
   const fn = lines[i]!.function;
   const reads = readsOf(r.object);
   let depth = 0;
-  for (let j = i + 1; j < lines.length; j++) {
+  for (let j = i + 1; j < lines.length && j <= i + REACH; j++) {
     const l = lines[j]!;
     if (l.function !== fn) return null;
     // A later line of a packet's own "free" is the release of another packet, not a read.
@@ -87,7 +93,7 @@ function freedInWalk(lines: AnnotatedLine[], i: number, cursor: string): { line:
   const braced = lines[i]!.code.includes('{');
   let depth = 0;
   let freed: { line: AnnotatedLine; call: string } | null = null;
-  for (let j = i + 1; j < lines.length; j++) {
+  for (let j = i + 1; j < lines.length && j <= i + REACH; j++) {
     const l = lines[j]!;
     if (l.function !== fn) return null;
     const f = execIn(l.code, FREES);
@@ -110,9 +116,9 @@ export const packetReleaseFacts: FileFactProducer = detector(
       lines.forEach((l, i) => {
         if (!l.function) return;
         const r = i > 0 && controlsNext(lines[i - 1]!.code) ? null : releaseOn(l);
-        if (r) {
+        if (r && !seen.has(`${l.function}\u0000${r.object}`)) {
           const read = readAfter(lines, i, r);
-          if (read && (l.kind === '+' || read.line.kind === '+') && !seen.has(`${l.function}\u0000${r.object}`)) {
+          if (read && (l.kind === '+' || read.line.kind === '+')) {
             seen.add(`${l.function}\u0000${r.object}`);
             const what = l.kind === '+' ? `adds ${r.call}(${r.object}) before a read of ${read.what}` : `adds a read of ${read.what} after ${r.call}(${r.object})`;
             out.push(lineFact('packet-used-after-release', r.call, file, read.line, {
@@ -121,9 +127,9 @@ export const packetReleaseFacts: FileFactProducer = detector(
           }
         }
         const walk = execIn(l.code, WALK);
-        if (!walk) return;
+        if (!walk || seen.has(`${l.function}\u0000${walk[2]}`)) return;
         const freed = freedInWalk(lines, i, walk[2]!);
-        if (freed && (l.kind === '+' || freed.line.kind === '+') && !seen.has(`${l.function}\u0000${walk[2]}`)) {
+        if (freed && (l.kind === '+' || freed.line.kind === '+')) {
           seen.add(`${l.function}\u0000${walk[2]}`);
           out.push(lineFact('packet-used-after-release', freed.call, file, freed.line, {
             detail: `this patch frees ${walk[2]} with ${freed.call}() inside ${walk[1]}() in ${l.function}() (${file.path}): the walk reads ${walk[2]}'s list link after the body to find the next entry, so it steps through freed memory; the _safe walk keeps the next entry first`,
