@@ -31,6 +31,9 @@ import { virtioSequenceFacts } from './facts/virtio-sequence.js';
 import { netlinkFacts } from './facts/netlink.js';
 import { socketSemanticsFacts } from './facts/socket-semantics.js';
 import { socketStateFacts, socketCreditFacts, socketTransportFacts, packetOwnershipFacts, vnetHeaderFacts } from './facts/socket-changes.js';
+import { packetReleaseFacts } from './facts/packet-release.js';
+import { transportLockFacts } from './facts/transport-lock.js';
+import { socketEarlyExitFacts } from './facts/socket-early-exit.js';
 import { sysfsAbiFacts } from './facts/sysfs-abi.js';
 import { withoutNewCodeChanges } from './new-code.js';
 import { failurePathFacts } from './facts/failure-paths.js';
@@ -84,6 +87,9 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   socketCreditFacts,
   socketTransportFacts,
   packetOwnershipFacts,
+  packetReleaseFacts,
+  transportLockFacts,
+  socketEarlyExitFacts,
   vnetHeaderFacts,
   resetPathFacts,
   resourceRoleFacts,

@@ -1,6 +1,9 @@
 // AF_VSOCK and tun/tap socket semantics that applications see: connection state and
 // shutdown, linger and close, poll masks, errors returned to the socket, and tun/tap flags
 // and header sizes. A changed line that touches one of these in the socket code is a fact.
+// The vsock credit counters (buf_alloc, fwd_cnt) are not among them: a change to them is
+// flow control between the two ends, which socket-credit-changed looks at, and in the archive
+// the patches that touched only them drew no concern about what programs see.
 import type { Fact } from '../../model/facts.js';
 import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
@@ -10,7 +13,7 @@ import { entryOf } from '../map-entry.js';
 
 export const SOCKET_FILES = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c|include\/linux\/virtio_vsock\.h|include\/net\/af_vsock\.h|drivers\/net\/(tun|tap)\.c|include\/linux\/if_tun\.h|include\/linux\/if_tap\.h|drivers\/vhost\/net\.c)/;
 const SEMANTICS =
-  /\b(sk_shutdown|RCV_SHUTDOWN|SEND_SHUTDOWN|SHUTDOWN_MASK|VIRTIO_VSOCK_SHUTDOWN_\w+|SOCK_LINGER|sk_lingertime|SOCK_DONE|SOCK_DEAD|sk_state|TCP_ESTABLISHED|TCP_CLOSE|TCP_CLOSING|TCP_LISTEN|TCP_SYN_SENT|SS_\w+|sk_err|ECONNRESET|ECONNREFUSED|EPIPE|ENOTCONN|EPOLL\w+|POLL(?:IN|OUT|HUP|RDHUP|ERR|PRI|RDNORM|WRNORM)|MSG_(?:PEEK|DONTWAIT|TRUNC|EOR|ZEROCOPY)|SO_\w+|IFF_\w+|TUN_\w+|vnet_hdr_sz|sk_sndbuf|sk_rcvbuf|buf_alloc|fwd_cnt|peer_buf_alloc|VIRTIO_VSOCK_OP_\w+|VIRTIO_VSOCK_SEQ_\w+|sock_set_flag|sock_reset_flag)\b/g;
+  /\b(sk_shutdown|RCV_SHUTDOWN|SEND_SHUTDOWN|SHUTDOWN_MASK|VIRTIO_VSOCK_SHUTDOWN_\w+|SOCK_LINGER|sk_lingertime|SOCK_DONE|SOCK_DEAD|sk_state|TCP_ESTABLISHED|TCP_CLOSE|TCP_CLOSING|TCP_LISTEN|TCP_SYN_SENT|SS_\w+|sk_err|ECONNRESET|ECONNREFUSED|EPIPE|ENOTCONN|EPOLL\w+|POLL(?:IN|OUT|HUP|RDHUP|ERR|PRI|RDNORM|WRNORM)|MSG_(?:PEEK|DONTWAIT|TRUNC|EOR|ZEROCOPY)|SO_\w+|IFF_\w+|TUN_\w+|vnet_hdr_sz|sk_sndbuf|sk_rcvbuf|VIRTIO_VSOCK_OP_\w+|VIRTIO_VSOCK_SEQ_\w+|sock_set_flag|sock_reset_flag)\b/g;
 
 const realOf = new WeakMap<AnnotatedHunk[], AnnotatedLine[]>();
 
