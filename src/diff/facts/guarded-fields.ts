@@ -1,0 +1,107 @@
+// guarded-field-unlocked: in VFIO code (vfio core and PCI, mdev, s390 vfio-ap and vfio-ccw), a
+// member of shared device state written by an added line with no lock seen held, while another
+// line of the same patch reads or writes that member under a lock. Reviewers of these drivers
+// ask the same question again and again: the kvm pointer, the AP matrix, a channel program's
+// state or an interrupt trigger is set from a sysfs store, an ioctl, a notifier and an interrupt
+// path, and the lock the other paths hold is what keeps them from seeing half of a change.
+// The lock is learnt from the patch's own lines, so a field is only questioned where the patch
+// itself shows it guarded; what the hunk does not show (a lock taken above it, a caller holding
+// it) is why the finding says it is not verified.
+import type { Fact } from '../../model/facts.js';
+import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
+import { isCLike } from '../annotate.js';
+import { lineFact, type FileFactProducer } from './types.js';
+import { bounded } from './call-changes.js';
+import { detector, gated } from './literal-gate.js';
+import { LOCK_DROP, LOCK_TAKE } from './sync-calls.js';
+
+/** VFIO's own code: the core, bus drivers, variant drivers, mdev and its samples, s390 ap/ccw. */
+const VFIO_CODE = /^(?:drivers\/vfio\/|samples\/vfio-mdev\/|drivers\/s390\/crypto\/vfio_ap|drivers\/s390\/cio\/vfio_ccw|include\/linux\/vfio)/;
+const isVfioCode = (path: string) => VFIO_CODE.test(path) && isCLike(path);
+
+const LOCKS = gated(new RegExp(String.raw`\b(${LOCK_TAKE})\s*\(`, 'g'), ['lock', 'down_']);
+const TAKE = new RegExp(String.raw`\b(?:${LOCK_TAKE})\s*\(\s*&?\s*([\w>.-]+)`);
+const DROP = new RegExp(String.raw`\b(?:${LOCK_DROP})\s*\(\s*&?\s*([\w>.-]+)`);
+/** The function asserts or is named for a lock its caller holds. */
+const CALLER_HOLDS = /\blockdep_assert_held\w*\s*\(|\b(?:scoped_)?guard\s*\(/;
+/** Functions that fill in an object no other path can reach yet, or tear down the module. */
+const SETUP = /(?:^|_)(?:init|probe|create|alloc|new|setup|register)(?:_|$)|_locked$|^__/;
+/** A member read or written: "p->f", "p->a.b" (keyed by its last name: f, b). */
+const MEMBER = /->\s*(\w+(?:\.\w+)*)(?!\s*\()/g;
+/** A write of a member: assignment, compound assignment, ++/--, or its address handed to memcpy/set_bit. */
+const WRITE = /\b(\w+(?:->\w+)+(?:\.\w+)*)\s*(?:[-+|&^]?=(?!=)|\+\+|--)|\b(?:memcpy|memset|bitmap_copy|bitmap_zero)\s*\(\s*(?:&\s*)?(\w+(?:->\w+)+)|\b(?:__)?(?:set|clear)_bit\s*\(\s*[\w>-]+\s*,\s*(?:&\s*)?(\w+(?:->\w+)+)/;
+
+/** A member a condition tests first: "if (p->f", "while (!p->q->f". */
+const TESTED = /\b(?:if|while)\s*\([!(\s]*(\w+(?:->\w+)+)/;
+
+const lastName = (chain: string) => chain.slice(Math.max(chain.lastIndexOf('>'), chain.lastIndexOf('.')) + 1);
+
+interface Guard {
+  lock: string;
+  fn: string;
+}
+
+/**
+ * Walks each function's new-side lines once, in order, tracking the locks seen held. A lock
+ * dropped that the walk never saw taken was held on entry (by the caller, or above the hunk):
+ * the function is reported to `heldAbove`.
+ */
+function walk(hunks: AnnotatedHunk[], visit: (l: AnnotatedLine, held: readonly string[]) => void, heldAbove: (fn: string) => void = () => {}): void {
+  let fn: string | null = null;
+  let held: string[] = [];
+  for (const h of hunks) {
+    held = [];
+    for (const l of h.lines) {
+      if (l.kind === '-') continue;
+      if (l.function !== fn) {
+        fn = l.function;
+        held = [];
+      }
+      const take = TAKE.exec(l.code);
+      const drop = DROP.exec(l.code);
+      if (drop && l.function && !held.includes(drop[1]!)) heldAbove(l.function);
+      if (drop) held = held.filter((x) => x !== drop[1]);
+      visit(l, held);
+      if (take && !drop) held = [...held, take[1]!];
+    }
+  }
+}
+
+export const guardedFieldFacts: FileFactProducer = detector({ files: isVfioCode, needs: [LOCKS] }, (file, all) => {
+  // A file the patch adds has no other path that already relies on its locks.
+  if (file.status === 'added') return [];
+  const hunks = bounded(all);
+  // Which members the patch's own lines touch under which lock, and which functions say their caller holds one.
+  const guarded = new Map<string, Guard>();
+  const callerHolds = new Set<string>();
+  walk(hunks, (l, held) => {
+    if (!l.function) return;
+    if (CALLER_HOLDS.test(l.code)) callerHolds.add(l.function);
+    if (held.length === 0) return;
+    for (const m of l.code.matchAll(MEMBER)) {
+      const member = lastName(m[1]!);
+      if (!guarded.has(member) && !held.some((x) => x.endsWith(member))) guarded.set(member, { lock: held[held.length - 1]!, fn: l.function });
+    }
+  }, (fn) => callerHolds.add(fn));
+  if (guarded.size === 0) return [];
+  const out: Fact[] = [];
+  const seen = new Set<string>();
+  walk(hunks, (l, held) => {
+    const fn = l.function;
+    if (l.kind !== '+' || held.length > 0 || !fn || SETUP.test(fn) || callerHolds.has(fn)) return;
+    const w = WRITE.exec(l.code);
+    const t = w ? null : TESTED.exec(l.code);
+    const target = w?.[1] ?? w?.[2] ?? w?.[3] ?? t?.[1];
+    if (!target) return;
+    const verb = w ? 'writes' : 'tests';
+    const member = lastName(target);
+    const guard = guarded.get(member);
+    if (!guard || seen.has(target)) return;
+    seen.add(target);
+    const where = guard.fn === fn ? `elsewhere in ${fn}()` : `in ${guard.fn}()`;
+    out.push(lineFact('guarded-field-unlocked', target, file, l, {
+      detail: `this patch ${verb} ${target} in ${fn}() with no lock seen held, while the patch reads or writes ->${member} under ${guard.lock} ${where} (not verified against the tree: a lock taken above the hunk or by every caller would cover it): a path holding ${guard.lock} can see the change half made, or make its own in between`,
+    }));
+  });
+  return out;
+});
