@@ -43,6 +43,7 @@ import { replacePathFacts } from './facts/replace-paths.js';
 import { stateTableFacts } from './facts/state-tables.js';
 import { lockScopeFacts } from './facts/lock-scope.js';
 import { guardedFieldFacts } from './facts/guarded-fields.js';
+import { kvmReferenceFacts } from './facts/kvm-references.js';
 import { publicationOrderFacts } from './facts/publication-order.js';
 import { orderingQuestionFacts } from './facts/ordering-questions.js';
 import { unwindLabelFacts } from './facts/unwind-labels.js';
@@ -92,6 +93,7 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   stateTableFacts,
   lockScopeFacts,
   guardedFieldFacts,
+  kvmReferenceFacts,
   publicationOrderFacts,
   orderingQuestionFacts,
   waitWhileHoldingFacts,

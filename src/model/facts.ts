@@ -79,6 +79,8 @@ export const FACT_KINDS = [
   'narrowing-cast-added', // a size/length/address newly cast to a type 32 bits wide on 32-bit hosts (symbol: the value)
   'check-outside-lock', // a field tested before a lock is taken and used again under it (symbol: the field)
   'guarded-field-unlocked', // in VFIO code, a member written with no lock seen held that the patch's other lines touch under a lock (symbol: the written member)
+  'kvm-stored-unreferenced', // in VFIO code, a kvm pointer stored in a member by a function that takes no kvm reference in view (symbol: the member)
+  'kvm-put-under-lock', // in VFIO code, a kvm reference dropped while a lock is seen held (symbol: the put call)
   'unwind-label-conditional', // an error-unwind label moved into or out of an #if block (symbol: the label)
   'encoding-constant-changed', // a kernel (non-uAPI) *_SHIFT/_MASK/_OFFSET_* define given a new value (symbol: the define)
   'feature-op-declared', // a feature negotiation callback added to an ops struct in a kernel header (symbol: the callback)

@@ -8,20 +8,12 @@
 // itself shows it guarded; what the hunk does not show (a lock taken above it, a caller holding
 // it) is why the finding says it is not verified.
 import type { Fact } from '../../model/facts.js';
-import type { AnnotatedHunk, AnnotatedLine } from '../annotate.js';
-import { isCLike } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { bounded } from './call-changes.js';
-import { detector, gated } from './literal-gate.js';
-import { LOCK_DROP, LOCK_TAKE } from './sync-calls.js';
+import { detector } from './literal-gate.js';
+import { LOCK_CALLS, walkHeldLocks } from './held-locks.js';
+import { isVfioCode } from './vfio-files.js';
 
-/** VFIO's own code: the core, bus drivers, variant drivers, mdev and its samples, s390 ap/ccw. */
-const VFIO_CODE = /^(?:drivers\/vfio\/|samples\/vfio-mdev\/|drivers\/s390\/crypto\/vfio_ap|drivers\/s390\/cio\/vfio_ccw|include\/linux\/vfio)/;
-const isVfioCode = (path: string) => VFIO_CODE.test(path) && isCLike(path);
-
-const LOCKS = gated(new RegExp(String.raw`\b(${LOCK_TAKE})\s*\(`, 'g'), ['lock', 'down_']);
-const TAKE = new RegExp(String.raw`\b(?:${LOCK_TAKE})\s*\(\s*&?\s*([\w>.-]+)`);
-const DROP = new RegExp(String.raw`\b(?:${LOCK_DROP})\s*\(\s*&?\s*([\w>.-]+)`);
 /** The function asserts or is named for a lock its caller holds. */
 const CALLER_HOLDS = /\blockdep_assert_held\w*\s*\(|\b(?:scoped_)?guard\s*\(/;
 /** Functions that fill in an object no other path can reach yet, or tear down the module. */
@@ -41,40 +33,14 @@ interface Guard {
   fn: string;
 }
 
-/**
- * Walks each function's new-side lines once, in order, tracking the locks seen held. A lock
- * dropped that the walk never saw taken was held on entry (by the caller, or above the hunk):
- * the function is reported to `heldAbove`.
- */
-function walk(hunks: AnnotatedHunk[], visit: (l: AnnotatedLine, held: readonly string[]) => void, heldAbove: (fn: string) => void = () => {}): void {
-  let fn: string | null = null;
-  let held: string[] = [];
-  for (const h of hunks) {
-    held = [];
-    for (const l of h.lines) {
-      if (l.kind === '-') continue;
-      if (l.function !== fn) {
-        fn = l.function;
-        held = [];
-      }
-      const take = TAKE.exec(l.code);
-      const drop = DROP.exec(l.code);
-      if (drop && l.function && !held.includes(drop[1]!)) heldAbove(l.function);
-      if (drop) held = held.filter((x) => x !== drop[1]);
-      visit(l, held);
-      if (take && !drop) held = [...held, take[1]!];
-    }
-  }
-}
-
-export const guardedFieldFacts: FileFactProducer = detector({ files: isVfioCode, needs: [LOCKS] }, (file, all) => {
+export const guardedFieldFacts: FileFactProducer = detector({ files: isVfioCode, needs: [LOCK_CALLS] }, (file, all) => {
   // A file the patch adds has no other path that already relies on its locks.
   if (file.status === 'added') return [];
   const hunks = bounded(all);
   // Which members the patch's own lines touch under which lock, and which functions say their caller holds one.
   const guarded = new Map<string, Guard>();
   const callerHolds = new Set<string>();
-  walk(hunks, (l, held) => {
+  walkHeldLocks(hunks, (l, held) => {
     if (!l.function) return;
     if (CALLER_HOLDS.test(l.code)) callerHolds.add(l.function);
     if (held.length === 0) return;
@@ -86,7 +52,7 @@ export const guardedFieldFacts: FileFactProducer = detector({ files: isVfioCode,
   if (guarded.size === 0) return [];
   const out: Fact[] = [];
   const seen = new Set<string>();
-  walk(hunks, (l, held) => {
+  walkHeldLocks(hunks, (l, held) => {
     const fn = l.function;
     if (l.kind !== '+' || held.length > 0 || !fn || SETUP.test(fn) || callerHolds.has(fn)) return;
     const w = WRITE.exec(l.code);
