@@ -10,14 +10,14 @@
 import type { Fact } from '../../model/facts.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { bounded } from './call-changes.js';
-import { detector } from './literal-gate.js';
+import { detector, testIn } from './literal-gate.js';
 import { LOCK_CALLS, walkHeldLocks } from './held-locks.js';
 import { isVfioCode } from './vfio-files.js';
 
 /** The function asserts or is named for a lock its caller holds. */
 const CALLER_HOLDS = /\blockdep_assert_held\w*\s*\(|\b(?:scoped_)?guard\s*\(/;
 /** Functions that fill in an object no other path can reach yet, or tear down the module. */
-const SETUP = /(?:^|_)(?:init|probe|create|alloc|new|setup|register)(?:_|$)|_locked$|^__/;
+const SETUP = /(?:^|_)(?:init|probe|create|alloc|new|setup|register|add)(?:_|$)|_locked$|^__/;
 /** A member read or written: "p->f", "p->a.b" (keyed by its last name: f, b). */
 const MEMBER = /->\s*(\w+(?:\.\w+)*)(?!\s*\()/g;
 /** A write of a member: assignment, compound assignment, ++/--, or its address handed to memcpy/set_bit. */
@@ -25,6 +25,11 @@ const WRITE = /\b(\w+(?:->\w+)+(?:\.\w+)*)\s*(?:[-+|&^]?=(?!=)|\+\+|--)|\b(?:mem
 
 /** A member a condition tests first: "if (p->f", "while (!p->q->f". */
 const TESTED = /\b(?:if|while)\s*\([!(\s]*(\w+(?:->\w+)+)/;
+
+/** A local object being built: "cap = kzalloc(...)", so its members are nobody else's yet. */
+const ALLOCATED = /\b(\w+)\s*=\s*(?:k[mzv]?alloc|kcalloc|kvzalloc|kvmalloc|vzalloc|kmemdup|kzalloc_obj\w*|\w*_alloc\w*)\s*\(/;
+/** A call's name: "foo(" (not a keyword). */
+const CALL = /\b([a-z_]\w*)\s*\(/g;
 
 const lastName = (chain: string) => chain.slice(Math.max(chain.lastIndexOf('>'), chain.lastIndexOf('.')) + 1);
 
@@ -37,13 +42,21 @@ export const guardedFieldFacts: FileFactProducer = detector({ files: isVfioCode,
   // A file the patch adds has no other path that already relies on its locks.
   if (file.status === 'added') return [];
   const hunks = bounded(all);
-  // Which members the patch's own lines touch under which lock, and which functions say their caller holds one.
+  // Which members the patch's own lines touch under which lock; which functions say, or show,
+  // that their caller holds one (they assert it, drop it first, or are called under it here);
+  // which functions take a lock themselves; and the objects a function allocates itself.
   const guarded = new Map<string, Guard>();
   const callerHolds = new Set<string>();
+  const locking = new Set<string>();
+  const allocated = new Set<string>();
   walkHeldLocks(hunks, (l, held) => {
     if (!l.function) return;
     if (CALLER_HOLDS.test(l.code)) callerHolds.add(l.function);
+    const a = ALLOCATED.exec(l.code);
+    if (a) allocated.add(`${l.function}:${a[1]}`);
+    if (testIn(l.code, LOCK_CALLS)) locking.add(l.function);
     if (held.length === 0) return;
+    for (const c of l.code.matchAll(CALL)) callerHolds.add(c[1]!);
     for (const m of l.code.matchAll(MEMBER)) {
       const member = lastName(m[1]!);
       if (!guarded.has(member) && !held.some((x) => x.endsWith(member))) guarded.set(member, { lock: held[held.length - 1]!, fn: l.function });
@@ -60,6 +73,9 @@ export const guardedFieldFacts: FileFactProducer = detector({ files: isVfioCode,
     const target = w?.[1] ?? w?.[2] ?? w?.[3] ?? t?.[1];
     if (!target) return;
     const verb = w ? 'writes' : 'tests';
+    // A test before the function takes a lock itself is check-outside-lock's; an ops table is
+    // not state; an object this function allocates is not shared yet.
+    if ((!w && locking.has(fn)) || target.includes('->ops->') || allocated.has(`${fn}:${target.slice(0, target.indexOf('-'))}`)) return;
     const member = lastName(target);
     const guard = guarded.get(member);
     if (!guard || seen.has(target)) return;
