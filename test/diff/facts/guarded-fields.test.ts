@@ -90,3 +90,26 @@ test('near misses: the same shape outside VFIO code, and in a file the patch add
   const added = body('samples/vfio-mdev/foo.c').replace('index 1111111..2222222 100644', 'new file mode 100644\nindex 0000000..2222222').replace('--- a/samples', '--- /dev/null\n--- a/samples').replace(/\n--- a\/samples\/vfio-mdev\/foo.c/, '');
   assert.deepEqual(guarded(factsOf(added)), []);
 });
+
+test('near misses: an ops table, an object the function allocates, a helper the patch calls under the lock', () => {
+  const locked = { at: 1040, section: 'static int vfio_ap_mdev_set_kvm(struct ap_matrix_mdev *matrix_mdev,', body: `
+ \tmutex_lock(&matrix_dev->lock);
+ \tmatrix_mdev->kvm = kvm;
+ \tq->matrix_mdev = matrix_mdev;
++\tvfio_ap_link_queue(q, matrix_mdev);
+ \tinfo->ops = ops;
+ \tmutex_unlock(&matrix_dev->lock);` };
+  const other = (section: string, body: string) => ({ at: 1200, section, body });
+  const facts = factsOf(fileDiff('drivers/s390/crypto/vfio_ap_ops.c', locked,
+    other('static void vfio_ap_link_queue(struct vfio_ap_queue *q, struct ap_matrix_mdev *matrix_mdev)', `
+ \tif (!q)
+ \t\treturn;
++\tq->matrix_mdev = matrix_mdev;`),
+    other('static int vfio_ap_fill_info(struct vfio_ap_info *info)', `
+ \tstruct vfio_ap_info *cap;
++\tcap = kzalloc(sizeof(*cap), GFP_KERNEL);
++\tcap->kvm = info->kvm;
++\tif (info->ops->kvm)
++\t\treturn 0;`)));
+  assert.deepEqual(guarded(facts), []);
+});
