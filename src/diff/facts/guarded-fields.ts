@@ -14,7 +14,7 @@ import { detector, testIn } from './literal-gate.js';
 import { LOCK_CALLS, walkHeldLocks } from './held-locks.js';
 import { isVfioCode } from './vfio-files.js';
 
-/** The function asserts or is named for a lock its caller holds. */
+/** The function asserts a lock its caller holds, or takes one with a scope guard (held to the end of the scope). */
 const CALLER_HOLDS = /\blockdep_assert_held\w*\s*\(|\b(?:scoped_)?guard\s*\(/;
 /** Functions that fill in an object no other path can reach yet, or tear down the module. */
 const SETUP = /(?:^|_)(?:init|probe|create|alloc|new|setup|register|add)(?:_|$)|_locked$|^__/;
