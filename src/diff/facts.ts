@@ -45,6 +45,8 @@ import { resourceRoleFacts } from './facts/resource-roles.js';
 import { replacePathFacts } from './facts/replace-paths.js';
 import { stateTableFacts } from './facts/state-tables.js';
 import { lockScopeFacts } from './facts/lock-scope.js';
+import { guardedFieldFacts } from './facts/guarded-fields.js';
+import { kvmReferenceFacts } from './facts/kvm-references.js';
 import { publicationOrderFacts } from './facts/publication-order.js';
 import { orderingQuestionFacts } from './facts/ordering-questions.js';
 import { unwindLabelFacts } from './facts/unwind-labels.js';
@@ -96,6 +98,8 @@ export const FILE_PRODUCERS: ScopedFileProducer[] = [
   replacePathFacts,
   stateTableFacts,
   lockScopeFacts,
+  guardedFieldFacts,
+  kvmReferenceFacts,
   publicationOrderFacts,
   orderingQuestionFacts,
   waitWhileHoldingFacts,
