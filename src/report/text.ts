@@ -146,7 +146,7 @@ export const textFormatter: FormatterFactory = (ctx) => {
  * Said only when the tree was not simply the patches' base: files it has in another version were
  * read from the patch alone, and files placed at an offset carry the tree's line numbers.
  */
-export function treeCoverageLine(t: TreeCoverage): string | null {
+function treeCoverageLine(t: TreeCoverage): string | null {
   const apart = t.files - t.whole;
   if (apart === 0 && t.moved === 0) return null;
   const parts = [`whole files from the tree for ${t.whole} of ${t.files} files`];

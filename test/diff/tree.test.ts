@@ -160,6 +160,12 @@ test('whole files: a tree that drifted from the patch base places a hunk where i
   assert.equal(expand(file!, 'int y;\n' + base.replace(/\n$/, '') + '\n' + base, 'old'), null);
   // A line of the hunk that is nowhere in the file: another version.
   assert.equal(expand(file!, drifted.replace('return 0', 'return 1'), 'old'), null);
+  // A later hunk of common lines that fit twice is placed as far down as the hunk before it moved.
+  const twice = ['static int f(void)', '{', '\treturn 0;', '}', 'static int g(void)', '{', '\treturn 0;', '}', 'static int k(void)', '{', '\treturn 0;', '}', ''].join('\n');
+  const [two] = parseUnifiedDiff(['--- a/y.c', '+++ b/y.c', '@@ -1,2 +1,3 @@', ' static int f(void)', '+/* f */', ' {', '@@ -6,2 +7,3 @@', ' {', '+\th();', ' \treturn 0;', ''].join('\n'));
+  const placed = expand(two!, '/* top */\n' + twice, 'old')!;
+  assert.ok(placed, 'both hunks placed one line down');
+  assert.equal(placed.newText, '/* top */\n' + twice.replace('static int f(void)\n', 'static int f(void)\n/* f */\n').replace('g(void)\n{\n', 'g(void)\n{\n\th();\n'));
   // A long hunk of one repeated line over a file of that line fits once, at the end, but finding
   // that costs hunk × file comparisons: past the budget the file is left to the patch alone.
   const body = Array.from({ length: 1000 }, () => ' x').join('\n');

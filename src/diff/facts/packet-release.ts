@@ -11,6 +11,7 @@ import { lineFact, type FileFactProducer } from './types.js';
 import { bounded } from './call-changes.js';
 import { detector, gated, execIn } from './literal-gate.js';
 import { SOCKET_FILES } from './socket-semantics.js';
+import { entryOf } from '../map-entry.js';
 
 /** A call that ends a packet's life: the packet is its first argument. */
 const FREES = gated(/\b(kfree_skb\w*|consume_skb|dev_kfree_skb\w*|dev_consume_skb\w*|\w*free_pkt|kfree)\s*\(\s*(\w+)\s*[,)]/, ['skb', 'pkt', 'kfree']);
@@ -55,12 +56,7 @@ const depthChange = (code: string) => {
 const readPattern = new Map<string, RegExp>();
 /** `pkt->len`, or the packet passed on to a helper that reads it (skb_put(skb, ..), virtio_vsock_hdr(skb)). */
 function readsOf(object: string): RegExp {
-  let re = readPattern.get(object);
-  if (!re) {
-    re = new RegExp(String.raw`\b${object}\s*->\s*(\w+)|\b((?:skb|virtio_vsock_skb|vsock)_\w+|virtio_vsock_hdr)\s*\(\s*${object}\s*[,)]`);
-    readPattern.set(object, re);
-  }
-  return re;
+  return entryOf(readPattern, object, () => new RegExp(String.raw`\b${object}\s*->\s*(\w+)|\b((?:skb|virtio_vsock_skb|vsock)_\w+|virtio_vsock_hdr)\s*\(\s*${object}\s*[,)]`));
 }
 const assigns = (object: string, code: string) => new RegExp(String.raw`(?:^|[^\w>.])${object}\s*=(?!=)`).test(code);
 

@@ -15,13 +15,10 @@ import { isCLike, type AnnotatedHunk, type AnnotatedLine } from '../annotate.js'
 import { lineFact, type FileFactProducer } from './types.js';
 import { bounded } from './call-changes.js';
 import { detector, gated, matchesIn } from './literal-gate.js';
-import { SOCKET_FILES, realChanges } from './socket-semantics.js';
+import { SOCKET_FILES, isVsockCode, realChanges } from './socket-semantics.js';
 import { LOCK_DROP, LOCK_TAKE, SOCKET_LOCK_DROP, SOCKET_LOCK_TAKE } from './sync-calls.js';
 import { ERROR_RESULT_NAMES, alternativesOf } from './result-names.js';
 
-const VSOCK_FILES = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c|include\/linux\/virtio_vsock\.h|include\/net\/af_vsock\.h)/;
-/** The C files of AF_VSOCK and its transports. */
-const isVsockCode = (p: string) => isCLike(p) && VSOCK_FILES.test(p);
 const VNET_FILES = /^(drivers\/net\/(tun|tap|tun_vnet)\.[ch]|drivers\/vhost\/net\.c|include\/linux\/virtio_net\.h|include\/linux\/if_t(un|ap)\.h)/;
 
 /** Who changed which symbol in which function, and how (added / dropped / rewritten). */

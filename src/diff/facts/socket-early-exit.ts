@@ -6,12 +6,12 @@
 // needed (lore: 7wufhaaytdjp3m3xv7jrdadqjg75is5eirv4bzmjzmezc7v7ls@p52fm6y537di). An error
 // return is not this shape: failing before the state changes is what error paths are for.
 import type { Fact } from '../../model/facts.js';
-import { isCLike, type AnnotatedLine } from '../annotate.js';
+import type { AnnotatedLine } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { bounded } from './call-changes.js';
 import { detector, gated, execIn } from './literal-gate.js';
+import { isVsockCode } from './socket-semantics.js';
 
-const VSOCK_CODE = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c)/;
 /** A return that reports success, alone or behind a one-line condition. */
 const SUCCESS_RETURN = /^\s*(?:if\s*\(.*\)\s*)?return\s*(?:0\s*)?;/;
 /** A write of what the socket reports, or its removal from the lookup tables. */
@@ -33,7 +33,7 @@ function updateAfter(lines: AnnotatedLine[], i: number, reach = 40): { line: Ann
 }
 
 export const socketEarlyExitFacts: FileFactProducer = detector(
-  { files: (p) => isCLike(p) && VSOCK_CODE.test(p), needs: [STATE_UPDATE] },
+  { files: isVsockCode, needs: [STATE_UPDATE] },
   (file, hunks) => {
     const out: Fact[] = [];
     for (const h of bounded(hunks)) {

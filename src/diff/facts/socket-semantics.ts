@@ -11,6 +11,9 @@ import { bounded } from './call-changes.js';
 import { detector } from './literal-gate.js';
 import { entryOf } from '../map-entry.js';
 
+const VSOCK_FILES = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c|include\/linux\/virtio_vsock\.h|include\/net\/af_vsock\.h)/;
+/** The C files of AF_VSOCK and its transports. */
+export const isVsockCode = (p: string): boolean => isCLike(p) && VSOCK_FILES.test(p);
 export const SOCKET_FILES = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c|include\/linux\/virtio_vsock\.h|include\/net\/af_vsock\.h|drivers\/net\/(tun|tap)\.c|include\/linux\/if_tun\.h|include\/linux\/if_tap\.h|drivers\/vhost\/net\.c)/;
 const SEMANTICS =
   /\b(sk_shutdown|RCV_SHUTDOWN|SEND_SHUTDOWN|SHUTDOWN_MASK|VIRTIO_VSOCK_SHUTDOWN_\w+|SOCK_LINGER|sk_lingertime|SOCK_DONE|SOCK_DEAD|sk_state|TCP_ESTABLISHED|TCP_CLOSE|TCP_CLOSING|TCP_LISTEN|TCP_SYN_SENT|SS_\w+|sk_err|ECONNRESET|ECONNREFUSED|EPIPE|ENOTCONN|EPOLL\w+|POLL(?:IN|OUT|HUP|RDHUP|ERR|PRI|RDNORM|WRNORM)|MSG_(?:PEEK|DONTWAIT|TRUNC|EOR|ZEROCOPY)|SO_\w+|IFF_\w+|TUN_\w+|vnet_hdr_sz|sk_sndbuf|sk_rcvbuf|VIRTIO_VSOCK_OP_\w+|VIRTIO_VSOCK_SEQ_\w+|sock_set_flag|sock_reset_flag)\b/g;

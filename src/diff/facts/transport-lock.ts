@@ -5,16 +5,17 @@
 // Reviewers ask for the lock first, and for the transport to be checked under it (lore:
 // 20220609083929.5k37tajo3qli4kr2@sgarzare-redhat; lc2v5porgyzx6neimlyrpeg3d5l7trnorbs7xubqgcrlp7bbi7@yxs25wx67tm7).
 import type { Fact } from '../../model/facts.js';
-import { isCLike, type AnnotatedLine } from '../annotate.js';
+import type { AnnotatedLine } from '../annotate.js';
 import { lineFact, type FileFactProducer } from './types.js';
 import { bounded } from './call-changes.js';
 import { detector, gated, execIn } from './literal-gate.js';
+import { isVsockCode } from './socket-semantics.js';
+import { SOCKET_LOCK_DROP, SOCKET_LOCK_TAKE } from './sync-calls.js';
 
-const VSOCK_CODE = /^(net\/vmw_vsock\/|drivers\/vhost\/vsock\.c)/;
 /** A read of the socket's transport: vsk->transport not being assigned, or a call through it. */
 const TRANSPORT_READ = gated(/\b\w+->(transport)\b(?!\s*=[^=])|\b(transport)\s*->\s*\w+\s*\(/, ['transport']);
-const SOCK_LOCK = /\block_sock(?:_nested|_fast)?\s*\(/;
-const SOCK_UNLOCK = /\brelease_sock\s*\(/;
+const SOCK_LOCK = new RegExp(String.raw`\b${SOCKET_LOCK_TAKE}(?:_nested|_fast)?\s*\(`);
+const SOCK_UNLOCK = new RegExp(String.raw`\b${SOCKET_LOCK_DROP}\s*\(`);
 
 /** Reads of the transport before the first lock_sock() of their function in the hunk. */
 function readsBeforeLock(lines: AnnotatedLine[]): { read: AnnotatedLine; lock: AnnotatedLine }[] {
@@ -45,7 +46,7 @@ function readsBeforeLock(lines: AnnotatedLine[]): { read: AnnotatedLine; lock: A
 }
 
 export const transportLockFacts: FileFactProducer = detector(
-  { files: (p) => isCLike(p) && VSOCK_CODE.test(p), needs: [TRANSPORT_READ] },
+  { files: isVsockCode, needs: [TRANSPORT_READ] },
   (file, hunks) => {
     const out: Fact[] = [];
     const seen = new Set<string>();

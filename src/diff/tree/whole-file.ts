@@ -114,10 +114,11 @@ export function expand(f: FileDiff, text: string, side: 'old' | 'new'): Omit<Who
   const mine = side === 'old' ? '-' : '+';
   const lines: DiffLine[] = [];
   let cursor = 1; // next line of `full` not yet emitted
-  let moved = false;
+  let off: number | null = 0; // how far the last hunk sat from its stated line
   let delta = 0; // other side's line number minus this side's, before the current hunk
+  let moved = false;
   for (const given of f.hunks) {
-    const off = offsetOf(given, full, cursor, side);
+    off = offsetOf(given, full, cursor, side, off);
     if (off === null) return null;
     if (off !== 0) moved = true;
     const h = off === 0 ? given : shifted(given, off);
@@ -152,14 +153,17 @@ export function expand(f: FileDiff, text: string, side: 'old' | 'new'): Omit<Who
   };
 }
 
-/** How far from its stated line a hunk sits in `full`: 0 where it fits as stated, else its one fit at or after `cursor`. */
-function offsetOf(h: Hunk, full: readonly string[], cursor: number, side: 'old' | 'new'): number | null {
+/**
+ * How far from its stated line a hunk sits in `full`: where it fits as stated, or moved as far as
+ * the hunk before it was (`previous`), else at its one fit at or after `cursor`.
+ */
+function offsetOf(h: Hunk, full: readonly string[], cursor: number, side: 'old' | 'new', previous: number): number | null {
   const mine = side === 'old' ? '-' : '+';
   const own = h.lines.filter((l) => l.kind === ' ' || l.kind === mine).map((l) => l.text);
   const count = side === 'old' ? h.oldLines : h.newLines;
   const stated = count === 0 ? (side === 'old' ? h.oldStart : h.newStart) + 1 : side === 'old' ? h.oldStart : h.newStart;
-  // A hunk with no line of this side (a pure addition) cannot be placed by content: keep its line.
-  if (own.length === 0) return stated >= cursor && stated - 1 <= full.length ? 0 : null;
+  // A hunk with no line of this side (a pure addition) cannot be placed by content: it moves with the one before.
+  if (own.length === 0) return stated + previous >= cursor && stated + previous - 1 <= full.length ? previous : null;
   // Line comparisons left: a long hunk of repeated lines over a file of the same lines would
   // otherwise cost hunk × file; past the budget the file is read from the patch alone.
   let budget = PLACEMENT_BUDGET;
@@ -171,6 +175,7 @@ function offsetOf(h: Hunk, full: readonly string[], cursor: number, side: 'old' 
     return true;
   };
   if (fits(stated)) return 0;
+  if (previous !== 0 && fits(stated + previous)) return previous;
   // Away from its line, a hunk is placed only where it fits once: a short hunk of common lines
   // ("}", "return 0;") could fit many places, and a wrong place would give wrong facts.
   let found: number | null = null;
